@@ -1,0 +1,38 @@
+# vaultkeeper: `make test` is what CI runs (.ci/run) and what the README tells you to run.
+GO        ?= go
+PKGS      := ./...
+TESTFLAGS ?= -race -count=1 -timeout 30m
+FUZZTIME  ?= 20s
+
+.PHONY: test deps fmt-check vet unit windows build fuzz bench crash soak schema
+
+test: deps fmt-check vet unit windows
+
+deps:
+	@scripts/install-deps.sh
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test $(TESTFLAGS) $(PKGS)
+
+windows:
+	GOOS=windows GOARCH=amd64 $(GO) build $(PKGS)
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+# Regenerates manifests/schema/vaultkeeper.schema.json from the Go types.
+schema:
+	$(GO) test ./manifests/ -run TestSchemaUpToDate -update
+
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+bench:
+	@scripts/bench.sh

@@ -1,0 +1,296 @@
+package manifests
+
+// APIVersion is the only apiVersion this version of vaultkeeper accepts.
+const APIVersion = "vaultkeeper.io/v1alpha1"
+
+// The kinds of the API.
+const (
+	KindServer       = "Server"
+	KindBackupPolicy = "BackupPolicy"
+	KindRestore      = "Restore"
+)
+
+// TypeMeta names the API version and kind of a document.
+type TypeMeta struct {
+	// APIVersion is required and must be "vaultkeeper.io/v1alpha1".
+	APIVersion string `json:"apiVersion"`
+	// Kind is required: Server, BackupPolicy or Restore.
+	Kind string `json:"kind"`
+}
+
+// ObjectMeta identifies an object.
+type ObjectMeta struct {
+	// Name is required: a DNS-1123 label (lower case letters, digits and '-', at most 63
+	// characters, starting and ending with a letter or digit), unique per kind.
+	Name string `json:"name"`
+	// Labels are optional key/value pairs for people and tools; vaultkeeper ignores them.
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Object is any decoded manifest.
+type Object interface {
+	GetTypeMeta() TypeMeta
+	GetName() string
+	// Origin is the file (relative to the revision's root) the object was decoded from.
+	Origin() string
+}
+
+// SecretRef points at a secret without holding it. Exactly one field is set. Inline
+// values are rejected by validation so that no password is ever committed to git.
+type SecretRef struct {
+	// Env is the name of an environment variable of the agent's process that holds the secret.
+	Env string `json:"env,omitempty"`
+	// File is the absolute path of a file whose content (trailing newline trimmed) is the secret.
+	File string `json:"file,omitempty"`
+}
+
+// Server is one Altium Enterprise Server or NEXUS Server install.
+type Server struct {
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta `json:"metadata"`
+	Spec     ServerSpec `json:"spec"`
+	origin   string
+}
+
+// ServerSpec is what vaultkeeper needs to know of an install.
+type ServerSpec struct {
+	// Agent is required: the name of the agent (vaultkeeper run --agent) on the host that owns this server.
+	Agent string `json:"agent"`
+	// Product is optional: EnterpriseServer (default) or NexusServer; it selects default install paths.
+	Product string `json:"product,omitempty"`
+	// InstallDir is optional: the absolute install folder. Default for EnterpriseServer
+	// `C:\Program Files (x86)\Altium\Altium365`, for NexusServer
+	// `C:\Program Files (x86)\Altium\Altium NEXUS Server`.
+	InstallDir string `json:"installDir,omitempty"`
+	// LocalVaultIni is optional: absolute path of LocalVault.ini. Default `<installDir>\LocalVault.ini`.
+	LocalVaultIni string `json:"localVaultIni,omitempty"`
+	// Avbackup is optional: absolute path of avbackup. Default `<installDir>\Tools\BackupTool\avbackup.exe`.
+	Avbackup string `json:"avbackup,omitempty"`
+	// AllowRestore is optional (default false): it must be true before any Restore may overwrite this server.
+	AllowRestore bool `json:"allowRestore,omitempty"`
+	// IIS says how to stop and start the web front end and where its configuration is. Required.
+	IIS IISSpec `json:"iis"`
+	// Oracle describes the schema that holds the server's metadata. Required.
+	Oracle OracleSpec `json:"oracle"`
+	// Expect is optional: the values the integrity checks hold the install to.
+	Expect ExpectSpec `json:"expect,omitempty"`
+	// CheckInterval is optional (default 1h): how often the integrity checks run; a Go duration.
+	CheckInterval string `json:"checkInterval,omitempty"`
+	// Timeouts are optional per-step limits.
+	Timeouts TimeoutsSpec `json:"timeouts,omitempty"`
+}
+
+// IISSpec is the IIS part of a Server.
+type IISSpec struct {
+	// ApplicationHostConfig is optional: absolute path of applicationHost.config. Default
+	// `C:\Windows\System32\inetsrv\config\applicationHost.config`.
+	ApplicationHostConfig string `json:"applicationHostConfig,omitempty"`
+	// Site is required: the IIS site name of the Altium application.
+	Site string `json:"site"`
+	// Stop is optional (default [net, stop, WAS, /y]): the argv that stops IIS; never a shell string.
+	Stop []string `json:"stop,omitempty"`
+	// Start is optional (default [net, start, W3SVC]): the argv that starts IIS.
+	Start []string `json:"start,omitempty"`
+}
+
+// OracleSpec is the Oracle part of a Server.
+type OracleSpec struct {
+	// Tnsnames is required: absolute path of the tnsnames.ora that resolves LocalVault's DatabaseName.
+	Tnsnames string `json:"tnsnames"`
+	// Schema is required: the Oracle user that owns the Altium schema (an Oracle identifier).
+	Schema string `json:"schema"`
+	// SchemaPassword is required: where the schema user's password is ({env:} or {file:}).
+	SchemaPassword SecretRef `json:"schemaPassword"`
+	// Admin is required: how vaultkeeper connects as an administrator (drop/create user, grants).
+	Admin OracleAdminSpec `json:"admin"`
+	// Dump is optional: which export/import tools are used (default exp/imp on PATH).
+	Dump DumpSpec `json:"dump,omitempty"`
+}
+
+// Admin drivers.
+const (
+	DriverGoOra   = "go-ora"
+	DriverSqlplus = "sqlplus"
+)
+
+// OracleAdminSpec is the administrative connection.
+type OracleAdminSpec struct {
+	// Driver is optional: go-ora (default; a database account given by User and Password) or
+	// sqlplus (runs `sqlplus -S /nolog` and connects `/ as sysdba` with OS authentication).
+	Driver string `json:"driver,omitempty"`
+	// User is required with go-ora: the administrative account (an Oracle identifier).
+	User string `json:"user,omitempty"`
+	// Password is required with go-ora ({env:} or {file:}).
+	Password SecretRef `json:"password,omitempty"`
+	// Sqlplus is optional with sqlplus: absolute path of sqlplus (default "sqlplus" on PATH).
+	Sqlplus string `json:"sqlplus,omitempty"`
+}
+
+// Dump tools.
+const (
+	DumpExp   = "exp"
+	DumpExpdp = "expdp"
+)
+
+// DumpSpec selects the export/import tools.
+type DumpSpec struct {
+	// Tool is optional: exp (default; exp/imp, the seeds' tools) or expdp (Data Pump, expdp/impdp).
+	Tool string `json:"tool,omitempty"`
+	// Bin is optional: absolute folder holding the tools (default: found on PATH).
+	Bin string `json:"bin,omitempty"`
+	// Directory is required with expdp: the Oracle DIRECTORY object the dump is written to.
+	Directory string `json:"directory,omitempty"`
+	// DirectoryPath is required with expdp: the folder on this host that Directory points at.
+	DirectoryPath string `json:"directoryPath,omitempty"`
+}
+
+// ExpectSpec are the values the integrity checks compare the install with; empty means "not checked".
+type ExpectSpec struct {
+	// Domain is optional: LocalVault.ini Domain.
+	Domain string `json:"domain,omitempty"`
+	// WebsiteDomain is optional: LocalVault.ini WebsiteDomain, and the IIS binding host.
+	WebsiteDomain string `json:"websiteDomain,omitempty"`
+	// DBLocation is optional: LocalVault.ini DBLocation, host:port.
+	DBLocation string `json:"dbLocation,omitempty"`
+	// DatabaseName is optional: LocalVault.ini DatabaseName, a tnsnames.ora alias.
+	DatabaseName string `json:"databaseName,omitempty"`
+}
+
+// TimeoutsSpec are per-step limits, each a Go duration.
+type TimeoutsSpec struct {
+	// ServiceStop is optional (default 5m): limit for stopping or starting IIS.
+	ServiceStop string `json:"serviceStop,omitempty"`
+	// Avbackup is optional (default 2h): limit for avbackup backup or restore.
+	Avbackup string `json:"avbackup,omitempty"`
+	// Dump is optional (default 2h): limit for the Oracle export or import.
+	Dump string `json:"dump,omitempty"`
+	// Oracle is optional (default 10m): limit for one administrative Oracle call.
+	Oracle string `json:"oracle,omitempty"`
+}
+
+// BackupPolicy says when and where a server is backed up and how long sets are kept.
+type BackupPolicy struct {
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta       `json:"metadata"`
+	Spec     BackupPolicySpec `json:"spec"`
+	origin   string
+}
+
+// BackupPolicySpec is the policy.
+type BackupPolicySpec struct {
+	// Server is required: the name of the Server this policy backs up.
+	Server string `json:"server"`
+	// Schedule is required: a 5-field cron expression (minute hour day-of-month month day-of-week).
+	Schedule string `json:"schedule"`
+	// TimeZone is optional (default UTC): IANA zone for the schedule, the window and retention buckets.
+	TimeZone string `json:"timeZone,omitempty"`
+	// Window is optional: IIS may only be stopped inside it. Without it any time is allowed.
+	Window *WindowSpec `json:"window,omitempty"`
+	// Destination is required: absolute folder the sets are written to (`<destination>/<server>/<setID>`).
+	Destination string `json:"destination"`
+	// Copies is optional: absolute folders each set is replicated to and verified in.
+	Copies []string `json:"copies,omitempty"`
+	// Retention is required: which sets are kept.
+	Retention RetentionSpec `json:"retention"`
+	// MaxAge is required: the freshness objective, a Go duration; exported and alerted on.
+	MaxAge string `json:"maxAge"`
+	// Verify is optional: re-verification of kept sets.
+	Verify VerifySpec `json:"verify,omitempty"`
+	// MinFreeBytes is optional (default 0: only the estimate from the last set is used):
+	// the destination must have this much space free before IIS is stopped.
+	MinFreeBytes int64 `json:"minFreeBytes,omitempty"`
+	// Suspend is optional (default false): no new runs start while true.
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// WindowSpec is a daily maintenance window in the policy's time zone.
+type WindowSpec struct {
+	// Start is required: "HH:MM", 24-hour clock.
+	Start string `json:"start"`
+	// Duration is required: a Go duration of at most 24h.
+	Duration string `json:"duration"`
+}
+
+// RetentionSpec follows restic's forget rules; only complete, verified sets count.
+type RetentionSpec struct {
+	// KeepLast is optional: keep the newest N sets.
+	KeepLast int `json:"keepLast,omitempty"`
+	// KeepHourly is optional: keep the newest set of each of the last N hours that have one.
+	KeepHourly int `json:"keepHourly,omitempty"`
+	// KeepDaily is optional: the same per day.
+	KeepDaily int `json:"keepDaily,omitempty"`
+	// KeepWeekly is optional: the same per ISO week.
+	KeepWeekly int `json:"keepWeekly,omitempty"`
+	// KeepMonthly is optional: the same per month.
+	KeepMonthly int `json:"keepMonthly,omitempty"`
+	// KeepYearly is optional: the same per year.
+	KeepYearly int `json:"keepYearly,omitempty"`
+	// KeepWithin is optional: keep every set younger than this Go duration, counted back from the newest.
+	KeepWithin string `json:"keepWithin,omitempty"`
+	// MinVerified is optional (default 1, at least 1): never fewer verified sets than this remain.
+	MinVerified int `json:"minVerified,omitempty"`
+}
+
+// VerifySpec controls re-verification.
+type VerifySpec struct {
+	// Interval is optional (default 168h): kept sets are re-verified (L1+L2) this often.
+	Interval string `json:"interval,omitempty"`
+}
+
+// Restore declares that a server holds a given backup.
+type Restore struct {
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta  `json:"metadata"`
+	Spec     RestoreSpec `json:"spec"`
+	origin   string
+}
+
+// RestoreSpec is the desired restore.
+type RestoreSpec struct {
+	// Server is required: the target Server; it must have allowRestore: true.
+	Server string `json:"server"`
+	// Confirm is required: a typed confirmation that must equal Server.
+	Confirm string `json:"confirm"`
+	// Source is required: which set is restored.
+	Source RestoreSource `json:"source"`
+	// MaxLag is optional, only with backup: latest: re-restore when a newer verified set
+	// exists and the restored one is older than this Go duration.
+	MaxLag string `json:"maxLag,omitempty"`
+	// SafetyBackup is optional (default true): back the target up before overwriting it.
+	SafetyBackup *bool `json:"safetyBackup,omitempty"`
+	// Oracle is optional: schema and tablespace mapping for the import.
+	Oracle RestoreOracle `json:"oracle,omitempty"`
+	// Suspend is optional (default false): no restore starts while true.
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// BackupLatest selects the newest verified set of the policy.
+const BackupLatest = "latest"
+
+// RestoreSource names a set.
+type RestoreSource struct {
+	// Policy is required: the BackupPolicy whose sets are used.
+	Policy string `json:"policy"`
+	// Backup is required: "latest" or a set id such as 20261121T020000Z.
+	Backup string `json:"backup"`
+}
+
+// RestoreOracle maps schema and tablespaces for the import.
+type RestoreOracle struct {
+	// FromUser is optional (default the source server's schema): the owner in the dump.
+	FromUser string `json:"fromUser,omitempty"`
+	// ToUser is optional (default the target server's schema): the user the dump is imported into.
+	ToUser string `json:"toUser,omitempty"`
+	// RemapTablespaces is optional: source tablespace → target tablespace (impdp remap_tablespace).
+	RemapTablespaces map[string]string `json:"remapTablespaces,omitempty"`
+}
+
+func (o *Server) GetTypeMeta() TypeMeta       { return o.TypeMeta }
+func (o *Server) GetName() string             { return o.Metadata.Name }
+func (o *Server) Origin() string              { return o.origin }
+func (o *BackupPolicy) GetTypeMeta() TypeMeta { return o.TypeMeta }
+func (o *BackupPolicy) GetName() string       { return o.Metadata.Name }
+func (o *BackupPolicy) Origin() string        { return o.origin }
+func (o *Restore) GetTypeMeta() TypeMeta      { return o.TypeMeta }
+func (o *Restore) GetName() string            { return o.Metadata.Name }
+func (o *Restore) Origin() string             { return o.origin }
