@@ -12,4 +12,3 @@ func isUsageError(err error) bool {
 	}
 	return false
 }
-
