@@ -55,6 +55,20 @@ func (r *Runbook) Defer(s Step) {
 	r.deferred = append(r.deferred, s)
 }
 
+// Undefer removes the deferred step called name, for a runbook that did the deferred work
+// itself in order (start IIS right after the export); it reports whether one was registered.
+func (r *Runbook) Undefer(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.deferred) - 1; i >= 0; i-- {
+		if r.deferred[i].Name == name {
+			r.deferred = append(r.deferred[:i], r.deferred[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
 // FailedStep names the step that failed, "" when none did.
 func (r *Runbook) FailedStep() string {
 	r.mu.Lock()

@@ -141,3 +141,26 @@ func TestDeferredFailureIsReported(t *testing.T) {
 		t.Fatalf("err = %v failed=%q, want the deferred failure reported", err, rb.FailedStep())
 	}
 }
+
+func TestUndefer(t *testing.T) {
+	j := &memJournal{}
+	rb := &Runbook{Operation: "test", Journal: j}
+	err := rb.Run(context.Background(), []Step{
+		{Name: "stop", Do: func(context.Context) error {
+			rb.Defer(Step{Name: "start", Do: func(context.Context) error { return nil }})
+			return nil
+		}},
+		{Name: "start", Do: func(context.Context) error {
+			if !rb.Undefer("start") {
+				t.Error("start was not deferred")
+			}
+			return nil
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(j.events, ","); got != "start stop,done stop,start start,done start" {
+		t.Fatalf("journal %s: the undeferred step ran twice or not at all", got)
+	}
+}
