@@ -1,0 +1,212 @@
+package sqlgen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Stmt is one statement or PL/SQL block, without a sqlplus terminator.
+type Stmt struct {
+	// SQL is the text as go-ora sends it.
+	SQL string
+	// PLSQL is true for an anonymous block (ends with "END;").
+	PLSQL bool
+}
+
+// SQLPlus returns the statement terminated for a sqlplus script: ";" after SQL, a "/"
+// line after a PL/SQL block.
+func (s Stmt) SQLPlus() string {
+	if s.PLSQL {
+		return s.SQL + "\n/\n"
+	}
+	return s.SQL + ";\n"
+}
+
+// Privilege is a role or system privilege vaultkeeper grants or revokes.
+type Privilege string
+
+// The privileges the restore runbook uses (the seeds' grants).
+const (
+	DBA           Privilege = "DBA"
+	Connect       Privilege = "CONNECT"
+	Resource      Privilege = "RESOURCE"
+	CreateSession Privilege = "CREATE SESSION"
+)
+
+// Privileges lists every Privilege sqlgen accepts.
+var Privileges = []Privilege{DBA, Connect, Resource, CreateSession}
+
+// IsRole reports whether p is a role (as opposed to a system privilege).
+func (p Privilege) IsRole() bool { return p != CreateSession }
+
+func privList(privs []Privilege) (string, error) {
+	if len(privs) == 0 {
+		return "", fmt.Errorf("no privilege given")
+	}
+	parts := make([]string, 0, len(privs))
+	for _, p := range privs {
+		ok := false
+		for _, k := range Privileges {
+			ok = ok || p == k
+		}
+		if !ok {
+			return "", fmt.Errorf("privilege %q is not one of %v", string(p), Privileges)
+		}
+		parts = append(parts, string(p))
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// Ping is the cheapest round trip.
+func Ping() Stmt { return Stmt{SQL: "SELECT 1 FROM DUAL"} }
+
+// UserExists counts the users called user (0 or 1).
+func UserExists(user string) (Stmt, error) {
+	l, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_USERS WHERE USERNAME = " + l}, nil
+}
+
+// DropUserCascade drops user and everything it owns.
+func DropUserCascade(user string) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "DROP USER " + q + " CASCADE"}, nil
+}
+
+// LockUser locks (lock true) or unlocks an account.
+func LockUser(user string, lock bool) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	op := "UNLOCK"
+	if lock {
+		op = "LOCK"
+	}
+	return Stmt{SQL: "ALTER USER " + q + " ACCOUNT " + op}, nil
+}
+
+// KillSessions ends every session of user. A session that ended by itself meanwhile
+// (ORA-00030) is not an error.
+func KillSessions(user string) (Stmt, error) {
+	l, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{PLSQL: true, SQL: `BEGIN
+  FOR s IN (SELECT SID, SERIAL# FROM V$SESSION WHERE USERNAME = ` + l + `) LOOP
+    BEGIN
+      EXECUTE IMMEDIATE 'ALTER SYSTEM KILL SESSION ''' || s.SID || ',' || s.SERIAL# || ''' IMMEDIATE';
+    EXCEPTION
+      WHEN OTHERS THEN
+        IF SQLCODE != -30 THEN
+          RAISE;
+        END IF;
+    END;
+  END LOOP;
+END;`}, nil
+}
+
+// CountSessions counts the sessions of user.
+func CountSessions(user string) (Stmt, error) {
+	l, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM V$SESSION WHERE USERNAME = " + l}, nil
+}
+
+// CreateUser creates user with password, its default tablespace and an unlimited quota
+// on it (so the schema keeps working once DBA is revoked again).
+func CreateUser(user, password, tablespace string) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	pw, err := Password(password)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("create user %s: %w", q, err)
+	}
+	ts, err := Ident(tablespace)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("create user %s: default tablespace: %w", q, err)
+	}
+	return Stmt{SQL: "CREATE USER " + q + " IDENTIFIED BY " + pw + " DEFAULT TABLESPACE " + ts + " QUOTA UNLIMITED ON " + ts}, nil
+}
+
+// Grant grants privileges to user.
+func Grant(user string, privs ...Privilege) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	list, err := privList(privs)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("grant to %s: %w", q, err)
+	}
+	return Stmt{SQL: "GRANT " + list + " TO " + q}, nil
+}
+
+// Revoke revokes privileges from user.
+func Revoke(user string, privs ...Privilege) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	list, err := privList(privs)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("revoke from %s: %w", q, err)
+	}
+	return Stmt{SQL: "REVOKE " + list + " FROM " + q}, nil
+}
+
+// HasRole counts the grants of role to user (0 or 1).
+func HasRole(user, role string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	r, err := literal(role)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_ROLE_PRIVS WHERE GRANTEE = " + u + " AND GRANTED_ROLE = " + r}, nil
+}
+
+// ObjectCounts returns rows (OBJECT_TYPE, COUNT) of the schema, recycle bin excluded.
+func ObjectCounts(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT OBJECT_TYPE, COUNT(*) FROM DBA_OBJECTS WHERE OWNER = " + l +
+		" AND OBJECT_NAME NOT LIKE 'BIN$%' GROUP BY OBJECT_TYPE ORDER BY OBJECT_TYPE"}, nil
+}
+
+// ListTables returns rows (TABLE_NAME) of the schema's tables, recycle bin excluded.
+func ListTables(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT TABLE_NAME FROM DBA_TABLES WHERE OWNER = " + l +
+		" AND TABLE_NAME NOT LIKE 'BIN$%' ORDER BY TABLE_NAME"}, nil
+}
+
+// CountRows counts the rows of schema.table; table is a name read from ListTables.
+func CountRows(schema, table string) (Stmt, error) {
+	s, err := Ident(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	t, err := QuoteExisting(table)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("count rows of %s: %w", s, err)
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM " + s + "." + t}, nil
+}
