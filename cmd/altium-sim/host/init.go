@@ -1,0 +1,179 @@
+package host
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
+)
+
+// InitOptions are the flags of `altium-sim init`.
+type InitOptions struct {
+	Product       string // EnterpriseServer or NexusServer
+	Domain        string
+	FQDN          string
+	Schema        string
+	Password      string
+	AdminPassword string
+	Tablespace    string
+	DBHost        string
+	Alias         string
+	Files         int
+	FileSize      int64
+	Tables        int
+	Rows          int64
+	AppSessions   int
+}
+
+// DefaultInit returns the defaults of `altium-sim init`.
+func DefaultInit() InitOptions {
+	return InitOptions{Product: "EnterpriseServer", Domain: "CORP", FQDN: "aes.corp.example.com",
+		Schema: "AESUSER313", Password: "Altium", AdminPassword: "Manager19c", Tablespace: "USERS",
+		DBHost: "oradb01.corp.example.com", Alias: "XE", Files: 40, FileSize: 4096, Tables: 12,
+		Rows: 100, AppSessions: 3}
+}
+
+// Init lays out a new host at h.Root (which must be empty or absent), copies the running
+// executable into bin/ with its tool links, and prints each path it created to out.
+func (h Host) Init(o InitOptions, out io.Writer) error {
+	if o.Product != "EnterpriseServer" && o.Product != "NexusServer" {
+		return fmt.Errorf("init: product %q: want EnterpriseServer or NexusServer", o.Product)
+	}
+	if entries, err := os.ReadDir(h.Root); err == nil && len(entries) > 0 {
+		return fmt.Errorf("init: root %q is not empty", h.Root)
+	}
+	for _, d := range []string{h.Root, h.Bin(), h.Secrets(), h.FileStorage(), h.DataPumpDir()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("init: create %q: %w", d, err)
+		}
+	}
+	installDir := `C:\Program Files (x86)\Altium\Altium365`
+	if o.Product == "NexusServer" {
+		installDir = `C:\Program Files (x86)\Altium\Altium NEXUS Server`
+	}
+	lv := LocalVault{Domain: o.Domain, WebsiteDomain: o.FQDN, DataSourceType: "Oracle", User: strings.ToUpper(o.Schema),
+		Password: o.Password, DBLocation: o.DBHost + ":1521", DatabaseName: o.Alias}
+	site := SiteName(o.Product)
+	files := []struct {
+		path string
+		data string
+		perm os.FileMode
+	}{
+		{h.LocalVault(), lv.Render(), 0o644},
+		{h.AppHostConfig(), RenderAppHostConfig(site, o.FQDN, installDir), 0o644},
+		{h.Tnsnames(), RenderTnsnames(o.Alias, o.DBHost), 0o644},
+		{filepath.Join(h.Secrets(), "schema-password"), o.Password, 0o600},
+		{filepath.Join(h.Secrets(), "admin-password"), o.AdminPassword, 0o600},
+		{h.Faults(), faultsTemplate, 0o644},
+		{h.Events(), "", 0o644},
+		{h.Epoch(), strconv.FormatInt(MonoNow(), 10) + "\n", 0o644},
+	}
+	for _, f := range files {
+		if err := writeFileAtomic(f.path, []byte(f.data), f.perm); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		fmt.Fprintln(out, f.path)
+	}
+	iis := &IIS{Running: map[string]bool{}, Sites: map[string]string{"Default Web Site": "Stopped", site: "Started"},
+		AutoStart: []string{site}, AppSite: site, AppSessions: o.AppSessions}
+	for _, sv := range Services {
+		iis.Running[sv.Name] = true
+	}
+	if err := h.WriteIIS(iis); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	fmt.Fprintln(out, h.IISState())
+	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
+		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1})
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	if err := simdb.Create(h.Root, st); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	fmt.Fprintln(out, simdb.Dir(h.Root))
+	fmt.Fprintln(out, h.DataPumpDir())
+	if err := h.GenerateStorage(o.Files, o.FileSize); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	if err := h.WriteFilesGeneration(1); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	fmt.Fprintln(out, h.FileStorage())
+	if err := h.installBinaries(out); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	return nil
+}
+
+// installBinaries copies the running executable to bin/altium-sim and links the tools to
+// it (symbolic links; copies on Windows, where each gets the .exe suffix).
+func (h Host) installBinaries(out io.Writer) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("locate executable: %w", err)
+	}
+	suffix := ""
+	if runtime.GOOS == "windows" {
+		suffix = ".exe"
+	}
+	main := filepath.Join(h.Bin(), "altium-sim"+suffix)
+	if err := copyFile(exe, main); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, main)
+	for _, t := range Tools {
+		link := filepath.Join(h.Bin(), t+suffix)
+		if runtime.GOOS == "windows" {
+			err = copyFile(exe, link)
+		} else {
+			err = os.Symlink("altium-sim", link)
+		}
+		if err != nil {
+			return fmt.Errorf("install %q: %w", link, err)
+		}
+		fmt.Fprintln(out, link)
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("copy %q: %w", src, err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		return fmt.Errorf("copy to %q: %w", dst, err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("copy to %q: %w", dst, err)
+	}
+	return out.Close()
+}
+
+const faultsTemplate = `# altium-sim fault injection: one entry per tool (avbackup, exp, imp, expdp, impdp,
+# sqlplus, net, appcmd), or db for database-wide faults. Keys:
+#   exit: N           fail with exit code N and a plausible message
+#   hang: true        block until killed
+#   hangUntil: FILE   block until FILE exists
+#   slow: 2s          sleep before working
+#   partialOutput: true   write half the output, then fail
+#   corruptZip: true      (avbackup backup) flip bytes inside the zip
+#   truncateDump: true    (exp, expdp) stop the dump before its trailer, report success
+#   diskFull: true        write until an out-of-space error
+#   garbage: true         print garbage and exit 0
+#   sessions: N           (db or sqlplus) the application holds N sessions even with IIS stopped
+#   count: N              apply only to the next N calls (decremented here)
+# Example:
+# exp:
+#   truncateDump: true
+#   count: 1
+`
