@@ -1,0 +1,309 @@
+package oracle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
+)
+
+// Defaults for Options.
+const (
+	DefaultCallTimeout  = 10 * time.Minute
+	DefaultDropAttempts = 3
+	DefaultDropBackoff  = 2 * time.Second
+)
+
+// Options tune a Client.
+type Options struct {
+	// CallTimeout limits each Admin call (default DefaultCallTimeout).
+	CallTimeout time.Duration
+	// DropAttempts bounds DROP USER attempts while the user is connected (default 3).
+	DropAttempts int
+	// DropBackoff is the pause before a retried DROP USER (default 2s).
+	DropBackoff time.Duration
+	// Log receives one line per administrative action (never a password).
+	Log *slog.Logger
+}
+
+// Client implements Admin over a Driver.
+type Client struct {
+	d   Driver
+	opt Options
+}
+
+var _ Admin = (*Client)(nil)
+
+// New returns an Admin that runs its statements through d.
+func New(d Driver, opt Options) *Client {
+	if opt.CallTimeout <= 0 {
+		opt.CallTimeout = DefaultCallTimeout
+	}
+	if opt.DropAttempts <= 0 {
+		opt.DropAttempts = DefaultDropAttempts
+	}
+	if opt.DropBackoff < 0 {
+		opt.DropBackoff = 0
+	} else if opt.DropBackoff == 0 {
+		opt.DropBackoff = DefaultDropBackoff
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{d: d, opt: opt}
+}
+
+func (c *Client) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.opt.CallTimeout)
+}
+
+func (c *Client) exec(ctx context.Context, s sqlgen.Stmt) error {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	return c.d.Exec(ctx, s)
+}
+
+func (c *Client) query(ctx context.Context, s sqlgen.Stmt) ([][]string, error) {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	return c.d.Query(ctx, s)
+}
+
+// Ping implements Admin.
+func (c *Client) Ping(ctx context.Context) error {
+	rows, err := c.query(ctx, sqlgen.Ping())
+	if err != nil {
+		return fmt.Errorf("ping Oracle: %w", err)
+	}
+	if len(rows) != 1 || len(rows[0]) != 1 || strings.TrimSpace(rows[0][0]) != "1" {
+		return fmt.Errorf("ping Oracle: unexpected answer %q", rows)
+	}
+	return nil
+}
+
+// Login implements Admin.
+func (c *Client) Login(ctx context.Context, descriptor, user, password string) error {
+	if _, err := sqlgen.Name(user); err != nil {
+		return fmt.Errorf("log on: %w", err)
+	}
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	if err := c.d.Login(ctx, descriptor, user, password); err != nil {
+		return fmt.Errorf("log on as %s: %w", strings.ToUpper(user), err)
+	}
+	return nil
+}
+
+func (c *Client) count(ctx context.Context, what string, s sqlgen.Stmt, err error) (int64, error) {
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	rows, err := c.query(ctx, s)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		return 0, fmt.Errorf("%s: want one number, got %q", what, rows)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(rows[0][0]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
+// UserExists implements Admin.
+func (c *Client) UserExists(ctx context.Context, user string) (bool, error) {
+	s, err := sqlgen.UserExists(user)
+	n, err := c.count(ctx, fmt.Sprintf("does user %q exist", user), s, err)
+	return n > 0, err
+}
+
+// HasRole implements Admin.
+func (c *Client) HasRole(ctx context.Context, user, role string) (bool, error) {
+	s, err := sqlgen.HasRole(user, role)
+	n, err := c.count(ctx, fmt.Sprintf("has %q role %q", user, role), s, err)
+	return n > 0, err
+}
+
+// CreateUser implements Admin.
+func (c *Client) CreateUser(ctx context.Context, user, password, tablespace string) error {
+	s, err := sqlgen.CreateUser(user, password, tablespace)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("create user %q (tablespace %q): %w", user, tablespace, err)
+	}
+	c.opt.Log.Info("created Oracle user", "user", strings.ToUpper(user), "tablespace", strings.ToUpper(tablespace))
+	return nil
+}
+
+// Grant implements Admin.
+func (c *Client) Grant(ctx context.Context, user string, privs ...sqlgen.Privilege) error {
+	s, err := sqlgen.Grant(user, privs...)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("grant %v to %q: %w", privs, user, err)
+	}
+	c.opt.Log.Info("granted", "user", strings.ToUpper(user), "privileges", privs)
+	return nil
+}
+
+// Revoke implements Admin.
+func (c *Client) Revoke(ctx context.Context, user string, privs ...sqlgen.Privilege) error {
+	s, err := sqlgen.Revoke(user, privs...)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("revoke %v from %q: %w", privs, user, err)
+	}
+	c.opt.Log.Info("revoked", "user", strings.ToUpper(user), "privileges", privs)
+	return nil
+}
+
+// DropUserCascade implements Admin: ORA-01918 means done; ORA-01940 locks the account,
+// ends its sessions and retries, at most DropAttempts times. If it gives up, it unlocks
+// the account again so the application is left as it was.
+func (c *Client) DropUserCascade(ctx context.Context, user string) error {
+	drop, err := sqlgen.DropUserCascade(user)
+	if err != nil {
+		return fmt.Errorf("drop user %q: %w", user, err)
+	}
+	lock, _ := sqlgen.LockUser(user, true)
+	kill, _ := sqlgen.KillSessions(user)
+	locked := false
+	for attempt := 1; ; attempt++ {
+		err := c.exec(ctx, drop)
+		switch {
+		case err == nil:
+			c.opt.Log.Info("dropped Oracle user", "user", strings.ToUpper(user), "attempt", attempt)
+			return nil
+		case Code(err) == ErrUserNotExist:
+			c.opt.Log.Info("Oracle user already absent", "user", strings.ToUpper(user))
+			return nil
+		case Code(err) != ErrUserConnected:
+			return c.giveUp(ctx, user, locked, fmt.Errorf("drop user %q: %w", user, err))
+		case attempt >= c.opt.DropAttempts:
+			return c.giveUp(ctx, user, locked, fmt.Errorf("drop user %q: still connected after %d attempts: %w", user, attempt, err))
+		}
+		c.opt.Log.Warn("Oracle user is connected: locking it and ending its sessions", "user", strings.ToUpper(user), "attempt", attempt)
+		if !locked {
+			if err := c.exec(ctx, lock); err != nil && Code(err) != ErrUserNotExist {
+				return fmt.Errorf("drop user %q: lock account: %w", user, err)
+			}
+			locked = true
+		}
+		if err := c.exec(ctx, kill); err != nil {
+			return c.giveUp(ctx, user, locked, fmt.Errorf("drop user %q: end sessions: %w", user, err))
+		}
+		if c.opt.DropBackoff > 0 {
+			t := time.NewTimer(c.opt.DropBackoff)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return c.giveUp(ctx, user, locked, fmt.Errorf("drop user %q: %w", user, ctx.Err()))
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// giveUp unlocks an account DropUserCascade locked, and returns err (with any unlock failure).
+func (c *Client) giveUp(ctx context.Context, user string, locked bool, err error) error {
+	if !locked {
+		return err
+	}
+	unlock, _ := sqlgen.LockUser(user, false)
+	// The caller's ctx may be done; the unlock still deserves its own short chance.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(c.opt.CallTimeout, time.Minute))
+	defer cancel()
+	if uerr := c.d.Exec(uctx, unlock); uerr != nil && Code(uerr) != ErrUserNotExist {
+		return errors.Join(err, fmt.Errorf("unlock %q again: %w", user, uerr))
+	}
+	return err
+}
+
+// ObjectCounts implements Admin.
+func (c *Client) ObjectCounts(ctx context.Context, schema string) (map[string]int, error) {
+	s, err := sqlgen.ObjectCounts(schema)
+	if err != nil {
+		return nil, fmt.Errorf("count objects of %q: %w", schema, err)
+	}
+	rows, err := c.query(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("count objects of %q: %w", schema, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		if len(r) != 2 {
+			return nil, fmt.Errorf("count objects of %q: want 2 columns, got %q", schema, r)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(r[1]))
+		if err != nil {
+			return nil, fmt.Errorf("count objects of %q: type %q: %w", schema, r[0], err)
+		}
+		out[strings.TrimSpace(r[0])] = n
+	}
+	return out, nil
+}
+
+// RowCounts implements Admin: it lists the tables, then counts each on one connection.
+func (c *Client) RowCounts(ctx context.Context, schema string) (map[string]int64, error) {
+	list, err := sqlgen.ListTables(schema)
+	if err != nil {
+		return nil, fmt.Errorf("count rows of %q: %w", schema, err)
+	}
+	rows, err := c.query(ctx, list)
+	if err != nil {
+		return nil, fmt.Errorf("count rows of %q: list tables: %w", schema, err)
+	}
+	out := make(map[string]int64, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	names := make([]string, 0, len(rows))
+	stmts := make([]sqlgen.Stmt, 0, len(rows))
+	for _, r := range rows {
+		if len(r) != 1 {
+			return nil, fmt.Errorf("count rows of %q: want 1 column, got %q", schema, r)
+		}
+		s, err := sqlgen.CountRows(schema, r[0])
+		if err != nil {
+			return nil, fmt.Errorf("count rows of %q: %w", schema, err)
+		}
+		names = append(names, r[0])
+		stmts = append(stmts, s)
+	}
+	qctx, cancel := c.call(ctx)
+	defer cancel()
+	results, err := c.d.QueryMany(qctx, stmts)
+	if err != nil {
+		return nil, fmt.Errorf("count rows of %q: %w", schema, err)
+	}
+	if len(results) != len(names) {
+		return nil, fmt.Errorf("count rows of %q: %d answers for %d tables", schema, len(results), len(names))
+	}
+	for i, res := range results {
+		if len(res) != 1 || len(res[0]) != 1 {
+			return nil, fmt.Errorf("count rows of %q.%q: want one number, got %q", schema, names[i], res)
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(res[0][0]), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("count rows of %q.%q: %w", schema, names[i], err)
+		}
+		out[names[i]] = n
+	}
+	return out, nil
+}
+
+// Close implements Admin.
+func (c *Client) Close() error { return c.d.Close() }
