@@ -1,0 +1,241 @@
+package restore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// Admin is the administrative Oracle connection (reconciler/oracle's admin).
+type Admin interface {
+	DropUserCascade(ctx context.Context, user string) error
+	CreateUser(ctx context.Context, user, password, tablespace string) error
+	GrantDBA(ctx context.Context, user string) error
+	RevokeDBA(ctx context.Context, user string) error
+	GrantBasic(ctx context.Context, user string) error // CONNECT, RESOURCE, CREATE SESSION
+	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
+	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
+}
+
+// Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
+type Importer interface {
+	Import(ctx context.Context, dump, log, fromUser, toUser string, remapTablespaces map[string]string) error
+}
+
+// IIS stops and starts the web front end.
+type IIS interface {
+	Stop(ctx context.Context) error
+	Start(ctx context.Context) error
+}
+
+// FileRestore puts a zip's file storage back (avbackup restore).
+type FileRestore interface {
+	Restore(ctx context.Context, zip string) error
+}
+
+// Check is one named integrity check run after the import; a failure fails the restore.
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// Job is one restore run.
+type Job struct {
+	Restore *manifests.Restore
+	Target  *manifests.Server
+	// SetDir is the verified set to restore; Meta its record.
+	SetDir string
+	Meta   *catalog.Meta
+	// Verify re-verifies the set right before use (L1+L2).
+	Verify func(ctx context.Context, dir string) ([]catalog.Verification, error)
+	// SafetyBackup backs the target up first; nil when disabled.
+	SafetyBackup func(ctx context.Context) error
+	// SchemaPassword is the password the re-created user gets (the target's LocalVault one).
+	SchemaPassword string
+	Tablespace     string
+
+	IIS      IIS
+	Files    FileRestore
+	Admin    Admin
+	Import   Importer
+	Checks   []Check
+	Timeouts Timeouts
+	Runbook  *runbook.Runbook
+}
+
+// Timeouts per step.
+type Timeouts struct {
+	ServiceStop, Avbackup, Dump, Oracle, Verify, Safety time.Duration
+}
+
+// Destructive are the steps from which on the target is being overwritten: a restore that
+// fails or dies at or after one of them is half done and is never re-run by itself.
+var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "verify-restore", "start-iis"}
+
+// Users returns the schema owner in the dump and the user it is imported into, refusing
+// different names that the spec does not map explicitly.
+func Users(r *manifests.Restore, target *manifests.Server, meta *catalog.Meta) (from, to string, err error) {
+	from, to = r.Spec.Oracle.FromUser, r.Spec.Oracle.ToUser
+	if from == "" {
+		from = meta.Oracle.Schema
+	}
+	if to == "" {
+		to = target.Spec.Oracle.Schema
+	}
+	if r.Spec.Oracle.FromUser == "" && r.Spec.Oracle.ToUser == "" && !strings.EqualFold(from, to) {
+		return "", "", outcome.Stalledf("SchemaMismatch",
+			"restore/%s: set %s holds schema %s but server %s uses %s: set spec.oracle.fromUser and spec.oracle.toUser to map them",
+			r.Metadata.Name, meta.ID, from, target.Metadata.Name, to)
+	}
+	if !strings.EqualFold(from, meta.Oracle.Schema) {
+		return "", "", outcome.Stalledf("SchemaMismatch", "restore/%s: spec.oracle.fromUser is %s but set %s holds schema %s",
+			r.Metadata.Name, from, meta.ID, meta.Oracle.Schema)
+	}
+	return strings.ToUpper(from), strings.ToUpper(to), nil
+}
+
+// Run executes the restore runbook.
+func Run(ctx context.Context, j *Job) error {
+	from, to, err := Users(j.Restore, j.Target, j.Meta)
+	if err != nil {
+		return err
+	}
+	rb := j.Runbook
+	iisStarted, granted := false, false
+	steps := []runbook.Step{
+		{Name: "verify-set", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
+			vs, err := j.Verify(ctx, j.SetDir)
+			if err != nil {
+				return outcome.Stalled("SetNotVerified", fmt.Errorf("set %s cannot be verified right before use: %w", j.SetDir, err))
+			}
+			for _, v := range vs {
+				if !v.OK {
+					return outcome.Stalledf("SetNotVerified", "set %s failed %s verification right before use: %s; choose another set",
+						j.SetDir, v.Level, strings.Join(v.Problems, "; "))
+				}
+			}
+			return nil
+		}},
+	}
+	if j.SafetyBackup != nil {
+		steps = append(steps, runbook.Step{Name: "safety-backup", Timeout: j.Timeouts.Safety, Do: j.SafetyBackup})
+	}
+	steps = append(steps,
+		runbook.Step{Name: "stop-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
+			rb.Defer(runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
+				if iisStarted {
+					return nil
+				}
+				return j.IIS.Start(ctx)
+			}})
+			return j.IIS.Stop(ctx)
+		}},
+		runbook.Step{Name: "avbackup-restore", Timeout: j.Timeouts.Avbackup, Do: func(ctx context.Context) error {
+			return j.Files.Restore(ctx, filepath.Join(j.SetDir, catalog.FileZip))
+		}},
+		runbook.Step{Name: "drop-user", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			return j.Admin.DropUserCascade(ctx, to)
+		}},
+		runbook.Step{Name: "create-user", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			if err := j.Admin.CreateUser(ctx, to, j.SchemaPassword, j.Tablespace); err != nil {
+				return err
+			}
+			return j.Admin.GrantBasic(ctx, to)
+		}},
+		runbook.Step{Name: "grant-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			rb.Defer(runbook.Step{Name: "revoke-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+				if !granted {
+					return nil
+				}
+				return j.Admin.RevokeDBA(ctx, to)
+			}})
+			granted = true // set before the call: a grant that errored may still have happened
+			return j.Admin.GrantDBA(ctx, to)
+		}},
+		runbook.Step{Name: "import", Timeout: j.Timeouts.Dump, Do: func(ctx context.Context) error {
+			return j.Import.Import(ctx, filepath.Join(j.SetDir, catalog.FileDump), filepath.Join(filepath.Dir(j.SetDir), "."+filepath.Base(j.SetDir)+"-import.log"),
+				from, to, j.Restore.Spec.Oracle.RemapTablespaces)
+		}},
+		runbook.Step{Name: "revoke-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			if err := j.Admin.RevokeDBA(ctx, to); err != nil {
+				return err
+			}
+			granted = false
+			rb.Undefer("revoke-dba")
+			return nil
+		}},
+		runbook.Step{Name: "verify-restore", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
+			return j.verifyRestore(ctx, to)
+		}},
+		runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
+			if err := j.IIS.Start(ctx); err != nil {
+				return err
+			}
+			iisStarted = true
+			rb.Undefer("start-iis")
+			return nil
+		}},
+	)
+	return rb.Run(ctx, steps)
+}
+
+func (j *Job) verifyRestore(ctx context.Context, to string) error {
+	var errs []error
+	for _, c := range j.Checks {
+		if err := c.Run(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("check %s: %w", c.Name, err))
+		}
+	}
+	if len(j.Meta.Oracle.Objects) > 0 {
+		got, err := j.Admin.ObjectCounts(ctx, to)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("object counts of %s: %w", to, err))
+		} else if d := diffCounts(j.Meta.Oracle.Objects, got); d != "" {
+			errs = append(errs, fmt.Errorf("objects of %s differ from set %s: %s", to, j.Meta.ID, d))
+		}
+	}
+	if len(j.Meta.Oracle.Rows) > 0 {
+		got, err := j.Admin.RowCounts(ctx, to)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("row counts of %s: %w", to, err))
+		} else if d := diffCounts(j.Meta.Oracle.Rows, got); d != "" {
+			errs = append(errs, fmt.Errorf("rows of %s differ from set %s: %s", to, j.Meta.ID, d))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// diffCounts describes the keys whose counts differ, "" when equal (keys compared upper-case).
+func diffCounts[V int | int64](want, got map[string]V) string {
+	norm := func(m map[string]V) map[string]V {
+		out := make(map[string]V, len(m))
+		for k, v := range m {
+			out[strings.ToUpper(k)] = v
+		}
+		return out
+	}
+	w, g := norm(want), norm(got)
+	keys := slices.Sorted(maps.Keys(w))
+	for k := range g {
+		if _, ok := w[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	var diffs []string
+	for _, k := range keys {
+		if w[k] != g[k] {
+			diffs = append(diffs, fmt.Sprintf("%s: set %d, database %d", k, w[k], g[k]))
+		}
+	}
+	return strings.Join(diffs, ", ")
+}

@@ -1,0 +1,146 @@
+package restore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// host is a hand-written fake of every adapter the runbook drives; it records calls in order
+// and fails the call named in failOn.
+type host struct {
+	mu     sync.Mutex
+	calls  []string
+	failOn string
+	rows   map[string]int64
+}
+
+func (h *host) do(call string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.calls = append(h.calls, call)
+	if call == h.failOn {
+		return errors.New(call + " failed")
+	}
+	return nil
+}
+
+func (h *host) Stop(context.Context) error                        { return h.do("stop-iis") }
+func (h *host) Start(context.Context) error                       { return h.do("start-iis") }
+func (h *host) Restore(context.Context, string) error             { return h.do("avbackup-restore") }
+func (h *host) DropUserCascade(_ context.Context, u string) error { return h.do("drop " + u) }
+func (h *host) CreateUser(_ context.Context, u, _, _ string) error {
+	return h.do("create " + u)
+}
+func (h *host) GrantDBA(_ context.Context, u string) error   { return h.do("grant-dba " + u) }
+func (h *host) RevokeDBA(_ context.Context, u string) error  { return h.do("revoke-dba " + u) }
+func (h *host) GrantBasic(_ context.Context, u string) error { return h.do("grant-basic " + u) }
+func (h *host) ObjectCounts(context.Context, string) (map[string]int, error) {
+	return map[string]int{"TABLE": 2}, h.do("count-objects")
+}
+func (h *host) RowCounts(context.Context, string) (map[string]int64, error) {
+	return h.rows, h.do("count-rows")
+}
+func (h *host) Import(_ context.Context, _, _, from, to string, _ map[string]string) error {
+	return h.do("import " + from + ">" + to)
+}
+
+func job(h *host, verifyOK bool) *Job {
+	r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "staging-refresh"}}
+	r.Spec.Server, r.Spec.Confirm = "aes-staging", "aes-staging"
+	target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-staging"}}
+	target.Spec.Oracle.Schema = "AESUSER313"
+	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
+		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}}
+	return &Job{
+		Restore: r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
+		Verify: func(context.Context, string) ([]catalog.Verification, error) {
+			return []catalog.Verification{{Level: catalog.LevelL1, OK: verifyOK, Problems: []string{"files.zip: sha256 mismatch"}}}, nil
+		},
+		SafetyBackup: func(context.Context) error { return h.do("safety-backup") },
+		IIS:          h, Files: h, Admin: h, Import: h,
+		Checks:  []Check{{Name: "iis-binding", Run: func(context.Context) error { return h.do("check iis-binding") }}},
+		Runbook: &runbook.Runbook{Operation: "restore"},
+	}
+}
+
+func TestRunOrderAndGuards(t *testing.T) {
+	full := "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
+		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,check iis-binding,count-objects,count-rows,start-iis"
+	cases := []struct {
+		name      string
+		failOn    string
+		verifyBad bool
+		rows      map[string]int64
+		want      string
+		wantErr   string
+		stalled   bool
+	}{
+		{name: "success in the seeds' order", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, want: full},
+		{name: "import fails: DBA revoked and IIS started", failOn: "import AESUSER313>AESUSER313", wantErr: "import",
+			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
+		{name: "grant fails: revoke still attempted", failOn: "grant-dba AESUSER313", wantErr: "grant-dba",
+			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
+		{name: "avbackup fails: nothing dropped, IIS started", failOn: "avbackup-restore", wantErr: "avbackup-restore",
+			want: "safety-backup,stop-iis,avbackup-restore,start-iis"},
+		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
+		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
+		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "DOCS: set 10, database 9", want: full},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := &host{failOn: c.failOn, rows: c.rows}
+			err := Run(context.Background(), job(h, !c.verifyBad))
+			if got := strings.Join(h.calls, ","); got != c.want {
+				t.Errorf("calls:\n got %s\nwant %s", got, c.want)
+			}
+			if c.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.wantErr)
+			}
+			if c.stalled && outcome.Kind(err) != "stalled" {
+				t.Errorf("err kind = %s, want stalled", outcome.Kind(err))
+			}
+		})
+	}
+}
+
+func TestUsers(t *testing.T) {
+	cases := []struct {
+		name, setSchema, targetSchema, from, to string
+		wantFrom, wantTo                        string
+		stalled                                 bool
+	}{
+		{name: "same schema", setSchema: "AESUSER313", targetSchema: "aesuser313", wantFrom: "AESUSER313", wantTo: "AESUSER313"},
+		{name: "different without mapping", setSchema: "AESUSER313", targetSchema: "AESUSER400", stalled: true},
+		{name: "explicit mapping", setSchema: "AESUSER313", targetSchema: "AESUSER400", from: "AESUSER313", to: "AESUSER400", wantFrom: "AESUSER313", wantTo: "AESUSER400"},
+		{name: "fromUser not in the set", setSchema: "AESUSER313", targetSchema: "AESUSER400", from: "OTHER", to: "AESUSER400", stalled: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "r"}}
+			r.Spec.Oracle.FromUser, r.Spec.Oracle.ToUser = c.from, c.to
+			target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "t"}}
+			target.Spec.Oracle.Schema = c.targetSchema
+			from, to, err := Users(r, target, &catalog.Meta{ID: "x", Oracle: catalog.OracleMeta{Schema: c.setSchema}})
+			if c.stalled {
+				if outcome.Kind(err) != "stalled" {
+					t.Fatalf("err = %v, want stalled", err)
+				}
+				return
+			}
+			if err != nil || from != c.wantFrom || to != c.wantTo {
+				t.Fatalf("Users = %s, %s, %v; want %s, %s", from, to, err, c.wantFrom, c.wantTo)
+			}
+		})
+	}
+}
