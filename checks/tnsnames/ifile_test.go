@@ -92,7 +92,6 @@ func chain(n int) map[string]string {
 	return m
 }
 
-
 func TestTooManyIncludes(t *testing.T) {
 	// One file including the same leaf more than MaxIncludes times: no cycle, but bounded.
 	fsys := fstest.MapFS{
