@@ -1,0 +1,23 @@
+// Package dumpfile is the on-disk format of the simulator's Oracle dumps, streamed both
+// ways with bounded memory.
+//
+// A classic export (exp) file starts like Oracle's: byte 0x03, the two-byte character-set
+// id 0x00B2 (178, WE8MSWIN1252), "EXPORT:V19.00.00", '\n'. A Data Pump (expdp) file has no
+// such header (Oracle documents no magic for it); the simulator writes
+// "\x00\x01DATAPUMP:V19.00.00\n" instead, so imp rejects it (IMP-00010) and impdp rejects a
+// classic file (ORA-39143) as the real tools do. Both continue with text lines:
+//
+//	D<exporting user>
+//	RUSERS
+//	SIMDUMP 1
+//	OWNER <name> TABLESPACE <ts> GENERATION <n>
+//	OBJECTS <TYPE>=<n> ...
+//	TABLE <name> TABLESPACE <ts> ROWS <n>
+//	<n rows of simdb.RowSize bytes: simdb.Row(name, i, generation)>
+//	ENDOWNER <name>
+//	EXIT
+//	EXIT
+//
+// The double EXIT trailer (as in real export files) makes truncation detectable; rows are
+// checked against simdb.Row while reading, so corruption is detected too.
+package dumpfile
