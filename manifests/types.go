@@ -50,11 +50,13 @@ type Server struct {
 	Metadata ObjectMeta `json:"metadata"`
 	Spec     ServerSpec `json:"spec"`
 	origin   string
+	doc      int // index of the document in its file, for error order
 }
 
 // ServerSpec is what vaultkeeper needs to know of an install.
 type ServerSpec struct {
-	// Agent is required: the name of the agent (vaultkeeper run --agent) on the host that owns this server.
+	// Agent is required: the name of the agent (vaultkeeper run --agent) on the host that owns
+	// this server; a DNS-1123 label like metadata.name.
 	Agent string `json:"agent"`
 	// Product is optional: EnterpriseServer (default) or NexusServer; it selects default install paths.
 	Product string `json:"product,omitempty"`
@@ -174,13 +176,16 @@ type BackupPolicy struct {
 	Metadata ObjectMeta       `json:"metadata"`
 	Spec     BackupPolicySpec `json:"spec"`
 	origin   string
+	doc      int // index of the document in its file, for error order
 }
 
 // BackupPolicySpec is the policy.
 type BackupPolicySpec struct {
 	// Server is required: the name of the Server this policy backs up.
 	Server string `json:"server"`
-	// Schedule is required: a 5-field cron expression (minute hour day-of-month month day-of-week).
+	// Schedule is required: a 5-field cron expression (minute hour day-of-month month day-of-week),
+	// read in TimeZone. Descriptors (@daily, @every 1h) and CRON_TZ= prefixes are rejected: the
+	// window and the time zone are separate fields, and five fields say exactly when a run starts.
 	Schedule string `json:"schedule"`
 	// TimeZone is optional (default UTC): IANA zone for the schedule, the window and retention buckets.
 	TimeZone string `json:"timeZone,omitempty"`
@@ -228,6 +233,7 @@ type RetentionSpec struct {
 	// KeepWithin is optional: keep every set younger than this Go duration, counted back from the newest.
 	KeepWithin string `json:"keepWithin,omitempty"`
 	// MinVerified is optional (default 1, at least 1): never fewer verified sets than this remain.
+	// An explicit 0 is rejected when decoding (omit the field for the default).
 	MinVerified int `json:"minVerified,omitempty"`
 }
 
@@ -243,6 +249,7 @@ type Restore struct {
 	Metadata ObjectMeta  `json:"metadata"`
 	Spec     RestoreSpec `json:"spec"`
 	origin   string
+	doc      int // index of the document in its file, for error order
 }
 
 // RestoreSpec is the desired restore.
