@@ -1,0 +1,248 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Run results and step states.
+const (
+	RunRunning   = "running"
+	RunSucceeded = "succeeded"
+	RunFailed    = "failed"
+
+	StepStarted = "started"
+	StepDone    = "done"
+	StepFailed  = "failed"
+)
+
+// Step is one journaled step of a run.
+type Step struct {
+	Name     string    `json:"name"`
+	State    string    `json:"state"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitempty"`
+	Error    string    `json:"error,omitempty"`
+}
+
+// Run is the journal of one run (backup, restore, verify, retention, checks).
+type Run struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	Object     string    `json:"object"` // KIND/NAME
+	Server     string    `json:"server"`
+	SpecHash   string    `json:"specHash,omitempty"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished,omitempty"`
+	Result     string    `json:"result"`
+	FailedStep string    `json:"failedStep,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Steps      []Step    `json:"steps"`
+	// Set is the backup set the run produced or used.
+	Set string `json:"set,omitempty"`
+	// Recovery holds what a restarted agent needs to undo a run that died (IIS start argv,
+	// the user granted DBA), written before the thing to undo is done.
+	Recovery map[string][]string `json:"recovery,omitempty"`
+}
+
+// RunSummary is a finished run in the history.
+type RunSummary struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	Object     string    `json:"object"`
+	Server     string    `json:"server"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished"`
+	Result     string    `json:"result"`
+	FailedStep string    `json:"failedStep,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Set        string    `json:"set,omitempty"`
+}
+
+// Journal persists one run; it implements runbook.Journal.
+type Journal struct {
+	s   *Store
+	mu  sync.Mutex
+	run Run
+}
+
+// BeginRun creates the journal of a new run and persists it before returning.
+func (s *Store) BeginRun(kind, object, server, specHash string) (*Journal, error) {
+	now := Now().UTC()
+	id := fmt.Sprintf("%s-%s-%s", now.Format("20060102T150405.000000000Z"), kind, strings.ReplaceAll(object, "/", "-"))
+	j := &Journal{s: s, run: Run{ID: id, Kind: kind, Object: object, Server: server, SpecHash: specHash, Started: now, Result: RunRunning}}
+	return j, j.save()
+}
+
+// ID of the run.
+func (j *Journal) ID() string { return j.run.ID }
+
+// Run returns a copy of the journal.
+func (j *Journal) Run() Run {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	r := j.run
+	r.Steps = append([]Step(nil), r.Steps...)
+	return r
+}
+
+// SetRecovery records what undoes a step, durably, before the step runs.
+func (j *Journal) SetRecovery(key string, value []string) error {
+	j.mu.Lock()
+	if j.run.Recovery == nil {
+		j.run.Recovery = map[string][]string{}
+	}
+	j.run.Recovery[key] = value
+	j.mu.Unlock()
+	return j.save()
+}
+
+// SetSet records the set the run produced or used.
+func (j *Journal) SetSet(id string) {
+	j.mu.Lock()
+	j.run.Set = id
+	j.mu.Unlock()
+}
+
+// StepStarted persists that step begins.
+func (j *Journal) StepStarted(step string) error {
+	j.mu.Lock()
+	j.run.Steps = append(j.run.Steps, Step{Name: step, State: StepStarted, Started: Now().UTC()})
+	j.mu.Unlock()
+	return j.save()
+}
+
+// StepFinished persists the end of the last step of that name.
+func (j *Journal) StepFinished(step string, err error) error {
+	j.mu.Lock()
+	for i := len(j.run.Steps) - 1; i >= 0; i-- {
+		st := &j.run.Steps[i]
+		if st.Name == step && st.State == StepStarted {
+			st.Finished = Now().UTC()
+			st.State = StepDone
+			if err != nil {
+				st.State, st.Error = StepFailed, err.Error()
+			}
+			break
+		}
+	}
+	j.mu.Unlock()
+	return j.save()
+}
+
+// Finish ends the run, moves it into the history and removes its journal file.
+func (j *Journal) Finish(err error, failedStep string) error {
+	j.mu.Lock()
+	j.run.Finished = Now().UTC()
+	j.run.Result = RunSucceeded
+	if err != nil {
+		j.run.Result, j.run.Error, j.run.FailedStep = RunFailed, err.Error(), failedStep
+	}
+	run := j.run
+	j.mu.Unlock()
+	return j.s.finish(run)
+}
+
+func (j *Journal) save() error {
+	j.mu.Lock()
+	b := mustJSON(j.run)
+	id := j.run.ID
+	j.mu.Unlock()
+	if err := writeFileAtomic(filepath.Join(j.s.dir, runsDir, id+".json"), b, 0o600); err != nil {
+		return fmt.Errorf("journal of run %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Store) finish(run Run) error {
+	sum := RunSummary{ID: run.ID, Kind: run.Kind, Object: run.Object, Server: run.Server, Started: run.Started,
+		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set}
+	err := s.Update(func(st *Status) {
+		st.History = append(st.History, sum)
+		st.History = trimHistory(st.History, s.HistoryPerObject)
+		kind, name, _ := strings.Cut(run.Object, "/")
+		st.Object(kind, name).LastRun = run.ID
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(s.dir, runsDir, run.ID+".json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove journal of run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+func trimHistory(h []RunSummary, per int) []RunSummary {
+	if per <= 0 {
+		return h
+	}
+	count := map[string]int{}
+	keep := make([]bool, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		count[h[i].Object]++
+		keep[i] = count[h[i].Object] <= per
+	}
+	out := h[:0]
+	for i, r := range h {
+		if keep[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// UnfinishedRuns returns the runs whose journal is still open: the agent died during them.
+func (s *Store) UnfinishedRuns() ([]*Journal, error) {
+	ents, err := os.ReadDir(filepath.Join(s.dir, runsDir))
+	if err != nil {
+		return nil, fmt.Errorf("journals in %s: %w", s.dir, err)
+	}
+	var out []*Journal
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(s.dir, runsDir, e.Name())
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("journal %s: %w", p, err)
+		}
+		var r Run
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("journal %s is damaged: %w", p, err)
+		}
+		out = append(out, &Journal{s: s, run: r})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].run.Started.Before(out[b].run.Started) })
+	return out, nil
+}
+
+// LastStarted is the step that was running (started, not finished) or the last one started.
+func (r Run) LastStarted() string {
+	for i := len(r.Steps) - 1; i >= 0; i-- {
+		if r.Steps[i].State == StepStarted {
+			return r.Steps[i].Name
+		}
+	}
+	if len(r.Steps) > 0 {
+		return r.Steps[len(r.Steps)-1].Name
+	}
+	return ""
+}
+
+// Reached reports whether the run started step name.
+func (r Run) Reached(name string) bool {
+	for _, s := range r.Steps {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,195 @@
+package state
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Condition types (Kubernetes style).
+const (
+	Ready       = "Ready"
+	Reconciling = "Reconciling"
+	Stalled     = "Stalled"
+)
+
+// Condition is one observation of an object.
+type Condition struct {
+	Type               string    `json:"type"`
+	Status             string    `json:"status"` // True, False, Unknown
+	Reason             string    `json:"reason,omitempty"`
+	Message            string    `json:"message,omitempty"`
+	LastTransitionTime time.Time `json:"lastTransitionTime"`
+}
+
+// Object is the status of one manifest (KIND/NAME).
+type Object struct {
+	Kind       string      `json:"kind"`
+	Name       string      `json:"name"`
+	Server     string      `json:"server,omitempty"`
+	Conditions []Condition `json:"conditions,omitempty"`
+	// ObservedHash is the spec hash last acted on.
+	ObservedHash string `json:"observedHash,omitempty"`
+	LastRun      string `json:"lastRun,omitempty"`
+}
+
+// SetCondition sets a condition, keeping its transition time when the status is unchanged.
+func (o *Object) SetCondition(typ, status, reason, msg string) {
+	for i := range o.Conditions {
+		c := &o.Conditions[i]
+		if c.Type == typ {
+			if c.Status != status {
+				c.LastTransitionTime = Now().UTC()
+			}
+			c.Status, c.Reason, c.Message = status, reason, msg
+			return
+		}
+	}
+	o.Conditions = append(o.Conditions, Condition{Type: typ, Status: status, Reason: reason, Message: msg, LastTransitionTime: Now().UTC()})
+}
+
+// Condition returns the condition of type typ.
+func (o *Object) Condition(typ string) (Condition, bool) {
+	for _, c := range o.Conditions {
+		if c.Type == typ {
+			return c, true
+		}
+	}
+	return Condition{}, false
+}
+
+// Source is the status of the manifests source.
+type Source struct {
+	URL               string    `json:"url,omitempty"`
+	LastApplied       string    `json:"lastAppliedRevision,omitempty"`
+	LastAppliedDir    string    `json:"lastAppliedDir,omitempty"`
+	LastAttempted     string    `json:"lastAttemptedRevision,omitempty"`
+	LastSync          time.Time `json:"lastSync,omitempty"`
+	SyncErrors        int       `json:"syncErrors"`
+	Ready             bool      `json:"ready"`
+	Reason            string    `json:"reason,omitempty"`
+	Errors            []string  `json:"errors,omitempty"` // validation errors of the last attempted revision
+	SignatureVerified bool      `json:"signatureVerified"`
+	Signer            string    `json:"signer,omitempty"`
+}
+
+// Policy is the runtime of a BackupPolicy.
+type Policy struct {
+	Server              string    `json:"server"`
+	LastAttempt         time.Time `json:"lastAttempt,omitempty"`
+	LastSuccess         time.Time `json:"lastSuccess,omitempty"`
+	LastResult          string    `json:"lastResult,omitempty"`
+	LastError           string    `json:"lastError,omitempty"`
+	LastSet             string    `json:"lastSet,omitempty"`
+	LastSizeBytes       int64     `json:"lastSizeBytes,omitempty"`
+	LastDurationSeconds float64   `json:"lastDurationSeconds,omitempty"`
+	RetryAt             time.Time `json:"retryAt,omitempty"`
+	Stalled             string    `json:"stalled,omitempty"`
+	StalledHash         string    `json:"stalledHash,omitempty"`
+	Failures            int       `json:"consecutiveFailures"`
+	Suspended           bool      `json:"suspended"` // CLI override
+	LastVerified        time.Time `json:"lastVerified,omitempty"`
+}
+
+// Restore is the runtime of a Restore.
+type Restore struct {
+	Server      string    `json:"server"`
+	AppliedHash string    `json:"appliedHash,omitempty"`
+	RestoredSet string    `json:"restoredSet,omitempty"`
+	RestoredAt  time.Time `json:"restoredSetTime,omitempty"`
+	LastAttempt time.Time `json:"lastAttempt,omitempty"`
+	LastSuccess time.Time `json:"lastSuccess,omitempty"`
+	LastResult  string    `json:"lastResult,omitempty"`
+	LastError   string    `json:"lastError,omitempty"`
+	FailedHash  string    `json:"failedHash,omitempty"`
+	FailedStep  string    `json:"failedStep,omitempty"`
+	Stalled     string    `json:"stalled,omitempty"`
+	RetryAt     time.Time `json:"retryAt,omitempty"`
+	Failures    int       `json:"consecutiveFailures"`
+}
+
+// Check is the last result of one named check.
+type Check struct {
+	Server   string        `json:"server"`
+	Check    string        `json:"check"`
+	OK       bool          `json:"ok"`
+	Message  string        `json:"message"`
+	Time     time.Time     `json:"time"`
+	Duration time.Duration `json:"durationNanos"`
+}
+
+// Status is everything the store holds but the run journals.
+type Status struct {
+	Source   Source              `json:"source"`
+	Objects  map[string]*Object  `json:"objects"`  // KIND/NAME
+	Policies map[string]*Policy  `json:"policies"` // name
+	Restores map[string]*Restore `json:"restores"` // name
+	Checks   map[string]*Check   `json:"checks"`   // server/check
+	// ServerChecks is when the checks of a server last ran.
+	ServerChecks map[string]time.Time `json:"serverChecks"`
+	// History lists finished runs, newest last, bounded per object.
+	History []RunSummary `json:"history"`
+}
+
+func newStatus() Status {
+	var s Status
+	s.fill()
+	return s
+}
+
+func (s *Status) fill() {
+	if s.Objects == nil {
+		s.Objects = map[string]*Object{}
+	}
+	if s.Policies == nil {
+		s.Policies = map[string]*Policy{}
+	}
+	if s.Restores == nil {
+		s.Restores = map[string]*Restore{}
+	}
+	if s.Checks == nil {
+		s.Checks = map[string]*Check{}
+	}
+	if s.ServerChecks == nil {
+		s.ServerChecks = map[string]time.Time{}
+	}
+}
+
+func (s Status) clone() Status {
+	var c Status
+	if err := json.Unmarshal(mustJSON(s), &c); err != nil {
+		panic(err)
+	}
+	c.fill()
+	return c
+}
+
+// Object returns (creating) the status of KIND/NAME.
+func (s *Status) Object(kind, name string) *Object {
+	key := kind + "/" + name
+	o := s.Objects[key]
+	if o == nil {
+		o = &Object{Kind: kind, Name: name}
+		s.Objects[key] = o
+	}
+	return o
+}
+
+// Policy returns (creating) the runtime of a policy.
+func (s *Status) Policy(name string) *Policy {
+	p := s.Policies[name]
+	if p == nil {
+		p = &Policy{}
+		s.Policies[name] = p
+	}
+	return p
+}
+
+// Restore returns (creating) the runtime of a restore.
+func (s *Status) Restore(name string) *Restore {
+	r := s.Restores[name]
+	if r == nil {
+		r = &Restore{}
+		s.Restores[name] = r
+	}
+	return r
+}

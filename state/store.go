@@ -1,0 +1,146 @@
+package state
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// File names in the state dir.
+const (
+	statusFile = "status.json"
+	tokenFile  = "api-token"
+	runsDir    = "runs"
+)
+
+// Store is the agent's state. Status lives in one JSON document rewritten atomically on
+// every change; each run's journal is its own file (runs/<id>.json) so that a step's start
+// is durable before the step runs. It is safe for concurrent use.
+type Store struct {
+	dir string
+	mu  sync.Mutex
+	st  Status
+	// HistoryPerObject bounds the finished runs kept per object (default 20).
+	HistoryPerObject int
+}
+
+// Open opens (creating it when needed) the state dir. A status file that cannot be read is
+// an error, never silently replaced.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Join(dir, runsDir), 0o700); err != nil {
+		return nil, fmt.Errorf("state dir %s: %w", dir, err)
+	}
+	s := &Store{dir: dir, HistoryPerObject: 20}
+	b, err := os.ReadFile(filepath.Join(dir, statusFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		s.st = newStatus()
+	case err != nil:
+		return nil, fmt.Errorf("state %s: %w", filepath.Join(dir, statusFile), err)
+	default:
+		if err := json.Unmarshal(b, &s.st); err != nil {
+			return nil, fmt.Errorf("state %s is damaged (move it away to start afresh): %w", filepath.Join(dir, statusFile), err)
+		}
+		s.st.fill()
+	}
+	// A probe write makes a read-only state dir an error at start, not at the first backup.
+	if err := writeFileAtomic(filepath.Join(dir, statusFile), mustJSON(s.st), 0o600); err != nil {
+		return nil, fmt.Errorf("state dir %s is not writable: %w", dir, err)
+	}
+	return s, nil
+}
+
+// Dir is the state dir.
+func (s *Store) Dir() string { return s.dir }
+
+// Update changes the status under the lock and persists it atomically. If persisting
+// fails, the in-memory status is rolled back so memory and disk never disagree.
+func (s *Store) Update(fn func(st *Status)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.st.clone()
+	fn(&s.st)
+	if err := writeFileAtomic(filepath.Join(s.dir, statusFile), mustJSON(s.st), 0o600); err != nil {
+		s.st = old
+		return fmt.Errorf("save state in %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// Snapshot returns a deep copy of the status.
+func (s *Store) Snapshot() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.clone()
+}
+
+// Token returns the API token for write actions, creating it (0600) on first use.
+func (s *Store) Token() (string, error) {
+	p := filepath.Join(s.dir, tokenFile)
+	if b, err := os.ReadFile(p); err == nil && len(b) >= 32 {
+		return string(b), nil
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	tok := hex.EncodeToString(raw[:])
+	if err := writeFileAtomic(p, []byte(tok), 0o600); err != nil {
+		return "", fmt.Errorf("api token %s: %w", p, err)
+	}
+	return tok, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		panic(err) // only plain data types are marshalled
+	}
+	return b
+}
+
+// writeFileAtomic writes data to a temporary file in the same folder, fsyncs it, renames it
+// over path and fsyncs the folder, so a crash leaves either the old or the new content.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, perm)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return werr
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes a rename durable; on systems where folders cannot be synced it is a no-op.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Now is the store's clock for transition times; tests may replace it.
+var Now = time.Now
