@@ -107,6 +107,8 @@ func New(o GitOptions, debounce time.Duration) (Source, error) {
 		return nil, fmt.Errorf("source %q is a folder: signature verification needs a git source", o.URL)
 	case o.Branch != "" || o.Tag != "" || o.Commit != "":
 		return nil, fmt.Errorf("source %q is a folder: branch, tag and commit apply to git sources only", o.URL)
+	case o.Auth != AuthOptions{}:
+		return nil, fmt.Errorf("source %q is a folder: credentials apply to git sources only", o.URL)
 	}
 	return NewFolder(o.URL, o.Path, debounce, o.Log)
 }
