@@ -1,0 +1,50 @@
+package oracli
+
+import (
+	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
+)
+
+// Conn is a parsed USERID: USER/PASSWORD[@SERVICE] [AS SYSDBA], or "/ as sysdba".
+type Conn struct {
+	User, Password, Service string
+	SysDBA                  bool
+}
+
+// ParseConn parses a USERID value.
+func ParseConn(s string) Conn {
+	var c Conn
+	s = strings.TrimSpace(s)
+	if low := strings.ToLower(s); strings.HasSuffix(low, " as sysdba") {
+		c.SysDBA = true
+		s = strings.TrimSpace(s[:len(s)-len(" as sysdba")])
+	}
+	cred, svc, _ := strings.Cut(s, "@")
+	c.Service = svc
+	c.User, c.Password, _ = strings.Cut(cred, "/")
+	c.User = strings.ToUpper(strings.Trim(c.User, `"`))
+	return c
+}
+
+// Logon checks a connection against the host: the alias must resolve in tnsnames.ora
+// (ORA-12154), then the credentials in the database. "/ as sysdba" (OS authentication)
+// connects as SYS.
+func Logon(h host.Host, db *simdb.DB, c Conn) (*simdb.User, error) {
+	if c.Service != "" {
+		if _, ok, err := host.LookupTNS(h.Tnsnames(), c.Service); err != nil || !ok {
+			return nil, simdb.Ora(12154, "TNS:could not resolve the connect identifier specified")
+		}
+	}
+	if c.User == "" && c.Password == "" && c.SysDBA {
+		return db.User("SYS"), nil
+	}
+	return db.Login(c.User, c.Password)
+}
+
+// Privileged reports whether u may export or import other users' schemas.
+func Privileged(u *simdb.User) bool {
+	return u.Name == "SYS" || u.HasRole("DBA") || u.HasRole("EXP_FULL_DATABASE") || u.HasRole("IMP_FULL_DATABASE") ||
+		u.HasRole("DATAPUMP_EXP_FULL_DATABASE") || u.HasRole("DATAPUMP_IMP_FULL_DATABASE")
+}

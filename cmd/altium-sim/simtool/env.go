@@ -1,0 +1,29 @@
+package simtool
+
+import (
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/faults"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
+)
+
+// Env is one tool call's environment.
+type Env struct {
+	Host   host.Host
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Fault  faults.Fault
+}
+
+// Windows reports whether the simulated OS is Windows (ALTIUM_SIM_OS=windows), which
+// changes Oracle's exit codes for "success with warnings".
+func Windows() bool { return os.Getenv("ALTIUM_SIM_OS") == "windows" }
+
+// ErrNoSpace is the error a disk-full fault makes writes fail with.
+var ErrNoSpace error = syscall.ENOSPC
+
+// DiskFullAfter is how many bytes a disk-full fault lets through.
+const DiskFullAfter = 64 << 10
