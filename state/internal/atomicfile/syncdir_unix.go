@@ -1,0 +1,21 @@
+//go:build !windows
+
+package atomicfile
+
+import (
+	"fmt"
+	"os"
+)
+
+// SyncDir flushes a folder's entries (a rename, a new file) to stable storage.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open folder %s for fsync: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("fsync folder %s: %w", dir, err)
+	}
+	return nil
+}
