@@ -1,0 +1,62 @@
+package backup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+var roles = map[string]string{
+	catalog.FileZip:       catalog.RoleFiles,
+	catalog.FileDump:      catalog.RoleDump,
+	catalog.FileExportLog: catalog.RoleLog,
+}
+
+// HashFiles records size and sha256 of the set's files (every regular file but vaultkeeper.json).
+func HashFiles(ctx context.Context, dir string) ([]catalog.FileMeta, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("hash set %s: %w", dir, err)
+	}
+	var out []catalog.FileMeta
+	for _, e := range ents {
+		if !e.Type().IsRegular() || e.Name() == catalog.FileMetadata {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sum, size, err := hashFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		role := roles[e.Name()]
+		if role == "" {
+			role = "other"
+		}
+		out = append(out, catalog.FileMeta{Name: e.Name(), Role: role, Size: size, SHA256: sum})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out, nil
+}
+
+func hashFile(p string) (string, int64, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", p, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", p, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
