@@ -38,7 +38,7 @@ type document struct {
 }
 
 // splitDocuments splits a file on "---" lines. Text after "--- " on the same line (other than
-// a comment) belongs to the next document.
+// a comment) belongs to the next document; "..." lines (document end markers) are dropped.
 func splitDocuments(data []byte) []document {
 	var (
 		docs  []document
@@ -62,7 +62,7 @@ func splitDocuments(data []byte) []document {
 			} else {
 				cur.line = line + 1
 			}
-		} else {
+		} else if string(bytes.TrimRight(l, " \t\r\n")) != "..." { // "..." ends a document
 			cur.data = append(cur.data, l...)
 		}
 		start = next
@@ -92,6 +92,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 // yamlError makes a YAML syntax error's line numbers count from the top of the file.
 func yamlError(err error, firstLine int) string {
 	msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
+	msg = strings.Join(strings.Fields(msg), " ") // one line per error
 	return yamlLine.ReplaceAllStringFunc(msg, func(m string) string {
 		n, _ := strconv.Atoi(m[len("line "):])
 		return "line " + strconv.Itoa(n+firstLine-1)
@@ -162,7 +163,7 @@ func decodeDocument(file string, index int, doc document, errs *ErrorList) Objec
 func checkExplicitMinVerified(d *decoder, raw map[string]any, p *BackupPolicy) {
 	spec, _ := raw["spec"].(map[string]any)
 	ret, _ := spec["retention"].(map[string]any)
-	if n, ok := ret["minVerified"].(json.Number); ok && p.Spec.Retention.MinVerified == 0 && n.String() != "" {
+	if _, ok := ret["minVerified"].(json.Number); ok && p.Spec.Retention.MinVerified == 0 {
 		d.fail("spec.retention.minVerified", "must be >= 1 (omit it for the default 1)")
 	}
 }

@@ -95,8 +95,9 @@ func loadFiles(fsys fs.FS, files []string) (*Set, error) {
 	return nil, errs
 }
 
-// suppressCascades drops validation errors at or below a field that already failed to
-// decode (a field of the wrong type is left unset and would be reported again as missing).
+// suppressCascades drops validation errors at, below or above a field that already failed
+// to decode: a field of the wrong type is left unset and would be reported again as missing,
+// and a rule over a group of fields (at least one keep rule) would count it as absent.
 func suppressCascades(valid, decodeErrs ErrorList) ErrorList {
 	if len(decodeErrs) == 0 {
 		return valid
@@ -116,11 +117,19 @@ func suppressCascades(valid, decodeErrs ErrorList) ErrorList {
 next:
 	for _, e := range valid {
 		for _, f := range failed[key{e.File, e.doc}] {
-			if e.Field == f || strings.HasPrefix(e.Field, f+".") || strings.HasPrefix(e.Field, f+"[") {
+			if related(e.Field, f) {
 				continue next
 			}
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// related reports whether one field path is the other or contains it.
+func related(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || strings.HasPrefix(b, a+".") || strings.HasPrefix(b, a+"[")
 }

@@ -124,7 +124,7 @@ func checkPath(e *objErrs, field, p string, required bool) {
 			e.add(field, "is required")
 		}
 	case !IsAbsPath(p):
-		e.add(field, fmt.Sprintf(`%q is not an absolute path (C:\…, \\server\share\… or /…)`, p))
+		e.add(field, fmt.Sprintf(`%s is not an absolute path (C:\…, \\server\share\… or /…)`, q(p)))
 	}
 }
 
@@ -155,6 +155,17 @@ func fmtDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
 	}
 	return d.String()
+}
+
+// q quotes a value for a message. Unlike %q it leaves backslashes alone, so that Windows
+// paths read as they were written.
+func q(s string) string {
+	for _, r := range s {
+		if r == '"' || r < ' ' || r == 0x7f {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
 }
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

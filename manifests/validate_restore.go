@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -74,10 +75,11 @@ func (v *validator) restore(e *objErrs, r *Restore) {
 		return
 	}
 	fromSchema, toSchema := from.Spec.Oracle.Schema, target.Spec.Oracle.Schema
-	if o.FromUser != "" && fromSchema != "" && o.FromUser != fromSchema {
+	// Unquoted Oracle identifiers are case-insensitive.
+	if oracleID.MatchString(o.FromUser) && fromSchema != "" && !strings.EqualFold(o.FromUser, fromSchema) {
 		e.add("spec.oracle.fromUser", fmt.Sprintf("must be %s, the schema of Server %q that policy %q exports, got %s", fromSchema, from.Metadata.Name, source.Metadata.Name, o.FromUser))
 	}
-	if fromSchema != "" && toSchema != "" && fromSchema != toSchema && (o.FromUser == "" || o.ToUser == "") {
+	if fromSchema != "" && toSchema != "" && !strings.EqualFold(fromSchema, toSchema) && (o.FromUser == "" || o.ToUser == "") {
 		e.add("spec.oracle", fmt.Sprintf("schemas differ (%s vs %s): set spec.oracle.fromUser and toUser", fromSchema, toSchema))
 	}
 }
