@@ -23,8 +23,8 @@ const (
 type Decision struct {
 	// Run is true when a backup should start now.
 	Run bool
-	// Scheduled is the fire time the run serves: now when Run is true, otherwise the one
-	// expected at Next (a later fire time replaces it if one falls before Next).
+	// Scheduled is a fire time: with Run, the one this run serves; without, the one
+	// expected to run at Next (a later fire time replaces it if one falls before Next).
 	Scheduled time.Time
 	// Next is when to ask again: when Run is false, when the next run is expected; when Run
 	// is true, when the run after this one is expected if this one is attempted now. It is
