@@ -21,6 +21,7 @@ const (
 	StepStarted = "started"
 	StepDone    = "done"
 	StepFailed  = "failed"
+	StepSkipped = "skipped"
 )
 
 // Step is one journaled step of a run.
@@ -135,6 +136,30 @@ func (j *Journal) StepFinished(step string, err error) error {
 	}
 	j.mu.Unlock()
 	return j.save()
+}
+
+// StepSkipped persists that step was not run, and why.
+func (j *Journal) StepSkipped(step, why string) error {
+	now := Now().UTC()
+	j.mu.Lock()
+	j.run.Steps = append(j.run.Steps, Step{Name: step, State: StepSkipped, Started: now, Finished: now, Error: why})
+	j.mu.Unlock()
+	return j.save()
+}
+
+// Abandon ends a run found by UnfinishedRuns: the step that was running is marked failed
+// with reason, and the run fails at that step.
+func (j *Journal) Abandon(reason string) error {
+	j.mu.Lock()
+	step := j.run.LastStarted()
+	for i := len(j.run.Steps) - 1; i >= 0; i-- {
+		if st := &j.run.Steps[i]; st.State == StepStarted {
+			st.State, st.Error, st.Finished = StepFailed, reason, Now().UTC()
+			break
+		}
+	}
+	j.mu.Unlock()
+	return j.Finish(errors.New(reason), step)
 }
 
 // Finish ends the run, moves it into the history and removes its journal file.

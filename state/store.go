@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state/internal/atomicfile"
 )
 
 // File names in the state dir.
@@ -108,38 +110,7 @@ func mustJSON(v any) []byte {
 // writeFileAtomic writes data to a temporary file in the same folder, fsyncs it, renames it
 // over path and fsyncs the folder, so a crash leaves either the old or the new content.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, perm)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	syncDir(filepath.Dir(path))
-	return nil
-}
-
-// syncDir makes a rename durable; on systems where folders cannot be synced it is a no-op.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	return atomicfile.WriteFile(path, data, perm)
 }
 
 // Now is the store's clock for transition times; tests may replace it.

@@ -2,9 +2,13 @@ package state
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -49,15 +53,47 @@ func TestDamagedStatusIsAnErrorNotReplaced(t *testing.T) {
 }
 
 func TestReadOnlyStateDir(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root ignores permissions; the read-only case is covered in the fault matrix with a read-only bind")
+	if runtime.GOOS == "windows" {
+		t.Skip("permissions differ on Windows")
 	}
 	dir := t.TempDir()
-	os.Chmod(dir, 0o500)
-	defer os.Chmod(dir, 0o700)
-	if _, err := Open(dir); err == nil {
-		t.Fatal("read-only state dir accepted")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := s.Update(func(st *Status) { st.Policy("p").LastSet = "before" }); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, statusFile))
+	readOnly(t, dir)
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "not writable") {
+		t.Fatalf("Open of a read-only state dir: %v, want a 'not writable' error", err)
+	}
+	if err := s.Update(func(st *Status) { st.Policy("p").LastSet = "after" }); err == nil {
+		t.Fatal("Update in a read-only state dir succeeded")
+	}
+	if got := s.Snapshot().Policies["p"].LastSet; got != "before" {
+		t.Fatalf("memory = %q after a failed write, want before", got)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, statusFile)); string(after) != string(before) {
+		t.Fatal("status file changed by a failed write")
+	}
+}
+
+// readOnly makes dir unwritable, also for root (chattr +i), or skips the test.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o700) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("running as root without chattr +i, cannot make %s read-only: %v %s", dir, err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
 }
 
 func TestUpdateRollsBackWhenPersistFails(t *testing.T) {
@@ -138,5 +174,75 @@ func TestToken(t *testing.T) {
 	}
 	if b, _ := s.Token(); a != b {
 		t.Fatal("token changed between calls")
+	}
+}
+
+func TestAbandonAndSkipped(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	j, err := s.BeginRun("backup", "BackupPolicy/a", "srv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { return j.StepSkipped("wait-window", "inside the window") },
+		func() error { return j.StepStarted("stop-iis") },
+		func() error { return j.StepFinished("stop-iis", nil) },
+		func() error { return j.StepStarted("avbackup") },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s2, _ := Open(dir) // the agent restarted
+	runs, err := s2.UnfinishedRuns()
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("UnfinishedRuns = %d, %v", len(runs), err)
+	}
+	if err := runs[0].Abandon("agent restarted during the step"); err != nil {
+		t.Fatal(err)
+	}
+	r := runs[0].Run()
+	want := []string{"wait-window:skipped", "stop-iis:done", "avbackup:failed"}
+	for i, st := range r.Steps {
+		if got := st.Name + ":" + st.State; i >= len(want) || got != want[i] {
+			t.Fatalf("steps = %+v, want %v", r.Steps, want)
+		}
+	}
+	h := s2.Snapshot().History
+	if len(h) != 1 || h[0].Result != RunFailed || h[0].FailedStep != "avbackup" {
+		t.Fatalf("history = %+v", h)
+	}
+	if runs, _ := s2.UnfinishedRuns(); len(runs) != 0 {
+		t.Fatal("abandoned run still open")
+	}
+}
+
+func TestConcurrentRuns(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			obj := fmt.Sprintf("BackupPolicy/p%d", i)
+			for range 5 {
+				j, err := s.BeginRun("backup", obj, fmt.Sprintf("srv%d", i), "")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				j.StepStarted("a")
+				j.StepFinished("a", nil)
+				s.Update(func(st *Status) { st.Policy(obj).Failures++ })
+				if err := j.Finish(nil, ""); err != nil {
+					t.Error(err)
+				}
+				_ = s.Snapshot()
+			}
+		})
+	}
+	wg.Wait()
+	snap := s.Snapshot()
+	if len(snap.History) != 40 || len(snap.Policies) != 8 {
+		t.Fatalf("history %d, policies %d; want 40 and 8", len(snap.History), len(snap.Policies))
 	}
 }
