@@ -1,0 +1,48 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
+)
+
+func cmdInit(args []string, stdout, stderr io.Writer) int {
+	o := host.DefaultInit()
+	fs := flag.NewFlagSet("altium-sim init", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", "", "folder of the new host (required)")
+	fs.StringVar(&o.Product, "product", o.Product, "EnterpriseServer or NexusServer")
+	fs.StringVar(&o.Schema, "schema", o.Schema, "Oracle schema (user) of the application")
+	fs.StringVar(&o.Password, "password", o.Password, "the schema's password")
+	fs.StringVar(&o.AdminPassword, "admin-password", o.AdminPassword, "SYSTEM's password")
+	fs.StringVar(&o.Tablespace, "tablespace", o.Tablespace, "the schema's default tablespace")
+	fs.StringVar(&o.Domain, "domain", o.Domain, "LocalVault.ini Domain")
+	fs.StringVar(&o.FQDN, "fqdn", o.FQDN, "the server's FQDN (WebsiteDomain, https binding host)")
+	fs.StringVar(&o.DBHost, "db-host", o.DBHost, "the Oracle host")
+	fs.StringVar(&o.Alias, "alias", o.Alias, "the tnsnames.ora alias (DatabaseName)")
+	fs.IntVar(&o.Files, "files", o.Files, "documents in the file storage")
+	fs.Int64Var(&o.FileSize, "file-size", o.FileSize, "bytes per document")
+	fs.IntVar(&o.Tables, "tables", o.Tables, "tables in the schema")
+	fs.Int64Var(&o.Rows, "rows", o.Rows, "rows per table (table i holds rows+i)")
+	fs.IntVar(&o.AppSessions, "app-sessions", o.AppSessions, "sessions the application holds while IIS runs")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *root == "" {
+		fmt.Fprintln(stderr, "altium-sim init: --root is required")
+		return 2
+	}
+	abs, err := filepath.Abs(*root)
+	if err != nil {
+		fmt.Fprintf(stderr, "altium-sim init: root %q: %v\n", *root, err)
+		return 1
+	}
+	if err := (host.Host{Root: abs}).Init(o, stdout); err != nil {
+		fmt.Fprintf(stderr, "altium-sim: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/avbackup"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/classic"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/events"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/faults"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/iistool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simtool"
+)
+
+// runTool runs one simulated tool call: the fault is taken, the start event written, the
+// generic faults applied, the application ticks, the tool runs, the end event is written.
+func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	h, err := host.Resolve()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	var fault faults.Fault
+	if err := h.WithLock(func(*simdb.DB) error {
+		var err error
+		fault, err = faults.Take(h.Faults(), name)
+		return err
+	}); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	call, err := events.Begin(h.Events(), h.Epoch(), host.MonoNow, name, args, knownSecrets(h))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	call.SetFaults(fault.String())
+	code := apply(h, name, args, fault, stdin, stdout, stderr)
+	if err := call.End(code); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+	}
+	return code
+}
+
+func apply(h host.Host, name string, args []string, f faults.Fault, stdin io.Reader, stdout, stderr io.Writer) int {
+	if d := f.SlowFor(); d > 0 {
+		time.Sleep(d)
+	}
+	if f.Hang {
+		select {} // until killed
+	}
+	if f.HangUntil != "" {
+		for {
+			if _, err := os.Stat(f.HangUntil); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if f.Garbage {
+		garbage(stdout)
+		garbage(stderr)
+		return 0
+	}
+	if f.Exit != nil {
+		fmt.Fprintln(stderr, failureMessage(name))
+		return *f.Exit
+	}
+	if err := h.Tick(extraSessions(h)); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	env := simtool.Env{Host: h, Stdin: stdin, Stdout: stdout, Stderr: stderr, Fault: f}
+	switch name {
+	case "avbackup":
+		return avbackup.Run(env, args)
+	case "exp":
+		return classic.Exp(env, args)
+	case "imp":
+		return classic.Imp(env, args)
+	case "expdp", "impdp":
+		return datapumpRun(env, name, args)
+	case "net":
+		return iistool.Net(env, args)
+	case "appcmd":
+		return iistool.Appcmd(env, args)
+	case "sqlplus":
+		return sqlplusRun(env, args)
+	}
+	fmt.Fprintf(stderr, "altium-sim: no tool %q\n", name)
+	return 1
+}
+
+func garbage(w io.Writer) {
+	b := make([]byte, 256)
+	for i := range b {
+		b[i] = byte(rand.IntN(256))
+	}
+	w.Write(b)
+}
+
+// failureMessage is what a tool prints when a fault makes it fail with a given code.
+func failureMessage(name string) string {
+	switch name {
+	case "exp":
+		return "EXP-00056: ORACLE error 3113 encountered\nORA-03113: end-of-file on communication channel\nEXP-00000: Export terminated unsuccessfully"
+	case "imp":
+		return "IMP-00058: ORACLE error 3113 encountered\nORA-03113: end-of-file on communication channel\nIMP-00000: Import terminated unsuccessfully"
+	case "expdp", "impdp":
+		return "UDE-00008: operation generated ORACLE error 31626\nORA-31626: job does not exist"
+	case "sqlplus":
+		return "ERROR:\nORA-12541: TNS:no listener\n\nSP2-0751: Unable to connect to Oracle.  Exiting SQL*Plus"
+	case "net":
+		return "System error 5 has occurred.\n\nAccess is denied.\n"
+	case "appcmd":
+		return "ERROR ( hresult:80070005, message:Access is denied. )"
+	}
+	return "Error: the backup tool failed: the process cannot access the file because it is being used by another process."
+}
+
+// knownSecrets are the passwords events.jsonl must never show: every database user's,
+// LocalVault.ini's, and the secrets files'.
+func knownSecrets(h host.Host) []string {
+	var out []string
+	if lv, err := host.ReadLocalVault(h.LocalVault()); err == nil {
+		out = append(out, lv.Password)
+	}
+	for _, f := range []string{"schema-password", "admin-password"} {
+		if raw, err := os.ReadFile(filepath.Join(h.Secrets(), f)); err == nil {
+			out = append(out, strings.TrimSpace(string(raw)))
+		}
+	}
+	h.WithLock(func(db *simdb.DB) error {
+		for _, n := range db.UserNames() {
+			out = append(out, db.Users[n].Password)
+		}
+		return nil
+	})
+	return out
+}

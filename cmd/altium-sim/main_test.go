@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var simBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "altium-sim-test-")
+	if err != nil {
+		panic(err)
+	}
+	simBin = filepath.Join(dir, "altium-sim")
+	if runtime.GOOS == "windows" {
+		simBin += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", simBin, ".").CombinedOutput(); err != nil {
+		panic("build altium-sim: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// simHost is an initialized host and helpers to run its tools.
+type simHost struct {
+	t    *testing.T
+	root string
+	env  []string
+}
+
+func newHost(t *testing.T, extra ...string) *simHost {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "host")
+	args := append([]string{"init", "--root", root, "--files", "6", "--file-size", "2048", "--tables", "4", "--rows", "20"}, extra...)
+	if out, err := exec.Command(simBin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	return &simHost{t: t, root: root}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (h *simHost) run(tool string, args ...string) result {
+	return h.runIn("", tool, args...)
+}
+
+func (h *simHost) runIn(stdin, tool string, args ...string) result {
+	h.t.Helper()
+	cmd := exec.Command(filepath.Join(h.root, "bin", tool), args...)
+	cmd.Env = append(os.Environ(), h.env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var so, se strings.Builder
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		h.t.Fatalf("run %s: %v", tool, err)
+	}
+	return result{code, so.String(), se.String()}
+}
+
+type report struct {
+	Consistent       bool     `json:"consistent"`
+	FilesGeneration  int64    `json:"filesGeneration"`
+	DBGeneration     int64    `json:"dbGeneration"`
+	IISRunning       bool     `json:"iisRunning"`
+	TnsnamesAgrees   bool     `json:"tnsnamesAgrees"`
+	IISBindingAgrees bool     `json:"iisBindingAgrees"`
+	Problems         []string `json:"problems"`
+}
+
+func (h *simHost) verify() (report, int) {
+	h.t.Helper()
+	r := h.run("altium-sim", "verify", "--root", h.root, "-o", "json")
+	var rep report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		h.t.Fatalf("verify output %q: %v", r.stdout, err)
+	}
+	return rep, r.code
+}
+
+// parfile writes a 0600 parfile (the way vaultkeeper passes credentials) and returns it.
+func (h *simHost) parfile(name string, lines ...string) string {
+	h.t.Helper()
+	p := filepath.Join(h.t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+func (h *simHost) exp(dir string) result {
+	return h.run("exp", "parfile="+h.parfile("exp.par", "userid=AESUSER313/Altium@XE", "owner=AESUSER313",
+		"file="+filepath.Join(dir, "oracle.dmp"), "log="+filepath.Join(dir, "oracle-export.log"), "statistics=none"))
+}
+
+func (h *simHost) imp(dir, user, pw string) result {
+	return h.run("imp", "parfile="+h.parfile("imp.par", "userid="+user+"/"+pw+"@XE",
+		"file="+filepath.Join(dir, "oracle.dmp"), "log="+filepath.Join(dir, "oracle-import.log"),
+		"fromuser=AESUSER313", "touser=AESUSER313"))
+}
+
+func (h *simHost) writeFaults(yaml string) {
+	h.t.Helper()
+	if err := os.WriteFile(filepath.Join(h.root, "faults.yaml"), []byte(yaml), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+type event struct {
+	Phase          string   `json:"phase"`
+	Tool           string   `json:"tool"`
+	Argv           []string `json:"argv"`
+	Start          string   `json:"start"`
+	End            string   `json:"end"`
+	StartMono      int64    `json:"startMono"`
+	EndMono        int64    `json:"endMono"`
+	Exit           *int     `json:"exit"`
+	PasswordInArgv bool     `json:"passwordInArgv"`
+	Pid            int      `json:"pid"`
+}
+
+func (h *simHost) events() []event {
+	h.t.Helper()
+	f, err := os.Open(filepath.Join(h.root, "events.jsonl"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer f.Close()
+	var out []event
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e event
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			h.t.Fatalf("events line %q: %v", sc.Text(), err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func mustCode(t *testing.T, what string, r result, want int) {
+	t.Helper()
+	if r.code != want {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, want, r.stdout, r.stderr)
+	}
+}
