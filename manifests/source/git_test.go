@@ -1,6 +1,8 @@
 package source
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,6 +184,8 @@ func TestGitErrors(t *testing.T) {
 	srv := newGitServer(e, "agent", "right-password")
 	down := newGitServer(e, "agent", "right-password")
 	down.Close()
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hang.Close()
 	withUserInfo := strings.Replace(srv.repoURL(), "http://", "http://agent:url-secret-pw@", 1)
 
 	cases := []struct {
@@ -197,10 +201,11 @@ func TestGitErrors(t *testing.T) {
 		{name: "remote down", url: down.repoURL(), token: "right-password", secret: "right-password", wantSub: "127.0.0.1"},
 		{name: "missing branch", url: srv.repoURL(), token: "right-password", branch: "nope", secret: "right-password", wantSub: "nope"},
 		{name: "missing repository", url: e.fileURL() + "-missing", wantSub: "repo.git-missing"},
+		{name: "remote hangs", url: hang.URL + "/repo.git", wantSub: "127.0.0.1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o := GitOptions{URL: c.url, Branch: c.branch, CacheDir: t.TempDir(), Timeout: 3 * time.Second}
+			o := GitOptions{URL: c.url, Branch: c.branch, CacheDir: t.TempDir(), Timeout: 300 * time.Millisecond}
 			if c.token != "" {
 				o.Auth = AuthOptions{Username: "agent", TokenFile: writeFile(t, t.TempDir(), "token", c.token)}
 			}
@@ -209,7 +214,11 @@ func TestGitErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer src.Close()
+			start := time.Now()
 			rev, _, err := src.Fetch(fetchCtx(t))
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("Fetch took %v despite a timeout of %v", d, o.Timeout)
+			}
 			if err == nil {
 				t.Fatalf("Fetch = %+v, want an error", rev)
 			}
