@@ -17,9 +17,9 @@ type want struct{ file, level, reason string }
 
 func TestVerify(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, dir string)
-		want  []want // empty: the set verifies
+		want   []want // empty: the set verifies
 	}{
 		{name: "good set", break_: func(*testing.T, string) {}},
 		{
@@ -39,7 +39,7 @@ func TestVerify(t *testing.T) {
 		{
 			name:   "missing dump",
 			break_: func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, catalog.FileDump)) },
-			want: []want{{catalog.FileDump, "L1", "missing"}, {catalog.FileDump, "L2", "no such file"}},
+			want:   []want{{catalog.FileDump, "L1", "missing"}, {catalog.FileDump, "L2", "no such file"}},
 		},
 		{
 			name:   "extra file",
