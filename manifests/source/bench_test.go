@@ -62,3 +62,30 @@ func BenchmarkGitPollNoChange(b *testing.B) {
 		b.Fatalf("idle polls made %d pack requests", n)
 	}
 }
+
+// BenchmarkGitFetchNewCommit measures the poll that finds a new commit: ls-remote, a depth-1
+// fetch of the pack and the checkout. This is the source's share of "webhook received →
+// first action started".
+func BenchmarkGitFetchNewCommit(b *testing.B) {
+	e := newGitEnv(b)
+	e.commit(map[string]string{"a.yaml": "a\n"}, "a")
+	e.push("main")
+	srv := newGitServer(e, "agent", "pw")
+	src, err := NewGit(GitOptions{URL: srv.repoURL(), Branch: "main", CacheDir: b.TempDir(),
+		Auth: AuthOptions{Username: "agent", TokenFile: writeFile(b, b.TempDir(), "token", "pw")}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		head := e.commit(map[string]string{"a.yaml": fmt.Sprintf("edit %d\n", i)}, "edit")
+		e.push("main")
+		b.StartTimer()
+		rev, changed, err := src.Fetch(ctx)
+		if err != nil || !changed || rev.ID != head {
+			b.Fatalf("Fetch = %s, changed %v, err %v; want %s", rev.ID, changed, err, head)
+		}
+	}
+}
