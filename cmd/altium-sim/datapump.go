@@ -1,13 +1,13 @@
 package main
 
 import (
-	"fmt"
-
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/datapump"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simtool"
 )
 
 func datapumpRun(env simtool.Env, name string, args []string) int {
-	_ = args
-	fmt.Fprintf(env.Stderr, "%s: not simulated yet\n", name)
-	return 1
+	if name == "expdp" {
+		return datapump.Expdp(env, args)
+	}
+	return datapump.Impdp(env, args)
 }

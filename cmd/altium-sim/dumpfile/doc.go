@@ -10,7 +10,7 @@
 //	D<exporting user>
 //	RUSERS
 //	SIMDUMP 1
-//	OWNER <name> TABLESPACE <ts> GENERATION <n>
+//	OWNER <name> TABLESPACE <ts> GENERATION <n> [PASSWORD x<hex>]   (PASSWORD: Data Pump only)
 //	OBJECTS <TYPE>=<n> ...
 //	TABLE <name> TABLESPACE <ts> ROWS <n>
 //	<n rows of simdb.RowSize bytes: simdb.Row(name, i, generation)>

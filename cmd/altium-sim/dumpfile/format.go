@@ -35,13 +35,14 @@ type Schema struct {
 	Owner      string
 	Tablespace string
 	Generation int64
+	Password   string // the owner's password, so impdp can create the user (Data Pump only)
 	Objects    map[string]int
 	Tables     []simdb.Table
 }
 
 // SchemaOf captures a user's schema for export.
 func SchemaOf(u *simdb.User) Schema {
-	s := Schema{Owner: u.Name, Tablespace: u.DefaultTablespace, Generation: u.Generation, Objects: map[string]int{}}
+	s := Schema{Owner: u.Name, Tablespace: u.DefaultTablespace, Generation: u.Generation, Password: u.Password, Objects: map[string]int{}}
 	for k, v := range u.Objects {
 		s.Objects[k] = v
 	}

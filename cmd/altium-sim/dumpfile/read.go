@@ -3,6 +3,7 @@ package dumpfile
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -62,12 +63,19 @@ func Read(br *bufio.Reader, v Visitor) error {
 				return ErrTruncated
 			}
 			return nil
-		case len(f) == 6 && f[0] == "OWNER" && cur == nil:
+		case (len(f) == 6 || len(f) == 8) && f[0] == "OWNER" && cur == nil:
 			g, err := strconv.ParseInt(f[5], 10, 64)
 			if err != nil {
 				return ErrCorrupt
 			}
 			cur = &Schema{Owner: f[1], Tablespace: f[3], Generation: g, Objects: map[string]int{}}
+			if len(f) == 8 {
+				pw, err := hex.DecodeString(strings.TrimPrefix(f[7], "x"))
+				if err != nil {
+					return ErrCorrupt
+				}
+				cur.Password = string(pw)
+			}
 			ol, err := line(br)
 			if err != nil {
 				return err

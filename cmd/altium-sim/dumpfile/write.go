@@ -2,6 +2,7 @@ package dumpfile
 
 import (
 	"bufio"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
@@ -12,12 +13,13 @@ import (
 
 // Writer streams a dump.
 type Writer struct {
-	bw *bufio.Writer
+	bw   *bufio.Writer
+	kind Kind
 }
 
 // NewWriter writes the header and preamble of a dump made by exporter.
 func NewWriter(w io.Writer, kind Kind, exporter string) (*Writer, error) {
-	dw := &Writer{bw: bufio.NewWriterSize(w, 64<<10)}
+	dw := &Writer{bw: bufio.NewWriterSize(w, 64<<10), kind: kind}
 	h := classicHeader
 	if kind == DataPump {
 		h = datapumpHeader
@@ -29,7 +31,11 @@ func NewWriter(w io.Writer, kind Kind, exporter string) (*Writer, error) {
 
 // BeginSchema writes a schema's header and object counts.
 func (dw *Writer) BeginSchema(s Schema) error {
-	fmt.Fprintf(dw.bw, "OWNER %s TABLESPACE %s GENERATION %d\nOBJECTS", s.Owner, s.Tablespace, s.Generation)
+	fmt.Fprintf(dw.bw, "OWNER %s TABLESPACE %s GENERATION %d", s.Owner, s.Tablespace, s.Generation)
+	if dw.kind == DataPump {
+		fmt.Fprintf(dw.bw, " PASSWORD x%s", hex.EncodeToString([]byte(s.Password)))
+	}
+	dw.bw.WriteString("\nOBJECTS")
 	types := make([]string, 0, len(s.Objects))
 	for t := range s.Objects {
 		types = append(types, t)
