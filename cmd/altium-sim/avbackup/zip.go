@@ -32,7 +32,7 @@ func backup(env simtool.Env, zipPath string) int {
 	var w io.Writer = f
 	switch {
 	case env.Fault.DiskFull:
-		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullAfter, Err: simtool.ErrNoSpace}
+		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullLimit(dirSize(env.Host.FileStorage())), Err: simtool.ErrNoSpace}
 	case env.Fault.PartialOutput:
 		w = &dumpfile.CutWriter{W: f, N: dirSize(env.Host.FileStorage()) / 4, Err: errPartial}
 	}

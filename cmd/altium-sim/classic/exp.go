@@ -114,7 +114,7 @@ func writeExport(env simtool.Env, l *oracli.Log, f io.Writer, exporter string, s
 	var w io.Writer = f
 	switch {
 	case env.Fault.DiskFull:
-		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullAfter, Err: simtool.ErrNoSpace}
+		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullLimit(total), Err: simtool.ErrNoSpace}
 	case env.Fault.TruncateDump:
 		w = &dumpfile.CutWriter{W: f, N: total / 2}
 	case env.Fault.PartialOutput:

@@ -116,7 +116,7 @@ func export(env simtool.Env, j *job, f io.Writer, exporter string, schemas []dum
 	var w io.Writer = f
 	switch {
 	case env.Fault.DiskFull:
-		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullAfter, Err: simtool.ErrNoSpace}
+		w = &dumpfile.CutWriter{W: f, N: simtool.DiskFullLimit(total), Err: simtool.ErrNoSpace}
 	case env.Fault.TruncateDump:
 		w = &dumpfile.CutWriter{W: f, N: total / 2}
 	case env.Fault.PartialOutput:

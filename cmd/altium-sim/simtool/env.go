@@ -27,3 +27,12 @@ var ErrNoSpace error = syscall.ENOSPC
 
 // DiskFullAfter is how many bytes a disk-full fault lets through.
 const DiskFullAfter = 64 << 10
+
+// DiskFullLimit is how many bytes of an output of about total bytes a disk-full fault
+// lets through: DiskFullAfter, or half the output when that is smaller.
+func DiskFullLimit(total int64) int64 {
+	if total/2 < DiskFullAfter {
+		return total / 2
+	}
+	return DiskFullAfter
+}
