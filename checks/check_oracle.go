@@ -1,0 +1,82 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// checkTnsnamesAlias: LocalVault.ini's DatabaseName is a tnsnames.ora alias whose first
+// address is LocalVault.ini's DBLocation.
+func checkTnsnamesAlias(_ context.Context, env Env) (string, error) {
+	e, lv, err := lookupAlias(env)
+	if err != nil {
+		return "", err
+	}
+	dbl, _ := lv.Get(keyDBLocation)
+	want, err := parseLocation(dbl)
+	if err != nil {
+		return "", fmt.Errorf("LocalVault.ini %s: %w", lv.Name, err)
+	}
+	alias := e.Aliases[0]
+	if p := e.Protocol; p != "TCP" && p != "TCPS" {
+		return "", fmt.Errorf("tnsnames.ora alias %s (%s) uses protocol %q, not TCP: point it at %s over TCP", alias, e.Pos, p, want)
+	}
+	got := location{e.Host, e.Port}
+	if !got.equal(want) {
+		return "", fmt.Errorf("LocalVault.ini DBLocation is %s but tnsnames.ora alias %s points to %s (%s): make them agree",
+			want, alias, got, e.Pos)
+	}
+	return fmt.Sprintf("tnsnames.ora alias %s points to %s, the DBLocation of LocalVault.ini", alias, got), nil
+}
+
+// checkOracleListener: a TCP connection to DBLocation opens within the dial timeout.
+func checkOracleListener(ctx context.Context, env Env) (string, error) {
+	dbl, lv, err := localVaultValue(env, keyDBLocation)
+	if err != nil {
+		return "", err
+	}
+	loc, err := parseLocation(dbl)
+	if err != nil {
+		return "", fmt.Errorf("LocalVault.ini %s: %w", lv.Name, err)
+	}
+	timeout := env.DialTimeout
+	if timeout <= 0 {
+		timeout = DefaultDialTimeout
+	}
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", loc.String())
+	if err != nil {
+		return "", fmt.Errorf("no Oracle listener answers at %s (DBLocation of LocalVault.ini) within %s: %v; check that the listener runs (lsnrctl status) and that no firewall blocks the port",
+			loc, timeout, err)
+	}
+	conn.Close()
+	return fmt.Sprintf("the Oracle listener at %s accepts TCP connections", loc), nil
+}
+
+// checkOracleLogin: LocalVault.ini's User and Password log in through the DatabaseName alias.
+func checkOracleLogin(ctx context.Context, env Env) (string, error) {
+	if env.Login == nil {
+		return "", errors.New("this agent has no Oracle login configured, so the LocalVault.ini credentials cannot be tried")
+	}
+	e, lv, err := lookupAlias(env)
+	if err != nil {
+		return "", err
+	}
+	user, _ := lv.Get(keyUser)
+	password, _ := lv.Get(keyPassword)
+	if user == "" || password == "" {
+		return "", fmt.Errorf("LocalVault.ini %s has no User or no Password to log in with: add them", lv.Name)
+	}
+	if err := env.Login.Login(ctx, e.Descriptor, user, password); err != nil {
+		msg := err.Error()
+		if len(password) >= 1 {
+			msg = strings.ReplaceAll(msg, password, "********")
+		}
+		return "", fmt.Errorf("Oracle refused the LocalVault.ini credentials of user %s through alias %s (%s): %s; check the password in LocalVault.ini and that the user exists and is unlocked",
+			user, e.Aliases[0], e.HostPort(), msg)
+	}
+	return fmt.Sprintf("user %s logs in to Oracle through alias %s (%s)", user, e.Aliases[0], e.HostPort()), nil
+}
