@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// updateGolden reports whether -update was given (the flag is shared by this package's tests).
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func TestInspectCmd(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		golden string // testdata/inspect/<golden>
+		code   int    // 0, or the exitError code expected
+		errMsg string
+	}{
+		{name: "tnsnames json", args: []string{"tnsnames", "testdata/inspect/tnsnames.ora", "-o", "json"}, golden: "tnsnames.json"},
+		{name: "tnsnames table", args: []string{"tnsnames", "testdata/inspect/tnsnames.ora"}, golden: "tnsnames.txt"},
+		{name: "localvault json", args: []string{"localvault", "-o", "json", "testdata/inspect/LocalVault.ini"}, golden: "localvault.json"},
+		{name: "localvault table", args: []string{"localvault", "testdata/inspect/LocalVault.ini", "-o", "table"}, golden: "localvault.txt"},
+		{name: "iis json", args: []string{"iis", "testdata/inspect/applicationHost.config", "--output=json"}, golden: "iis.json"},
+		{name: "iis table", args: []string{"iis", "testdata/inspect/applicationHost.config"}, golden: "iis.txt"},
+		{name: "parse error", args: []string{"tnsnames", "testdata/inspect/broken.ora", "-o", "json"}, code: 1,
+			errMsg: "testdata/inspect/broken.ora:3:1: missing ')' in XE (started at line 1)"},
+		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "no such file"},
+		{name: "bad output", args: []string{"iis", "testdata/inspect/applicationHost.config", "-o", "yaml"}, code: 2, errMsg: `-o "yaml": want json or table`},
+		{name: "no file", args: []string{"localvault"}, code: 2, errMsg: "exactly one FILE is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := newInspectCmd()
+			var stdout, stderr bytes.Buffer
+			cmd.SetOut(&stdout)
+			cmd.SetErr(&stderr)
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			cmd.SetArgs(tt.args)
+			err := cmd.Execute()
+			if tt.code != 0 {
+				var ee *exitError
+				if !errors.As(err, &ee) || ee.code != tt.code || !strings.Contains(err.Error(), tt.errMsg) {
+					t.Fatalf("err = %v, want exit %d with %q", err, tt.code, tt.errMsg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "inspect", tt.golden)
+			if updateGolden() {
+				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(stdout.Bytes(), want) {
+				t.Errorf("output differs from %s:\n%s", golden, stdout.String())
+			}
+			if strings.Contains(stdout.String(), "Alt;ium#1") {
+				t.Error("the LocalVault.ini password reached the output")
+			}
+		})
+	}
+}
+
+func TestInspectWarnings(t *testing.T) {
+	cmd := newInspectCmd()
+	var stdout, stderr bytes.Buffer
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&stderr)
+	cmd.SetArgs([]string{"tnsnames", "testdata/inspect/tnsnames.ora"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "warning: testdata/inspect/tnsnames.ora:58:1: alias SALES.US.EXAMPLE.COM is already defined at testdata/inspect/tnsnames.ora:5:1") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
