@@ -15,7 +15,7 @@ import (
 
 // resticHasOldest reports whether restic keeps the oldest snapshot while a bucket rule has
 // counts left (restic 0.16 and later).
-func resticHasOldest(t *testing.T, bin string) bool {
+func resticHasOldest(t testing.TB, bin string) bool {
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatalf("restic version: %v", err)

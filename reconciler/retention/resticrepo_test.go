@@ -85,7 +85,7 @@ type resticRepo struct {
 	master   resticKey
 }
 
-func newResticRepo(t *testing.T, bin string) *resticRepo {
+func newResticRepo(t testing.TB, bin string) *resticRepo {
 	t.Helper()
 	r := &resticRepo{bin: bin, dir: filepath.Join(t.TempDir(), "repo")}
 	if out, err := r.cmd("init").CombinedOutput(); err != nil {
@@ -143,7 +143,7 @@ func (r *resticRepo) cmd(args ...string) *exec.Cmd {
 
 // addSnapshot stores a snapshot of host taken at t (its zone offset is kept, and restic's
 // calendar buckets follow it).
-func (r *resticRepo) addSnapshot(t *testing.T, host string, at time.Time) {
+func (r *resticRepo) addSnapshot(t testing.TB, host string, at time.Time) {
 	t.Helper()
 	sn := map[string]any{
 		"time":     at.Format(time.RFC3339Nano),
