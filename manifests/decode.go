@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Decode decodes every document of one YAML file strictly: unknown fields and values of the
@@ -103,16 +101,9 @@ func decodeDocument(file string, index int, doc document, errs *ErrorList) Objec
 	if len(bytes.TrimSpace(doc.data)) == 0 {
 		return nil
 	}
-	js, err := yaml.YAMLToJSONStrict(doc.data)
+	raw, err := yamlToJSONValue(doc.data)
 	if err != nil {
 		*errs = append(*errs, FieldError{File: file, Message: yamlError(err, doc.line), doc: index})
-		return nil
-	}
-	var raw any
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		*errs = append(*errs, FieldError{File: file, Message: fmt.Sprintf("document at line %d: %v", doc.line, err), doc: index})
 		return nil
 	}
 	if raw == nil {
