@@ -1,6 +1,8 @@
 package manifests
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,5 +240,33 @@ func TestInlineSecretNotEchoed(t *testing.T) {
 		if len(errs) == 0 || strings.Contains(errs.Error(), "hunter2") || strings.Contains(errs.Error(), "12345678") {
 			t.Errorf("%s: errors %q must reject the value without showing it", v, errs)
 		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	_, err := LoadDir(filepath.Join(t.TempDir(), "missing"))
+	var list ErrorList
+	if err == nil || errors.As(err, &list) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("LoadDir(missing) = %v; want a plain not-exist error", err)
+	}
+	set, err := LoadDir(t.TempDir())
+	if err != nil || set.Len() != 0 {
+		t.Errorf("LoadDir(empty) = %v, %v; want an empty valid set", set, err)
+	}
+}
+
+// TestValidateBuiltInGo covers sets built in code rather than decoded: the kind and
+// apiVersion are checked against the Go type.
+func TestValidateBuiltInGo(t *testing.T) {
+	set, err := LoadDir("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Servers[0].TypeMeta = TypeMeta{}
+	got := Validate(set).Error()
+	want := "servers/aes-prod.yaml: Server/aes-prod: apiVersion: unknown apiVersion \"\": want vaultkeeper.io/v1alpha1\n" +
+		"servers/aes-prod.yaml: Server/aes-prod: kind: must be Server for a *manifests.Server, got \"\""
+	if got != want {
+		t.Errorf("Validate:\n%s\nwant:\n%s", got, want)
 	}
 }
