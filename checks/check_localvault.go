@@ -8,7 +8,7 @@ import (
 )
 
 // checkLocalVaultKeys: the required keys are present, DataSourceType is Oracle, User is the
-// server's schema, no key is written twice, and each spec.expect value matches.
+// server's schema, no key is written twice with different values, and each spec.expect value matches.
 func checkLocalVaultKeys(_ context.Context, env Env) (string, error) {
 	f, err := readLocalVault(env)
 	if err != nil {
@@ -28,7 +28,9 @@ func checkLocalVaultKeys(_ context.Context, env Env) (string, error) {
 		problems = append(problems, fmt.Sprintf("User is %s but the server's spec.oracle.schema is %s: set User=%s (or fix the manifest)", v, schema, schema))
 	}
 	for _, d := range f.Duplicates {
-		problems = append(problems, fmt.Sprintf("%s is set twice (lines %d and %d) and the first is used: remove one", d.Key, d.FirstLine, d.Line))
+		if d.Differs { // the same value twice is untidy but harmless
+			problems = append(problems, fmt.Sprintf("%s is set twice with different values (lines %d and %d) and the first is used: remove the wrong one", d.Key, d.FirstLine, d.Line))
+		}
 	}
 	exp := env.Server.Spec.Expect
 	for _, x := range []struct{ key, field, want string }{

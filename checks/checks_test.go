@@ -148,7 +148,7 @@ func TestChecksFail(t *testing.T) {
 			"DBLocation is 127.0.0.1:"},
 		{"duplicate key", "localvault-keys", func(t *testing.T, h *host) {
 			h.write(t, "LocalVault.ini", fmt.Sprintf(localVaultTmpl, h.port)+"dblocation=oradb02:1521\r\n")
-		}, "dblocation is set twice (lines 7 and 9)"},
+		}, "dblocation is set twice with different values (lines 7 and 9)"},
 		{"alias points elsewhere", "tnsnames-alias", func(t *testing.T, h *host) {
 			h.write(t, "tnsnames.ora", "XE=(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=oradb01)(PORT=1521))(CONNECT_DATA=(SID=XE)))\n")
 		}, "LocalVault.ini DBLocation is 127.0.0.1:"},
@@ -270,6 +270,15 @@ func TestPanicAndUnknown(t *testing.T) {
 	}
 	r, _ = RunOne(context.Background(), Env{}, "localvault-keys")
 	if r.OK || r.Message != "no server to check" {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestSameValueTwiceIsFine(t *testing.T) {
+	h := newHost(t)
+	h.write(t, "LocalVault.ini", fmt.Sprintf(localVaultTmpl, h.port)+"domain=CORP\r\n")
+	r, _ := RunOne(context.Background(), h.env(), "localvault-keys")
+	if !r.OK {
 		t.Fatalf("%+v", r)
 	}
 }
