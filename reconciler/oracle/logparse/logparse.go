@@ -85,7 +85,7 @@ var (
 	dpRowsRE  = regexp.MustCompile(`^\. \. (?:exported|imported) ((?:"[^"]+"\.)?"[^"]+")(?::"[^"]+")?\s+.*?\s(\d+) rows`)
 	charsetRE = regexp.MustCompile(`(?i)^(?:export|import) done in (\S+) character set and (\S+) NCHAR character set`)
 	versionRE = regexp.MustCompile(`^Export file created by (EXPORT:V[\d.]+)`)
-	classicRE = regexp.MustCompile(`^(Export|Import) terminated (successfully without warnings|successfully with warnings|unsuccessfully)`)
+	classicRE = regexp.MustCompile(`^(?:(?:EXP|IMP)-00000: )?(Export|Import) terminated (successfully without warnings|successfully with warnings|unsuccessfully)`)
 	dpJobRE   = regexp.MustCompile(`^Job "[^"]*"\."[^"]*" (successfully completed|completed with (\d+) error\(s\)|stopped due to fatal error)`)
 )
 
