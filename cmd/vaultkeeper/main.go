@@ -48,6 +48,18 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 // subcommands lists every subcommand; each lives in its own cmd_*.go file.
 func subcommands() []*cobra.Command {
 	return []*cobra.Command{
+		newRunCmd(),
+		newDemoCmd(),
+		newValidateCmd(),
+		newPlanCmd(),
+		newGetCmd(),
+		newReconcileCmd(),
+		newSuspendCmd("suspend"),
+		newSuspendCmd("resume"),
+		newVerifyCmd(),
+		newRetentionCmd(),
+		newInspectCmd(),
+		newServiceCmd(),
 		newVersionCmd(),
 	}
 }

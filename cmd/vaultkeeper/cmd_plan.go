@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+func newPlanCmd() *cobra.Command {
+	var stateDir, agent, output string
+	cmd := &cobra.Command{
+		Use:   "plan PATH",
+		Short: "Show what the agent would do now with the manifests in PATH, changing nothing",
+		Long: "plan reads the manifests in PATH, the agent's state (if --state-dir exists) and the backup\n" +
+			"sets on disk, and prints the actions due now in words an admin checks in a pull request:\n" +
+			"which set a restore uses, on which host, the DROP USER it issues and the safety backup.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "text" && output != "json" {
+				return usageErr(fmt.Errorf("-o %q: text or json", output))
+			}
+			set, err := manifests.LoadDir(args[0])
+			if err != nil {
+				var list manifests.ErrorList
+				if errors.As(err, &list) {
+					fmt.Fprintln(cmd.OutOrStdout(), list.Error())
+					return failf("%s: %d invalid manifest error(s); nothing planned", args[0], len(list))
+				}
+				return failf("%s: %w", args[0], err)
+			}
+			if agent != "" {
+				set = set.ForAgent(agent)
+			}
+			st := state.Status{}
+			if _, err := os.Stat(stateDir); err == nil {
+				st, err = readStatus(stateDir)
+				if err != nil {
+					return failf("%w", err)
+				}
+			}
+			var roots []catalog.Root
+			for _, p := range set.Policies {
+				roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
+				for _, c := range p.Spec.Copies {
+					roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
+				}
+			}
+			cat, _, err := catalog.Scan(cmd.Context(), roots)
+			if err != nil {
+				return failf("%w", err)
+			}
+			p := planner.Compute(set, reconciler.Actual(set, st, cat, nil), time.Now())
+			if output == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(p)
+			}
+			printPlan(cmd.OutOrStdout(), p)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&stateDir, "state-dir", defaultStateDir(), "the agent's state folder (read only; absent means a fresh agent)")
+	cmd.Flags().StringVar(&agent, "agent", "", "plan only this agent's servers")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return cmd
+}
+
+// readStatus reads the agent's status without opening the store for writing.
+func readStatus(dir string) (state.Status, error) {
+	var st state.Status
+	b, err := os.ReadFile(dir + string(os.PathSeparator) + "status.json")
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("state %s: %w", dir, err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("state %s: %w", dir, err)
+	}
+	return st, nil
+}
+
+func printPlan(w io.Writer, p planner.Plan) {
+	if len(p.Actions) == 0 {
+		fmt.Fprintln(w, "Nothing to do now.")
+	}
+	for _, a := range p.Actions {
+		mark := ""
+		if a.Destructive {
+			mark = " [DESTRUCTIVE]"
+		}
+		fmt.Fprintf(w, "%s %s on %s%s: %s\n", a.Kind, a.Object, a.Server, mark, a.Reason)
+		if len(a.Sets) > 0 {
+			fmt.Fprintf(w, "  sets: %s\n", strings.Join(a.Sets, ", "))
+		}
+		for i, s := range a.Steps {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+		}
+	}
+	for _, b := range p.Blocked {
+		fmt.Fprintf(w, "blocked %s on %s: %s\n", b.Object, b.Server, b.Reason)
+	}
+	for _, wt := range p.Waiting {
+		fmt.Fprintf(w, "later %s %s at %s: %s\n", wt.Kind, wt.Object, wt.At.Format(time.RFC3339), wt.Reason)
+	}
+}

@@ -1,0 +1,315 @@
+package reconciler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/manifests/source"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// Options configure an Agent.
+type Options struct {
+	// Agent is this agent's name: it owns the servers whose spec.agent equals it.
+	Agent  string
+	Source source.Source
+	Store  *state.Store
+	Log    *slog.Logger
+	// Now is the clock (default time.Now); tests pass a fake one.
+	Now func() time.Time
+	// Interval is the source poll interval (default 1m), jittered by ±10 %.
+	Interval time.Duration
+	// MaxSleep caps how long the loop sleeps between plans (default 30 s).
+	MaxSleep time.Duration
+	Version  string
+	// RequireSigned refuses revisions whose HEAD commit is not signed by the keyring.
+	RequireSigned bool
+	// Hosts builds the adapters of a server (default: the real tools the manifests name).
+	Hosts HostFactory
+}
+
+// Agent is the reconcile loop of one host.
+type Agent struct {
+	opt     Options
+	log     *slog.Logger
+	Metrics *metrics.Metrics
+
+	mu       sync.Mutex
+	all      *manifests.Set // the revision in force, all agents
+	desired  *manifests.Set // its part for this agent
+	revision string
+	cat      *catalog.Catalog
+	problems []catalog.Problem
+	busy     map[string]bool // servers with a worker
+	running  map[string]bool // KIND/NAME of runs in flight
+	force    map[string]bool // KIND/NAME asked for by `vaultkeeper reconcile`
+	invalid  bool
+
+	syncNow chan struct{}
+	kick    chan struct{}
+	wg      sync.WaitGroup
+}
+
+// New builds an agent; Run starts it.
+func New(opt Options) *Agent {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Interval <= 0 {
+		opt.Interval = time.Minute
+	}
+	if opt.MaxSleep <= 0 {
+		opt.MaxSleep = 30 * time.Second
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Hosts == nil {
+		opt.Hosts = RealHosts{Log: opt.Log}
+	}
+	a := &Agent{
+		opt: opt, log: opt.Log.With("agent", opt.Agent),
+		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
+		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{},
+		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+	}
+	a.Metrics = metrics.New(opt.Version, a.snapshot)
+	a.Metrics.DeclareSteps("backup", "check-destination", "stop-iis", "avbackup", "export", "start-iis", "hash", "verify", "publish", "replicate")
+	a.Metrics.DeclareSteps("restore", "verify-set", "safety-backup", "stop-iis", "avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "verify-restore", "start-iis")
+	return a
+}
+
+// Trigger asks for an immediate fetch of the source (webhook).
+func (a *Agent) Trigger() { signal(a.syncNow) }
+
+// Kick asks the loop to plan now.
+func (a *Agent) Kick() { signal(a.kick) }
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// Request asks for KIND/NAME (policy/x, restore/y, server/z) to be reconciled now; an empty
+// object means everything.
+func (a *Agent) Request(object string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if object == "" {
+		for _, s := range a.desired.Servers {
+			a.force["server/"+s.Metadata.Name] = true
+		}
+		for _, p := range a.desired.Policies {
+			a.force["policy/"+p.Metadata.Name] = true
+		}
+		for _, r := range a.desired.Restores {
+			a.force["restore/"+r.Metadata.Name] = true
+		}
+	} else {
+		if !a.known(object) {
+			return fmt.Errorf("%s: no such object in revision %s for agent %s", object, a.revision, a.opt.Agent)
+		}
+		a.force[object] = true
+	}
+	signal(a.kick)
+	return nil
+}
+
+func (a *Agent) known(object string) bool {
+	kind, name, _ := cut(object)
+	switch kind {
+	case "server":
+		return a.desired.Server(name) != nil
+	case "policy":
+		return a.desired.Policy(name) != nil
+	case "restore":
+		return a.desired.Restore(name) != nil
+	}
+	return false
+}
+
+// Run runs the loop until ctx ends, then waits for the workers, which stop their steps
+// through the cancelled context and still run their deferred steps (IIS started).
+func (a *Agent) Run(ctx context.Context) error {
+	a.loadLastGood()
+	if err := a.recover(ctx); err != nil {
+		a.log.Error("crash recovery", "err", err)
+	}
+	a.sync(ctx)
+	poll := time.NewTimer(a.pollDelay())
+	defer poll.Stop()
+	for {
+		sleep := a.schedule(ctx)
+		timer := time.NewTimer(sleep)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			a.wg.Wait()
+			return nil
+		case <-poll.C:
+			a.sync(ctx)
+			poll.Reset(a.pollDelay())
+		case <-a.syncNow:
+			a.sync(ctx)
+		case <-a.opt.Source.Changes():
+			a.sync(ctx)
+		case <-a.kick:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+func (a *Agent) pollDelay() time.Duration {
+	return schedule.Jitter(a.opt.Interval, 0.1, rand.Float64)
+}
+
+// loadLastGood puts the last applied revision back in force at start, so a restarted agent
+// knows its servers (and can recover them) even while the source is unreachable.
+func (a *Agent) loadLastGood() {
+	src := a.opt.Store.Snapshot().Source
+	if src.LastAppliedDir == "" {
+		return
+	}
+	set, err := manifests.LoadDir(src.LastAppliedDir)
+	if err != nil {
+		a.log.Warn("last applied revision not readable", "dir", src.LastAppliedDir, "err", err)
+		return
+	}
+	a.apply(context.Background(), set, src.LastApplied)
+}
+
+// sync fetches the source and applies a new valid revision.
+func (a *Agent) sync(ctx context.Context) {
+	start := time.Now()
+	rev, changed, err := a.opt.Source.Fetch(ctx)
+	now := a.opt.Now().UTC()
+	if err != nil {
+		a.Metrics.SourceSyncFailed()
+		a.Metrics.Reconciled("source", "failure", time.Since(start))
+		reason := "FetchFailed"
+		if errors.Is(err, source.ErrNotSigned) {
+			reason = "NotSigned"
+		}
+		a.log.Error("source fetch failed", "err", err)
+		a.update(func(st *state.Status) {
+			st.Source.SyncErrors++
+			st.Source.Ready, st.Source.Reason = false, reason+": "+err.Error()
+			if rev.ID != "" {
+				st.Source.LastAttempted = rev.ID
+			}
+		})
+		return
+	}
+	a.Metrics.Reconciled("source", "success", time.Since(start))
+	if !changed && a.revision == rev.ID {
+		a.update(func(st *state.Status) { st.Source.LastSync = now; st.Source.Ready = true })
+		return
+	}
+	dir := filepath.Join(rev.Dir, rev.Path)
+	set, lerr := manifests.LoadDir(dir)
+	var list manifests.ErrorList
+	if lerr != nil {
+		var lines []string
+		if errors.As(lerr, &list) {
+			for _, e := range list {
+				lines = append(lines, e.Error())
+			}
+		} else {
+			lines = []string{lerr.Error()}
+		}
+		a.log.Error("revision rejected; the last good revision stays in force", "revision", rev.ID, "errors", len(lines))
+		a.mu.Lock()
+		a.invalid = true
+		a.mu.Unlock()
+		a.update(func(st *state.Status) {
+			st.Source.LastSync, st.Source.LastAttempted = now, rev.ID
+			st.Source.Ready, st.Source.Reason, st.Source.Errors = false, "ManifestsInvalid", lines
+		})
+		return
+	}
+	a.apply(ctx, set, rev.ID)
+	a.mu.Lock()
+	a.invalid = false
+	a.mu.Unlock()
+	a.update(func(st *state.Status) {
+		st.Source.LastSync, st.Source.LastAttempted, st.Source.LastApplied, st.Source.LastAppliedDir = now, rev.ID, rev.ID, dir
+		st.Source.Ready, st.Source.Reason, st.Source.Errors = true, "", nil
+		st.Source.SignatureVerified, st.Source.Signer = rev.Signature.Signed, rev.Signature.Signer
+	})
+	a.log.Info("revision applied", "revision", rev.ID, "servers", len(a.desired.Servers), "policies", len(a.desired.Policies), "restores", len(a.desired.Restores))
+}
+
+func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) {
+	mine := set.ForAgent(a.opt.Agent)
+	a.mu.Lock()
+	a.all, a.desired, a.revision = set, mine, revision
+	a.mu.Unlock()
+	a.rescan(ctx)
+	signal(a.kick)
+}
+
+// update changes the store, logging (not failing) when it cannot be saved: the status in
+// memory then stays as it was (state.Store rolls back).
+func (a *Agent) update(fn func(st *state.Status)) {
+	if err := a.opt.Store.Update(fn); err != nil {
+		a.log.Error("state not saved", "err", err)
+	}
+}
+
+// rescan rebuilds the catalog from every destination and replica of this agent's policies.
+func (a *Agent) rescan(ctx context.Context) {
+	a.mu.Lock()
+	var roots []catalog.Root
+	for _, p := range a.desired.Policies {
+		roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
+		for _, c := range p.Spec.Copies {
+			roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
+		}
+	}
+	a.mu.Unlock()
+	cat, problems, err := catalog.Scan(ctx, roots)
+	if err != nil {
+		a.log.Error("catalog scan", "err", err)
+		return
+	}
+	for _, p := range problems {
+		if p.Kind == catalog.ProblemPartial {
+			// A backup in flight, or a crash leftover the next run of that server removes.
+			a.log.Debug("unfinished set", "path", p.Path)
+			continue
+		}
+		a.log.Warn("not a backup set (left untouched)", "path", p.Path, "kind", p.Kind, "reason", p.Reason)
+	}
+	a.mu.Lock()
+	a.cat, a.problems = cat, problems
+	a.mu.Unlock()
+}
+
+func cut(object string) (kind, name string, ok bool) {
+	for i := 0; i < len(object); i++ {
+		if object[i] == '/' {
+			return object[:i], object[i+1:], true
+		}
+	}
+	return object, "", false
+}
+
+// Busy reports whether a worker is running actions of server.
+func (a *Agent) Busy(server string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.busy[server]
+}

@@ -1,0 +1,194 @@
+package reconciler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// backup runs the backup runbook for pol and records the outcome. kind is scheduled,
+// manual or safety (restoreName then names the Restore it protects).
+func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision string, pol *manifests.BackupPolicy, kind, restoreName string) (*backup.Result, error) {
+	srv := desired.Server(pol.Spec.Server)
+	if srv == nil {
+		return nil, fmt.Errorf("policy %s: server %s not in the revision in force", pol.Metadata.Name, pol.Spec.Server)
+	}
+	started := freeSetTime(pol.Spec.Destination, srv.Metadata.Name, a.opt.Now().UTC().Truncate(time.Second))
+	object := "policy/" + pol.Metadata.Name
+	log := a.log.With("server", srv.Metadata.Name, "policy", pol.Metadata.Name, "kind", kind)
+	j, err := a.opt.Store.BeginRun("backup", object, srv.Metadata.Name, "")
+	if err != nil {
+		return nil, err
+	}
+	log = log.With("run", j.ID())
+	partial := backup.SetDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started)) + catalog.PartialSuffix
+	if err := errors.Join(j.SetRecovery("start-iis", srv.Spec.IIS.Start), j.SetRecovery("partial", []string{pol.Spec.Destination, partial})); err != nil {
+		j.Finish(err, "journal")
+		return nil, err
+	}
+	runLog, closeLog := a.runLog(j.ID())
+	defer closeLog()
+	a.setRunning(object, true)
+	defer a.setRunning(object, false)
+	a.update(func(st *state.Status) {
+		p := st.Policy(pol.Metadata.Name)
+		p.Server, p.LastAttempt = srv.Metadata.Name, started
+		st.Object("BackupPolicy", pol.Metadata.Name).SetCondition(state.Reconciling, "True", "BackupRunning", "backup "+j.ID()+" running")
+	})
+	rb := &runbook.Runbook{Operation: "backup", Log: log, Journal: j, Observe: a.observer("backup")}
+	res, err := a.runBackup(ctx, desired, revision, srv, pol, kind, restoreName, started, rb, runLog)
+	failed := rb.FailedStep()
+	if res != nil {
+		j.SetSet(res.Meta.ID)
+	}
+	if ferr := j.Finish(err, failed); ferr != nil {
+		log.Error("journal not closed", "err", ferr)
+	}
+	a.recordBackup(srv, pol, started, res, err, failed)
+	a.rescan(ctx)
+	if err == nil && kind != catalog.KindSafety {
+		// Prune only after a successful backup (or an explicit reconcile).
+		if rerr := a.retention(ctx, pol); rerr != nil {
+			log.Error("retention", "err", rerr)
+		}
+	}
+	return res, err
+}
+
+func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision string, srv *manifests.Server, pol *manifests.BackupPolicy, kind, restoreName string, started time.Time, rb *runbook.Runbook, runLog io.Writer) (*backup.Result, error) {
+	h, err := a.opt.Hosts.For(srv, runLog)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := h.Oracle(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("server %s: oracle: %w", srv.Metadata.Name, err)
+	}
+	defer conn.Close()
+	ws, wl := windowOf(pol)
+	sch, err := schedule.New(pol.Spec.Schedule, pol.Spec.TimeZone, ws, wl)
+	if err != nil {
+		return nil, outcome.Stalled("InvalidSchedule", err)
+	}
+	job := &backup.Job{
+		Server: srv, Policy: pol, Agent: a.opt.Agent, Revision: revision, Kind: kind, Restore: restoreName, Version: a.opt.Version,
+		Started: started, Now: a.opt.Now, EstimateBytes: a.lastSize(pol), FreeBytes: host.FreeBytes,
+		IIS: h.IIS, Files: h.Files, Oracle: conn, Verify: a.verifier,
+		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump},
+		Runbook:  rb,
+	}
+	if kind != catalog.KindSafety && kind != catalog.KindManual {
+		// Scheduled runs stop IIS only inside the window; safety and requested runs are
+		// asked for by a person (or a Restore) and run at once.
+		job.InWindow, job.NextWindow = sch.InWindow, sch.NextWindowStart
+	}
+	return backup.Run(ctx, job)
+}
+
+func (a *Agent) recordBackup(srv *manifests.Server, pol *manifests.BackupPolicy, started time.Time, res *backup.Result, err error, failed string) {
+	now := a.opt.Now()
+	result := "success"
+	if err != nil {
+		result = "failure"
+	}
+	a.Metrics.BackupFinished(srv.Metadata.Name, pol.Metadata.Name, result, now.Sub(started))
+	a.update(func(st *state.Status) {
+		p := st.Policy(pol.Metadata.Name)
+		o := st.Object("BackupPolicy", pol.Metadata.Name)
+		o.Server = srv.Metadata.Name
+		p.LastResult, p.LastDurationSeconds = result, now.Sub(started).Seconds()
+		o.SetCondition(state.Reconciling, "False", "Idle", "")
+		if err == nil || (res != nil && failed == "replicate") {
+			p.LastSuccess, p.LastSet = started, res.Meta.ID
+			for _, f := range res.Meta.Files {
+				p.LastSizeBytes += f.Size
+			}
+		}
+		if err == nil {
+			p.Failures, p.RetryAt, p.Stalled, p.LastError = 0, time.Time{}, "", ""
+			o.SetCondition(state.Ready, "True", "Succeeded", "set "+res.Meta.ID+" published and verified")
+			o.SetCondition(state.Stalled, "False", "", "")
+			return
+		}
+		p.Failures++
+		p.LastError = fmt.Sprintf("step %s: %v", failed, err)
+		p.RetryAt = outcome.RetryAt(err, p.Failures, now, outcome.DefaultBackoff)
+		o.SetCondition(state.Ready, "False", outcome.Reason(err), p.LastError)
+		if outcome.Kind(err) == "stalled" {
+			p.Stalled, p.StalledHash = p.LastError, specHash(pol.Spec)
+			o.SetCondition(state.Stalled, "True", outcome.Reason(err), p.LastError)
+		}
+	})
+}
+
+// lastSize is the size of the newest set of pol, the estimate for the free-space check.
+func (a *Agent) lastSize(pol *manifests.BackupPolicy) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	sets := a.cat.SetsIn(pol.Spec.Destination, pol.Spec.Server, pol.Metadata.Name)
+	if len(sets) == 0 {
+		return 0
+	}
+	var n int64
+	for _, f := range sets[len(sets)-1].Meta.Files {
+		n += f.Size
+	}
+	return n
+}
+
+func (a *Agent) setRunning(object string, on bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if on {
+		a.running[object] = true
+	} else {
+		delete(a.running, object)
+	}
+}
+
+func (a *Agent) observer(operation string) func(string, time.Duration, error) {
+	return func(step string, d time.Duration, _ error) { a.Metrics.StepFinished(operation, step, d) }
+}
+
+// runLog opens the run's tool-output log under <state>/logs.
+func (a *Agent) runLog(id string) (io.Writer, func()) {
+	dir := filepath.Join(a.opt.Store.Dir(), "logs")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		a.log.Warn("run log", "err", err)
+		return io.Discard, func() {}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, id+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		a.log.Warn("run log", "err", err)
+		return io.Discard, func() {}
+	}
+	return f, func() { f.Close() }
+}
+
+// freeSetTime returns t, or the next second with no set (or .partial) of that id: set ids
+// have a one-second resolution and a safety backup may follow a scheduled one at once.
+func freeSetTime(destination, server string, t time.Time) time.Time {
+	for i := 0; i < 3600; i++ {
+		dir := backup.SetDir(destination, server, catalog.SetID(t))
+		_, err1 := os.Stat(dir)
+		_, err2 := os.Stat(dir + catalog.PartialSuffix)
+		if os.IsNotExist(err1) && os.IsNotExist(err2) {
+			return t
+		}
+		t = t.Add(time.Second)
+	}
+	return t
+}

@@ -1,0 +1,154 @@
+package reconciler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// restore runs the restore runbook of r with set id and records the outcome.
+func (a *Agent) restore(ctx context.Context, desired *manifests.Set, revision string, r *manifests.Restore, id string) error {
+	target := desired.Server(r.Spec.Server)
+	pol := a.all.Policy(r.Spec.Source.Policy)
+	if target == nil || pol == nil {
+		return fmt.Errorf("restore/%s: server or policy not in the revision in force", r.Metadata.Name)
+	}
+	hash := r.SpecHash()
+	object := "restore/" + r.Metadata.Name
+	log := a.log.With("server", target.Metadata.Name, "restore", r.Metadata.Name, "set", id)
+	j, err := a.opt.Store.BeginRun("restore", object, target.Metadata.Name, hash)
+	if err != nil {
+		return err
+	}
+	log = log.With("run", j.ID())
+	j.SetSet(id)
+	a.setRunning(object, true)
+	defer a.setRunning(object, false)
+	started := a.opt.Now()
+	a.update(func(st *state.Status) {
+		rt := st.Restore(r.Metadata.Name)
+		rt.Server, rt.LastAttempt = target.Metadata.Name, started
+		st.Object("Restore", r.Metadata.Name).SetCondition(state.Reconciling, "True", "RestoreRunning", "restoring set "+id)
+	})
+	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
+	meta, err := a.runRestore(ctx, desired, revision, r, target, pol, id, j, rb)
+	failed := rb.FailedStep()
+	if ferr := j.Finish(err, failed); ferr != nil {
+		log.Error("journal not closed", "err", ferr)
+	}
+	a.recordRestore(r, target, meta, hash, err, failed)
+	return err
+}
+
+func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision string, r *manifests.Restore, target *manifests.Server, pol *manifests.BackupPolicy, id string, j *state.Journal, rb *runbook.Runbook) (*catalog.Meta, error) {
+	// Guards (validation refuses these too; a revision is re-checked here because a
+	// destructive run must never rely on one place alone).
+	if !target.Spec.AllowRestore {
+		return nil, outcome.Stalledf("RestoreNotAllowed", "server %s does not have spec.allowRestore: true; set it to allow restore/%s to overwrite it", target.Metadata.Name, r.Metadata.Name)
+	}
+	if r.Spec.Confirm != r.Spec.Server {
+		return nil, outcome.Stalledf("NotConfirmed", "restore/%s: spec.confirm %q must equal spec.server %q", r.Metadata.Name, r.Spec.Confirm, r.Spec.Server)
+	}
+	if a.opt.RequireSigned && !a.opt.Store.Snapshot().Source.SignatureVerified {
+		return nil, outcome.Stalledf("NotSigned", "restore/%s: revision %s is not signed by a key in the keyring", r.Metadata.Name, revision)
+	}
+	dir := backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+	meta, err := catalog.ReadMeta(dir)
+	if err != nil {
+		return nil, outcome.Stalled("SetUnreadable", fmt.Errorf("restore/%s: set %s: %w", r.Metadata.Name, dir, err))
+	}
+	if !meta.Complete() {
+		return meta, outcome.Stalledf("SetIncomplete", "restore/%s: set %s is not complete", r.Metadata.Name, dir)
+	}
+	_, to, err := restore.Users(r, target, meta)
+	if err != nil {
+		return meta, err
+	}
+	pw, err := target.Spec.Oracle.SchemaPassword.Resolve()
+	if err != nil {
+		return meta, outcome.Stalled("SecretMissing", fmt.Errorf("server %s spec.oracle.schemaPassword: %w", target.Metadata.Name, err))
+	}
+	if err := errors.Join(j.SetRecovery("start-iis", target.Spec.IIS.Start), j.SetRecovery("revoke-dba", []string{to})); err != nil {
+		return meta, err
+	}
+	runLog, closeLog := a.runLog(j.ID())
+	defer closeLog()
+	h, err := a.opt.Hosts.For(target, runLog)
+	if err != nil {
+		return meta, err
+	}
+	conn, err := h.Oracle(ctx)
+	if err != nil {
+		return meta, fmt.Errorf("server %s: oracle: %w", target.Metadata.Name, err)
+	}
+	defer conn.Close()
+	job := &restore.Job{
+		Restore: r, Target: target, SetDir: dir, Meta: meta, Verify: a.verifier,
+		SchemaPassword: pw, Tablespace: "USERS",
+		IIS: h.IIS, Files: h.Files, Admin: conn, Import: conn,
+		Checks:   a.restoreChecks(target, conn, desired),
+		Timeouts: restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump},
+		Runbook:  rb,
+	}
+	if r.Spec.SafetyBackupEnabled() {
+		own := desired.PoliciesFor(target.Metadata.Name)
+		if len(own) == 0 {
+			return meta, outcome.Stalledf("NoSafetyDestination", "restore/%s: server %s has no BackupPolicy to hold the safety backup; add one or set spec.safetyBackup: false", r.Metadata.Name, target.Metadata.Name)
+		}
+		job.SafetyBackup = func(ctx context.Context) error {
+			_, err := a.backup(ctx, desired, revision, own[0], catalog.KindSafety, r.Metadata.Name)
+			return err
+		}
+	}
+	return meta, restore.Run(ctx, job)
+}
+
+func (a *Agent) recordRestore(r *manifests.Restore, target *manifests.Server, meta *catalog.Meta, hash string, err error, failed string) {
+	now := a.opt.Now()
+	result := "success"
+	if err != nil {
+		result = "failure"
+	}
+	a.Metrics.RestoreFinished(target.Metadata.Name, r.Metadata.Name, result)
+	a.update(func(st *state.Status) {
+		rt := st.Restore(r.Metadata.Name)
+		o := st.Object("Restore", r.Metadata.Name)
+		o.Server = target.Metadata.Name
+		rt.LastResult = result
+		o.SetCondition(state.Reconciling, "False", "Idle", "")
+		if err == nil {
+			rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = hash, meta.ID, meta.Started, now
+			rt.FailedHash, rt.FailedStep, rt.Stalled, rt.LastError, rt.Failures, rt.RetryAt = "", "", "", "", 0, time.Time{}
+			o.ObservedHash = hash
+			o.SetCondition(state.Ready, "True", "Restored", "set "+meta.ID+" restored and verified")
+			o.SetCondition(state.Stalled, "False", "", "")
+			return
+		}
+		rt.Failures++
+		rt.LastError = fmt.Sprintf("step %s: %v", failed, err)
+		rt.FailedStep = failed
+		o.SetCondition(state.Ready, "False", outcome.Reason(err), rt.LastError)
+		switch {
+		case slices.Contains(restore.Destructive, failed):
+			// Half done: never re-run by itself for this spec.
+			rt.FailedHash = hash
+			o.SetCondition(state.Stalled, "True", "RestoreFailed", "the restore failed at "+failed+" after it began overwriting "+target.Metadata.Name+
+				"; fix the cause, then change the spec or run `vaultkeeper reconcile restore/"+r.Metadata.Name+"`")
+		case outcome.Kind(err) == "stalled":
+			rt.Stalled, rt.FailedHash = rt.LastError, hash
+			o.SetCondition(state.Stalled, "True", outcome.Reason(err), rt.LastError)
+		default:
+			rt.RetryAt = outcome.RetryAt(err, rt.Failures, now, outcome.DefaultBackoff)
+		}
+	})
+}

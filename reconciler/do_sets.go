@@ -1,0 +1,162 @@
+package reconciler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/retention"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// Rules converts a policy's retention spec.
+func Rules(r manifests.RetentionSpec) retention.Rules {
+	within, _ := manifests.ParseDuration(r.KeepWithin)
+	return retention.Rules{Last: r.KeepLast, Hourly: r.KeepHourly, Daily: r.KeepDaily, Weekly: r.KeepWeekly,
+		Monthly: r.KeepMonthly, Yearly: r.KeepYearly, Within: within, MinVerified: r.MinVerified}
+}
+
+// retention applies the policy's rules to the primary destination and to every replica,
+// each on its own sets. Every removal is journaled before it happens and logged with the
+// rules that no longer keep it; safety sets are not counted and not pruned here.
+func (a *Agent) retention(ctx context.Context, pol *manifests.BackupPolicy) error {
+	if pol == nil {
+		return nil
+	}
+	object := "policy/" + pol.Metadata.Name
+	j, err := a.opt.Store.BeginRun("retention", object, pol.Spec.Server, "")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, dest := range append([]string{pol.Spec.Destination}, pol.Spec.Copies...) {
+		errs = append(errs, a.prune(ctx, j, pol, dest))
+	}
+	err = errors.Join(errs...)
+	j.Finish(err, "")
+	a.rescan(ctx)
+	return err
+}
+
+func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.BackupPolicy, dest string) error {
+	a.mu.Lock()
+	sets := a.cat.SetsIn(dest, pol.Spec.Server, pol.Metadata.Name)
+	a.mu.Unlock()
+	byID := map[string]catalog.Set{}
+	var items []retention.Item
+	for _, s := range sets {
+		if s.Meta.Kind == catalog.KindSafety {
+			continue
+		}
+		byID[s.ID] = s
+		items = append(items, retention.Item{ID: s.ID, Time: s.Time, Verified: s.Verified(), Complete: s.Complete()})
+	}
+	plan := retention.Plan(items, Rules(pol.Spec.Retention), pol.Spec.Location())
+	var errs []error
+	for _, d := range plan.Remove {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s := byID[d.ID]
+		why := "retention of policy " + pol.Metadata.Name + ": " + strings.Join(d.Reasons, ", ")
+		step := "remove " + s.Dir
+		if err := j.StepStarted(step); err != nil {
+			return err
+		}
+		err := catalog.Remove(dest, s.Dir, why)
+		j.StepFinished(step, err)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		a.log.Info("set removed", "policy", pol.Metadata.Name, "set", s.ID, "destination", dest, "why", why)
+	}
+	return errors.Join(errs...)
+}
+
+// verifySets re-verifies sets (primary and replicas) and records the results in each
+// set's vaultkeeper.json.
+func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	a.mu.Lock()
+	var todo []catalog.Set
+	for _, dest := range append([]string{pol.Spec.Destination}, pol.Spec.Copies...) {
+		for _, s := range a.cat.SetsIn(dest, pol.Spec.Server, pol.Metadata.Name) {
+			if want[s.ID] {
+				todo = append(todo, s)
+			}
+		}
+	}
+	a.mu.Unlock()
+	j, err := a.opt.Store.BeginRun("verify", "policy/"+pol.Metadata.Name, pol.Spec.Server, "")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range todo {
+		step := "verify " + s.Dir
+		j.StepStarted(step)
+		vs, err := a.verifier(ctx, s.Dir)
+		for i := range vs {
+			vs[i].Where = s.Destination
+		}
+		if err == nil {
+			err = recordVerification(s.Dir, vs)
+		}
+		for _, v := range vs {
+			if !v.OK {
+				err = errors.Join(err, fmt.Errorf("set %s in %s failed %s: %s", s.ID, s.Destination, v.Level, strings.Join(v.Problems, "; ")))
+			}
+		}
+		j.StepFinished(step, err)
+		errs = append(errs, err)
+	}
+	err = errors.Join(errs...)
+	j.Finish(err, "")
+	now := a.opt.Now()
+	a.update(func(st *state.Status) {
+		p := st.Policy(pol.Metadata.Name)
+		p.LastVerified = now
+		o := st.Object("BackupPolicy", pol.Metadata.Name)
+		if err != nil {
+			o.SetCondition("Verified", "False", "VerificationFailed", err.Error())
+		} else {
+			o.SetCondition("Verified", "True", "Verified", fmt.Sprintf("%d set(s) verified", len(todo)))
+		}
+	})
+	a.rescan(ctx)
+	return err
+}
+
+func recordVerification(dir string, vs []catalog.Verification) error {
+	m, err := catalog.ReadMeta(dir)
+	if err != nil {
+		return err
+	}
+	m.Verifications = append(m.Verifications, vs...)
+	const keep = 20 // bounded history of results per set
+	if n := len(m.Verifications); n > keep {
+		m.Verifications = m.Verifications[n-keep:]
+	}
+	return catalog.WriteMeta(dir, m)
+}
+
+// crosscheck copies verified sets missing from a replica.
+func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
+	var errs []error
+	for _, id := range ids {
+		src := backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+		for _, c := range pol.Spec.Copies {
+			errs = append(errs, backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier))
+		}
+	}
+	a.rescan(ctx)
+	return errors.Join(errs...)
+}

@@ -1,0 +1,84 @@
+package reconciler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+)
+
+// Host is the set of adapters that act on one server.
+type Host struct {
+	IIS   backup.IIS
+	Files interface {
+		backup.FileBackup
+		restore.FileRestore
+	}
+	// Oracle opens the administrative connection and the dump tools; the caller closes it.
+	Oracle func(ctx context.Context) (OracleConn, error)
+	Timeouts
+}
+
+// OracleConn is everything the runbooks ask of Oracle for one action.
+type OracleConn interface {
+	restore.Admin
+	backup.Exporter
+	restore.Importer
+	// Login checks credentials (the oracle-login check).
+	Login(ctx context.Context, descriptor, user, password string) error
+	// Descriptor is the connect descriptor of the LocalVault DatabaseName alias.
+	Descriptor() string
+	Close() error
+}
+
+// Timeouts are a server's step limits, parsed.
+type Timeouts struct {
+	ServiceStop, Avbackup, Dump, Oracle time.Duration
+}
+
+// HostFactory builds the adapters of a server.
+type HostFactory interface {
+	For(s *manifests.Server, out io.Writer) (*Host, error)
+}
+
+// RealHosts drives the tools the manifests name.
+type RealHosts struct {
+	Log *slog.Logger
+}
+
+// ParseTimeouts reads a server's (validated, defaulted) timeouts.
+func ParseTimeouts(s *manifests.Server) Timeouts {
+	d := func(v string, def time.Duration) time.Duration {
+		if x, err := manifests.ParseDuration(v); err == nil && x > 0 {
+			return x
+		}
+		return def
+	}
+	t := s.Spec.Timeouts
+	return Timeouts{ServiceStop: d(t.ServiceStop, 5*time.Minute), Avbackup: d(t.Avbackup, 2*time.Hour),
+		Dump: d(t.Dump, 2*time.Hour), Oracle: d(t.Oracle, 10*time.Minute)}
+}
+
+// For builds the adapters of s; out receives the tools' output lines (the run log).
+func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
+	log := h.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("server", s.Metadata.Name)
+	t := ParseTimeouts(s)
+	return &Host{
+		IIS:      host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out},
+		Files:    host.Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
+		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out) },
+		Timeouts: t,
+	}, nil
+}
+
+var errNoOracle = fmt.Errorf("oracle adapters are not wired yet")

@@ -1,0 +1,94 @@
+package reconciler
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/state"
+)
+
+// Handler serves /metrics, /healthz, /readyz, the read-only JSON API under /api/v1/, the
+// write actions (POST, bearer token from the state dir) and, when given, the webhook.
+func (a *Agent) Handler(token string, webhook http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		a.mu.Lock()
+		rev := a.revision
+		a.mu.Unlock()
+		if rev == "" {
+			http.Error(w, "no valid revision applied yet", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok " + rev + "\n"))
+	})
+	mux.HandleFunc("GET /api/v1/{kind}", func(w http.ResponseWriter, r *http.Request) {
+		v, ok := a.Views(r.PathValue("kind"))
+		if !ok {
+			http.Error(w, "unknown kind "+r.PathValue("kind"), http.StatusNotFound)
+			return
+		}
+		writeJSON(w, v)
+	})
+	auth := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+				http.Error(w, "a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
+				return
+			}
+			h(w, r)
+		}
+	}
+	mux.HandleFunc("POST /api/v1/reconcile", auth(func(w http.ResponseWriter, r *http.Request) {
+		obj := r.URL.Query().Get("object")
+		if obj == "" || obj == "source" {
+			a.Trigger()
+		}
+		if obj != "source" {
+			if err := a.Request(obj); err != nil {
+				http.Error(w, err.Error(), http.StatusNotFound)
+				return
+			}
+		}
+		writeJSON(w, map[string]string{"requested": obj})
+	}))
+	for _, verb := range []string{"suspend", "resume"} {
+		mux.HandleFunc("POST /api/v1/"+verb, auth(func(w http.ResponseWriter, r *http.Request) {
+			if err := a.Suspend(r.URL.Query().Get("object"), verb == "suspend"); err != nil {
+				http.Error(w, err.Error(), http.StatusNotFound)
+				return
+			}
+			writeJSON(w, map[string]string{verb: r.URL.Query().Get("object")})
+		}))
+	}
+	if webhook != nil {
+		mux.Handle("/webhook", webhook)
+	}
+	return mux
+}
+
+// Suspend sets or clears the CLI suspend override of policy/NAME.
+func (a *Agent) Suspend(object string, on bool) error {
+	kind, name, _ := cut(object)
+	a.mu.Lock()
+	ok := kind == "policy" && a.desired.Policy(name) != nil
+	a.mu.Unlock()
+	if !ok {
+		return errors.New(object + ": not a policy of this agent (use policy/NAME)")
+	}
+	err := a.opt.Store.Update(func(st *state.Status) { st.Policy(name).Suspended = on })
+	a.Kick()
+	return err
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

@@ -1,0 +1,99 @@
+package reconciler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/vaultkeeper/vaultkeeper/checks/localvault"
+	"github.com/vaultkeeper/vaultkeeper/checks/tnsnames"
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/goora"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
+)
+
+// oracleConn is the Oracle side of one action on one server.
+type oracleConn struct {
+	*oracle.Client
+	srv        *manifests.Server
+	descriptor string
+	alias      string
+	schemaPW   string
+	t          Timeouts
+	log        *slog.Logger
+	out        io.Writer
+}
+
+// openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
+// and opens the administrative driver the manifest names.
+func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer) (OracleConn, error) {
+	lv, err := localvault.ParseFile(s.Spec.LocalVaultIni)
+	if err != nil {
+		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
+	}
+	alias, _ := lv.Get("DatabaseName")
+	if alias == "" {
+		return nil, fmt.Errorf("server %s: %s has no DatabaseName", s.Metadata.Name, s.Spec.LocalVaultIni)
+	}
+	tns, err := tnsnames.ParseFile(s.Spec.Oracle.Tnsnames)
+	if err != nil {
+		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
+	}
+	entry, ok := tns.Lookup(alias)
+	if !ok {
+		return nil, fmt.Errorf("server %s: alias %s (LocalVault.ini DatabaseName) is not in %s", s.Metadata.Name, alias, s.Spec.Oracle.Tnsnames)
+	}
+	pw, err := s.Spec.Oracle.SchemaPassword.Resolve()
+	if err != nil {
+		return nil, fmt.Errorf("server %s spec.oracle.schemaPassword: %w", s.Metadata.Name, err)
+	}
+	opt := oracle.Options{CallTimeout: t.Oracle, Log: log}
+	var client *oracle.Client
+	switch s.Spec.Oracle.Admin.Driver {
+	case manifests.DriverSqlplus:
+		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames)}
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log}, opt)
+	default:
+		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
+		if err != nil {
+			return nil, fmt.Errorf("server %s spec.oracle.admin.password: %w", s.Metadata.Name, err)
+		}
+		client, err = goora.NewAdmin(goora.Config{Target: goora.Target{Descriptor: entry.Descriptor}, User: s.Spec.Oracle.Admin.User,
+			Password: apw, CallTimeout: t.Oracle}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
+		}
+	}
+	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out}, nil
+}
+
+func (c *oracleConn) Descriptor() string { return c.descriptor }
+
+func (c *oracleConn) GrantDBA(ctx context.Context, user string) error {
+	return c.Grant(ctx, user, sqlgen.DBA)
+}
+
+// RevokeDBA revokes DBA; a user that does not hold it (ORA-01951) is already where we want it.
+func (c *oracleConn) RevokeDBA(ctx context.Context, user string) error {
+	err := c.Revoke(ctx, user, sqlgen.DBA)
+	if oracle.Code(err) == 1951 {
+		return nil
+	}
+	return err
+}
+
+func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
+	return c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession)
+}
+
+// dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH).
+func (c *oracleConn) dumpBin(tool string) string {
+	if c.srv.Spec.Oracle.Dump.Bin == "" {
+		return tool
+	}
+	return manifests.JoinPath(c.srv.Spec.Oracle.Dump.Bin, tool)
+}

@@ -1,0 +1,114 @@
+package reconciler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
+	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// recover finishes the runs an earlier agent died in: it starts IIS if the run had stopped
+// it, revokes DBA if a restore had granted it, removes the run's own .partial folder, and
+// marks the run failed at the step it died in. It never re-runs a destructive restore: the
+// failure is recorded against the spec hash so only a new spec or an explicit reconcile
+// does.
+func (a *Agent) recover(ctx context.Context) error {
+	runs, err := a.opt.Store.UnfinishedRuns()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, j := range runs {
+		r := j.Run()
+		log := a.log.With("run", r.ID, "object", r.Object, "step", r.LastStarted())
+		log.Warn("found a run the agent died in; recovering")
+		var rerrs []error
+		if argv := r.Recovery["start-iis"]; len(argv) > 0 && r.Reached("stop-iis") {
+			iis := host.IIS{StartArgv: argv, Timeout: 5 * time.Minute, Log: log}
+			if err := iis.Start(ctx); err != nil {
+				rerrs = append(rerrs, fmt.Errorf("start IIS after crash: %w", err))
+			}
+		}
+		if user := r.Recovery["revoke-dba"]; len(user) == 1 && r.Reached("grant-dba") && !doneStep(r, "revoke-dba") {
+			rerrs = append(rerrs, a.revokeAfterCrash(ctx, r, user[0]))
+		}
+		if p := r.Recovery["partial"]; len(p) == 2 && strings.HasSuffix(p[1], catalog.PartialSuffix) && filepath.Dir(filepath.Dir(p[1])) == filepath.Clean(p[0]) {
+			if err := os.RemoveAll(p[1]); err != nil {
+				rerrs = append(rerrs, err)
+			}
+		}
+		reason := "the agent stopped during step " + r.LastStarted()
+		if err := errors.Join(rerrs...); err != nil {
+			reason += "; recovery: " + err.Error()
+			errs = append(errs, err)
+		}
+		if err := j.Abandon(reason); err != nil {
+			errs = append(errs, err)
+		}
+		a.recordAbandoned(r, reason)
+	}
+	return errors.Join(errs...)
+}
+
+func doneStep(r state.Run, name string) bool {
+	for _, s := range r.Steps {
+		if s.Name == name && s.State == state.StepDone {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Agent) revokeAfterCrash(ctx context.Context, r state.Run, user string) error {
+	srv := a.desired.Server(r.Server)
+	if srv == nil {
+		return fmt.Errorf("revoke DBA from %s: server %s unknown (no revision in force)", user, r.Server)
+	}
+	h, err := a.opt.Hosts.For(srv, nil)
+	if err != nil {
+		return err
+	}
+	conn, err := h.Oracle(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke DBA from %s: %w", user, err)
+	}
+	defer conn.Close()
+	if err := conn.RevokeDBA(ctx, user); err != nil {
+		return fmt.Errorf("revoke DBA from %s: %w", user, err)
+	}
+	return nil
+}
+
+func (a *Agent) recordAbandoned(r state.Run, reason string) {
+	kind, name, _ := cut(r.Object)
+	step := r.LastStarted()
+	switch kind {
+	case "policy":
+		if r.Kind == "backup" {
+			a.Metrics.BackupFinished(r.Server, name, "failure", time.Since(r.Started))
+		}
+		a.update(func(st *state.Status) {
+			p := st.Policy(name)
+			p.Failures++
+			p.LastResult, p.LastError = "failure", reason
+			st.Object("BackupPolicy", name).SetCondition(state.Ready, "False", "AgentStopped", reason)
+		})
+	case "restore":
+		a.Metrics.RestoreFinished(r.Server, name, "failure")
+		a.update(func(st *state.Status) {
+			rt := st.Restore(name)
+			rt.Failures++
+			rt.LastResult, rt.LastError, rt.FailedStep, rt.FailedHash = "failure", reason, step, r.SpecHash
+			o := st.Object("Restore", name)
+			o.SetCondition(state.Ready, "False", "AgentStopped", reason)
+			o.SetCondition(state.Stalled, "True", "RestoreInterrupted", reason+"; it is not re-run by itself: change the spec or run `vaultkeeper reconcile restore/"+name+"`")
+		})
+	}
+}
