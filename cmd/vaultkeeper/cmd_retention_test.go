@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// execCmd runs a command built by newCmd with args and stdin; it returns stdout and the exit
+// code main would use.
+func execCmd(t *testing.T, newCmd func() *cobra.Command, stdin string, args ...string) (string, int, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := newCmd()
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&stderr)
+	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		} else if isUsageError(err) {
+			code = 2
+		}
+	}
+	return stdout.String(), code, err
+}
+
+// yearOfBackups is a nightly backup at 02:00 Zurich time for a year, crossing both DST changes
+// and the ISO-week year boundary, written with Zurich offsets.
+func yearOfBackups(t *testing.T) string {
+	loc, err := time.LoadLocation("Europe/Zurich")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range 365 {
+		day := time.Date(2025, 6, 1+i, 0, 0, 0, 0, time.UTC) // calendar arithmetic in UTC: no DST gaps
+		d := time.Date(day.Year(), day.Month(), day.Day(), 2, 0, 0, 0, loc)
+		b.WriteString(d.Format(time.RFC3339) + "\n")
+	}
+	return b.String()
+}
+
+func TestRetentionPlanGolden(t *testing.T) {
+	out, code, err := execCmd(t, newRetentionCmd, yearOfBackups(t), "plan",
+		"--keep-last", "3", "--keep-daily", "7", "--keep-weekly", "5", "--keep-monthly", "12",
+		"--keep-yearly", "3", "--keep-within", "2d", "--tz", "Europe/Zurich", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	var got retentionPlanJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not the plan JSON: %v\n%s", err, out)
+	}
+	if len(got.Keep)+len(got.Remove) != 365 || len(got.Keep) == 0 || len(got.Remove) == 0 {
+		t.Fatalf("keep %d + remove %d, want 365 with both non-empty", len(got.Keep), len(got.Remove))
+	}
+	if got.Keep[0].Time != "2026-05-31T02:00:00+02:00" {
+		t.Errorf("newest kept = %q, want the time as given", got.Keep[0].Time)
+	}
+	golden := filepath.Join("testdata", "retention-plan.json")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, out)
+	}
+}
+
+func TestRetentionPlanCases(t *testing.T) {
+	tests := []struct {
+		name, stdin string
+		args        []string
+		code        int
+		stdout      string // exact when set
+		errHas      string
+	}{
+		{
+			name:  "keep-last with reasons, times echoed as given, blank lines skipped",
+			stdin: "2024-01-01T00:00:00Z\n\n2024-01-02T00:00:00.5+01:00\n2024-01-03T00:00:00Z\n",
+			args:  []string{"plan", "--keep-last", "2", "-o", "json"},
+			stdout: `{
+  "keep": [
+    {
+      "time": "2024-01-03T00:00:00Z",
+      "reasons": [
+        "last"
+      ]
+    },
+    {
+      "time": "2024-01-02T00:00:00.5+01:00",
+      "reasons": [
+        "last"
+      ]
+    }
+  ],
+  "remove": [
+    {
+      "time": "2024-01-01T00:00:00Z"
+    }
+  ]
+}
+`,
+		},
+		{
+			name:   "no input",
+			args:   []string{"plan", "--keep-daily", "2", "-o", "json"},
+			stdout: "{\n  \"keep\": [],\n  \"remove\": []\n}\n",
+		},
+		{name: "bad line", stdin: "2024-01-01T00:00:00Z\n\nyesterday\n", args: []string{"plan", "-o", "json"}, code: 1, errHas: "line 3"},
+		{name: "bad zone", args: []string{"plan", "--tz", "Mars/Base"}, code: 2, errHas: "Mars/Base"},
+		{name: "bad within", args: []string{"plan", "--keep-within", "soon"}, code: 2, errHas: "keep-within"},
+		{name: "bad count", args: []string{"plan", "--keep-daily", "-2"}, code: 2, errHas: "keep-daily"},
+		{name: "bad output", args: []string{"plan", "-o", "yaml"}, code: 2, errHas: "yaml"},
+		{
+			name:  "table",
+			stdin: "2024-01-01T00:00:00Z\n2024-01-02T00:00:00Z\n",
+			args:  []string{"plan", "--keep-last", "1"},
+			stdout: "TIME                  ACTION  REASONS\n" +
+				"2024-01-02T00:00:00Z  keep    last\n" +
+				"2024-01-01T00:00:00Z  remove  no longer kept by: last\n" +
+				"1 kept, 1 removed\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, code, err := execCmd(t, newRetentionCmd, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d (%v), want %d", code, err, tc.code)
+			}
+			if tc.errHas != "" && (err == nil || !strings.Contains(err.Error(), tc.errHas)) {
+				t.Errorf("error %v does not mention %q", err, tc.errHas)
+			}
+			if tc.stdout != "" && out != tc.stdout {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, tc.stdout)
+			}
+		})
+	}
+}
+
+func TestParseWithin(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"48h": 48 * time.Hour, "7d": 7 * 24 * time.Hour, "1d12h": 36 * time.Hour, "90m": 90 * time.Minute,
+	} {
+		if got, err := parseWithin(in); err != nil || got != want {
+			t.Errorf("parseWithin(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "d", "-1h", "7days", "1y"} {
+		if _, err := parseWithin(bad); err == nil && bad != "" {
+			t.Errorf("parseWithin(%q) accepted", bad)
+		}
+	}
+}
