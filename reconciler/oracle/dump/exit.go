@@ -31,3 +31,8 @@ func ClassifyExit(tool Tool, code int, windows bool) ExitClass {
 	}
 	return ExitUnknown
 }
+
+// AllowPrecreatedUser is the code a Data Pump import reports when the restore runbook
+// created the target user before importing (the seeds' order): "ORA-31684: Object type
+// USER:… already exists". Add it to Policy.Allow for impdp after CreateUser.
+const AllowPrecreatedUser = "ORA-31684"
