@@ -12,9 +12,9 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }
