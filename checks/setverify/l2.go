@@ -26,6 +26,6 @@ func verifyL2(ctx context.Context, dir string, m *catalog.Meta) []Problem {
 	}
 	add(zipName, checkZip(ctx, filepath.Join(dir, zipName)))
 	add(dumpName, checkDump(filepath.Join(dir, dumpName), m.Tools))
-	add(logName, checkLog(filepath.Join(dir, logName), m.Tools.Dump))
+	add(logName, checkLog(filepath.Join(dir, logName), m.Tools.Dump, m.Oracle.Warnings))
 	return probs
 }

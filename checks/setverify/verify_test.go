@@ -13,6 +13,8 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
+const warnLog = "EXP-00091: Exporting questionable statistics.\nExport terminated successfully with warnings.\n"
+
 type want struct{ file, level, reason string }
 
 func TestVerify(t *testing.T) {
@@ -138,7 +140,23 @@ func TestVerify(t *testing.T) {
 				write(t, dir, catalog.FileExportLog, []byte("EXP-00056: ORACLE error 1017 encountered\nExport terminated unsuccessfully\n"))
 				rehash(t, dir)
 			},
-			want: []want{{catalog.FileExportLog, "L2", "export failed: Export terminated unsuccessfully"}},
+			want: []want{{catalog.FileExportLog, "L2", "export failed: dump log rejected: failure: fatal: EXP-00056"}},
+		},
+		{
+			name: "warnings the record allowed pass",
+			break_: func(t *testing.T, dir string) {
+				write(t, dir, catalog.FileExportLog, []byte(warnLog))
+				editMeta(t, dir, func(m *catalog.Meta) { m.Oracle.Warnings = []string{"EXP-00091"} })
+				rehash(t, dir)
+			},
+		},
+		{
+			name: "warnings the record did not allow fail",
+			break_: func(t *testing.T, dir string) {
+				write(t, dir, catalog.FileExportLog, []byte(warnLog))
+				rehash(t, dir)
+			},
+			want: []want{{catalog.FileExportLog, "L2", "EXP-00091 not allowed"}},
 		},
 		{
 			name: "log truncated",
@@ -166,7 +184,7 @@ func TestVerify(t *testing.T) {
 				editMeta(t, dir, func(m *catalog.Meta) { m.Tools.Dump, m.Tools.DumpVersion = "expdp", "" })
 				rehash(t, dir)
 			},
-			want: []want{{catalog.FileExportLog, "L2", "export failed: Job"}},
+			want: []want{{catalog.FileExportLog, "L2", "completed with 4 error(s)"}},
 		},
 	}
 	for _, tc := range tests {
