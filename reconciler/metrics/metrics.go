@@ -29,8 +29,9 @@ var Kinds = []string{"Server", "BackupPolicy", "Restore"}
 
 // Histogram buckets, in seconds.
 var (
-	// BackupBuckets span a whole backup run: half a minute to eight hours.
-	BackupBuckets = []float64{30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800}
+	// BackupBuckets span a whole backup run, one minute to four hours; few, because every
+	// policy has its own histogram.
+	BackupBuckets = []float64{60, 300, 900, 1800, 3600, 7200, 14400}
 	// ReconcileBuckets span one reconcile of one object, which may include a run.
 	ReconcileBuckets = []float64{0.01, 0.1, 1, 10, 60, 300, 1800, 3600, 7200, 14400}
 	// StepBuckets span one runbook step, from a service stop to a dump.
