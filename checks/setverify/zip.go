@@ -41,42 +41,48 @@ func checkZip(ctx context.Context, path string) []string {
 	}
 	zr.RegisterDecompressor(zip.Deflate, newFlateReader)
 
-	var (
-		mu    sync.Mutex
-		probs []string
-	)
-	report := func(s string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(probs) < maxZipProblems {
-			probs = append(probs, s)
-		} else if len(probs) == maxZipProblems {
-			probs = append(probs, "more bad entries not listed")
-		}
-	}
 	if len(zr.File) == 0 {
-		report("no entries")
+		return []string{"no entries"}
 	}
-	jobs := make(chan *zip.File)
+	// Bad entries are reported in central-directory order, whatever order workers finish in.
+	var (
+		mu  sync.Mutex
+		bad = map[int]string{}
+	)
+	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(len(zr.File), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			buf := make([]byte, readBufSize)
-			for e := range jobs {
-				if why := checkEntry(ctx, e, buf); why != "" {
-					report(fmt.Sprintf("entry %q: %s", e.Name, why))
+			for i := range jobs {
+				if why := checkEntry(ctx, zr.File[i], buf); why != "" {
+					mu.Lock()
+					bad[i] = why
+					mu.Unlock()
 				}
 			}
 		})
 	}
-	for _, e := range zr.File {
+	for i := range zr.File {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- e
+		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
+	var probs []string
+	for i, e := range zr.File {
+		why, ok := bad[i]
+		if !ok {
+			continue
+		}
+		if len(probs) == maxZipProblems {
+			probs = append(probs, fmt.Sprintf("%d more bad entries not listed", len(bad)-maxZipProblems))
+			break
+		}
+		probs = append(probs, fmt.Sprintf("entry %q: %s", e.Name, why))
+	}
 	return probs
 }
 
