@@ -42,7 +42,8 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Ki
 // Key names the sets of one server made by one policy.
 type Key struct{ Server, Policy string }
 
-// Catalog indexes the sets found by Scan per server and policy, oldest first.
+// Catalog indexes the sets found by Scan per server and policy, oldest first. Reads may run
+// concurrently; Remove must not run concurrently with anything else on the same Catalog.
 type Catalog struct {
 	sets map[Key][]Set
 }
