@@ -78,7 +78,7 @@ func setUpDemo(ctx context.Context, out io.Writer, dir string) (*demoEnv, error)
 		}
 	}
 	repo := filepath.Join(dir, "repo")
-	if err := writeDemoManifests(repo, dir, hosts); err != nil {
+	if err := writeDemoManifests(repo, dir, hosts, true); err != nil {
 		return nil, err
 	}
 	env.source = repo

@@ -64,6 +64,7 @@ spec:
   maxAge: 26h
   verify: {interval: 168h}
 {{- end}}
+{{- if .Restore}}
 ---
 apiVersion: vaultkeeper.io/v1alpha1
 kind: Restore
@@ -74,12 +75,13 @@ spec:
   source: {policy: aes-prod-nightly, backup: latest}
   maxLag: 168h
   safetyBackup: true
+{{- end}}
 `))
 
 // writeDemoManifests writes the manifests repo's single file.
-func writeDemoManifests(repo, dir string, hosts []demoHost) error {
+func writeDemoManifests(repo, dir string, hosts []demoHost, restore bool) error {
 	var b strings.Builder
-	if err := demoManifests.Execute(&b, map[string]any{"Dir": filepath.ToSlash(dir), "Hosts": hosts}); err != nil {
+	if err := demoManifests.Execute(&b, map[string]any{"Dir": filepath.ToSlash(dir), "Hosts": hosts, "Restore": restore}); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(repo, 0o755); err != nil {

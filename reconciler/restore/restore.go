@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
@@ -63,6 +62,8 @@ type Job struct {
 	// SchemaPassword is the password the re-created user gets (the target's LocalVault one).
 	SchemaPassword string
 	Tablespace     string
+	// ImportLog is where imp writes its log (the run's log folder, never the set).
+	ImportLog string
 
 	IIS      IIS
 	Files    FileRestore
@@ -163,7 +164,7 @@ func Run(ctx context.Context, j *Job) error {
 			return j.Admin.GrantDBA(ctx, to)
 		}},
 		runbook.Step{Name: "import", Timeout: j.Timeouts.Dump, Do: func(ctx context.Context) error {
-			return j.Import.Import(ctx, filepath.Join(j.SetDir, catalog.FileDump), filepath.Join(filepath.Dir(j.SetDir), "."+filepath.Base(j.SetDir)+"-import.log"),
+			return j.Import.Import(ctx, filepath.Join(j.SetDir, catalog.FileDump), j.ImportLog,
 				from, to, j.Restore.Spec.Oracle.RemapTablespaces)
 		}},
 		runbook.Step{Name: "revoke-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
@@ -196,46 +197,19 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 			errs = append(errs, fmt.Errorf("check %s: %w", c.Name, err))
 		}
 	}
-	if len(j.Meta.Oracle.Objects) > 0 {
-		got, err := j.Admin.ObjectCounts(ctx, to)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("object counts of %s: %w", to, err))
-		} else if d := diffCounts(j.Meta.Oracle.Objects, got); d != "" {
-			errs = append(errs, fmt.Errorf("objects of %s differ from set %s: %s", to, j.Meta.ID, d))
-		}
+	objects, err := j.Admin.ObjectCounts(ctx, to)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("object counts of %s: %w", to, err))...)
 	}
-	if len(j.Meta.Oracle.Rows) > 0 {
-		got, err := j.Admin.RowCounts(ctx, to)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("row counts of %s: %w", to, err))
-		} else if d := diffCounts(j.Meta.Oracle.Rows, got); d != "" {
-			errs = append(errs, fmt.Errorf("rows of %s differ from set %s: %s", to, j.Meta.ID, d))
-		}
+	rows, err := j.Admin.RowCounts(ctx, to)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("row counts of %s: %w", to, err))...)
+	}
+	// The record names the source schema; the restored one may be mapped to another name.
+	want := j.Meta.Oracle
+	want.Schema = to
+	if diff := snapshot.Compare(want, objects, rows); len(diff) > 0 {
+		errs = append(errs, fmt.Errorf("%s differs from set %s: %s", to, j.Meta.ID, strings.Join(diff, "; ")))
 	}
 	return errors.Join(errs...)
-}
-
-// diffCounts describes the keys whose counts differ, "" when equal (keys compared upper-case).
-func diffCounts[V int | int64](want, got map[string]V) string {
-	norm := func(m map[string]V) map[string]V {
-		out := make(map[string]V, len(m))
-		for k, v := range m {
-			out[strings.ToUpper(k)] = v
-		}
-		return out
-	}
-	w, g := norm(want), norm(got)
-	keys := slices.Sorted(maps.Keys(w))
-	for k := range g {
-		if _, ok := w[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	var diffs []string
-	for _, k := range keys {
-		if w[k] != g[k] {
-			diffs = append(diffs, fmt.Sprintf("%s: set %d, database %d", k, w[k], g[k]))
-		}
-	}
-	return strings.Join(diffs, ", ")
 }

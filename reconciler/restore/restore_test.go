@@ -92,7 +92,7 @@ func TestRunOrderAndGuards(t *testing.T) {
 			want: "safety-backup,stop-iis,avbackup-restore,start-iis"},
 		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
 		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
-		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "DOCS: set 10, database 9", want: full},
+		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
