@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -98,6 +99,8 @@ func (a *Agent) recordAbandoned(r state.Run, reason string) {
 			p := st.Policy(name)
 			p.Failures++
 			p.LastResult, p.LastError = "failure", reason
+			// A run the agent died in is retried like any transient failure, after backoff.
+			p.RetryAt = outcome.RetryAt(errors.New(reason), p.Failures, a.opt.Now(), outcome.DefaultBackoff)
 			st.Object("BackupPolicy", name).SetCondition(state.Ready, "False", "AgentStopped", reason)
 		})
 	case "restore":
