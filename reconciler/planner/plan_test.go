@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests"
+)
+
+func testSet(t *testing.T) *manifests.Set {
+	t.Helper()
+	set, err := manifests.LoadDir("../../manifests/examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func kinds(p Plan) string {
+	var out []string
+	for _, a := range p.Actions {
+		out = append(out, a.Kind+" "+a.Object)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestBackupPlanning(t *testing.T) {
+	zurich, _ := time.LoadLocation("Europe/Zurich")
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, zurich) }
+	cases := []struct {
+		name string
+		now  time.Time
+		st   PolicyState
+		want bool   // a backup of aes-prod-nightly is due
+		why  string // substring of the waiting or blocked reason when not due
+	}{
+		{name: "never succeeded, inside the window", now: at(21, 2, 30), want: true},
+		{name: "never succeeded, outside the window waits for it", now: at(21, 12, 0), why: "window"},
+		{name: "succeeded today: next is tomorrow", now: at(21, 3, 0), st: PolicyState{LastSuccess: at(21, 2, 0)}, why: ""},
+		{name: "missed yesterday, in today's window before today's run: replaced by it", now: at(22, 1, 30), st: PolicyState{LastSuccess: at(20, 2, 0)}, why: "replaces"},
+		{name: "missed yesterday: today's run", now: at(22, 2, 0), st: PolicyState{LastSuccess: at(20, 2, 0)}, want: true},
+		{name: "agent down three days: one catch-up run", now: at(24, 4, 0), st: PolicyState{LastSuccess: at(20, 2, 0)}, want: true},
+		{name: "failed: waits for retryAt", now: at(21, 2, 30), st: PolicyState{LastSuccess: at(20, 2, 0), RetryAt: at(21, 2, 45)}, why: "retry"},
+		{name: "failed: retried after retryAt", now: at(21, 2, 50), st: PolicyState{LastSuccess: at(20, 2, 0), RetryAt: at(21, 2, 45)}, want: true},
+		{name: "suspended", now: at(21, 2, 30), st: PolicyState{Suspended: true}, why: "suspended"},
+		{name: "stalled", now: at(21, 2, 30), st: PolicyState{Stalled: "destination missing"}, why: "destination missing"},
+		{name: "requested runs outside the window", now: at(21, 12, 0), st: PolicyState{Force: true, LastSuccess: at(21, 2, 0)}, want: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			set := testSet(t)
+			p := Compute(set, Actual{Policies: map[string]PolicyState{"aes-prod-nightly": c.st}}, c.now)
+			due := strings.Contains(kinds(p), "backup policy/aes-prod-nightly")
+			if due != c.want {
+				t.Fatalf("backup due = %v, want %v; plan %+v", due, c.want, p)
+			}
+			if !c.want && c.why != "" {
+				var reasons []string
+				for _, w := range append(p.Waiting, p.Blocked...) {
+					if w.Object == "policy/aes-prod-nightly" && w.Kind == ActBackup {
+						reasons = append(reasons, w.Reason)
+					}
+				}
+				if !strings.Contains(strings.Join(reasons, ";"), c.why) {
+					t.Errorf("reasons %q do not say %q", reasons, c.why)
+				}
+			}
+		})
+	}
+}
+
+func TestRestorePlanning(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	sets := []Set{
+		{ID: "20261119T010000Z", Time: now.Add(-59 * time.Hour), Verified: true},
+		{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true},
+		{ID: "20261121T010000Z", Time: now.Add(-11 * time.Hour), Verified: false},
+	}
+	set := testSet(t)
+	hash := set.Restore("staging-refresh").SpecHash()
+	cases := []struct {
+		name string
+		st   RestoreState
+		want string // the set restored, "" for none
+	}{
+		{name: "first time: newest verified set", want: "20261120T010000Z"},
+		{name: "holds the newest verified: nothing", st: RestoreState{AppliedHash: hash, RestoredSet: "20261120T010000Z", RestoredAt: now.Add(-35 * time.Hour)}},
+		{name: "newer set but within maxLag: wait", st: RestoreState{AppliedHash: hash, RestoredSet: "20261119T010000Z", RestoredAt: now.Add(-59 * time.Hour)}},
+		{name: "newer set and older than maxLag: refresh", st: RestoreState{AppliedHash: hash, RestoredSet: "x", RestoredAt: now.Add(-200 * time.Hour)}, want: "20261120T010000Z"},
+		{name: "half-done restore of this spec: blocked", st: RestoreState{FailedHash: hash}},
+		{name: "half-done, explicitly requested: runs", st: RestoreState{FailedHash: hash, Force: true}, want: "20261120T010000Z"},
+		{name: "half-done of an older spec: runs", st: RestoreState{FailedHash: "old"}, want: "20261120T010000Z"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: sets, LastSuccess: now}},
+				Restores: map[string]RestoreState{"staging-refresh": c.st}}
+			p := Compute(set, act, now)
+			got := ""
+			for _, a := range p.Actions {
+				if a.Kind == ActRestore {
+					got = a.Sets[0]
+					if !a.Destructive {
+						t.Error("a restore is not marked destructive")
+					}
+				}
+			}
+			if got != c.want {
+				t.Fatalf("restored set %q, want %q; plan %+v", got, c.want, p)
+			}
+		})
+	}
+}
+
+func TestRestoreStepsInWords(t *testing.T) {
+	set := testSet(t)
+	steps := strings.Join(RestoreSteps(set, set.Restore("staging-refresh"), "20261120T010000Z"), "\n")
+	for _, want := range []string{
+		"safety backup of aes-staging",
+		"verify set 20261120T010000Z of policy aes-prod-nightly",
+		"DROP USER AESUSER313 CASCADE on XE",
+		"REVOKE DBA FROM AESUSER313",
+		"start IIS (always)",
+	} {
+		if !strings.Contains(steps, want) {
+			t.Errorf("plan does not say %q:\n%s", want, steps)
+		}
+	}
+}
