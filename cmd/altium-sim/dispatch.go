@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -27,10 +28,21 @@ func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
+	// A fault that matches on the call's input needs the whole stdin (sqlplus reads its
+	// script from there): read it first and hand the tool a copy.
+	input := strings.Join(args, " ")
+	if p, err := faults.Peek(h.Faults(), name); err == nil && p.Match != "" && stdin != nil {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: read stdin: %v\n", name, err)
+			return 1
+		}
+		stdin, input = bytes.NewReader(b), input+"\n"+string(b)
+	}
 	var fault faults.Fault
 	if err := h.WithLock(func(*simdb.DB) error {
 		var err error
-		fault, err = faults.Take(h.Faults(), name)
+		fault, err = faults.TakeFor(h.Faults(), name, input)
 		return err
 	}); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

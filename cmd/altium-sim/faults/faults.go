@@ -25,6 +25,19 @@ type Fault struct {
 	Garbage       bool   `json:"garbage,omitempty"`
 	Sessions      int    `json:"sessions,omitempty"`
 	Count         *int   `json:"count,omitempty"`
+	// Match restricts the fault to calls whose argv (joined by spaces) or stdin contains
+	// it, case-insensitively: `sqlplus: {match: "DROP USER", hangUntil: F}` holds only the
+	// call that drops the user, `net: {match: start, ...}` only `net start`.
+	Match string `json:"match,omitempty"`
+	// Skip lets that many matching calls pass unharmed before the fault applies (file
+	// entries only; decremented like count).
+	Skip int `json:"skip,omitempty"`
+}
+
+// Matches reports whether the fault applies to a call with input (its argv joined by
+// spaces, a newline, and its stdin when the fault has a Match).
+func (f Fault) Matches(input string) bool {
+	return f.Match == "" || strings.Contains(strings.ToUpper(input), strings.ToUpper(f.Match))
 }
 
 // Zero reports whether the fault injects nothing.
@@ -106,12 +119,21 @@ func Write(path string, m map[string]Fault) error {
 }
 
 // Take returns the fault for tool from the environment or the file at path, consuming
-// one use of a counted file entry. Call it under the host lock.
-func Take(path, tool string) (Fault, error) {
+// one use of a counted file entry. Call it under the host lock. A fault with a Match
+// never applies here: use TakeFor with the call's input.
+func Take(path, tool string) (Fault, error) { return TakeFor(path, tool, "") }
+
+// TakeFor is Take for a call with input (see Fault.Matches): a fault whose Match the
+// input lacks is neither applied nor consumed; a matching file entry with Skip left lets
+// the call pass and counts it down.
+func TakeFor(path, tool, input string) (Fault, error) {
 	if env := os.Getenv(EnvName(tool)); env != "" {
 		var f Fault
 		if err := yaml.UnmarshalStrict([]byte(env), &f); err != nil {
 			return Fault{}, fmt.Errorf("parse %s=%q: %w", EnvName(tool), env, err)
+		}
+		if !f.Matches(input) {
+			return Fault{}, nil
 		}
 		return f, nil
 	}
@@ -120,7 +142,16 @@ func Take(path, tool string) (Fault, error) {
 		return Fault{}, err
 	}
 	f, ok := m[tool]
-	if !ok || f.Count == nil {
+	if !ok || !f.Matches(input) {
+		return Fault{}, nil
+	}
+	if f.Skip > 0 {
+		g := f
+		g.Skip--
+		m[tool] = g
+		return Fault{}, Write(path, m)
+	}
+	if f.Count == nil {
 		return f, nil
 	}
 	if *f.Count <= 0 {

@@ -172,6 +172,9 @@ const faultsTemplate = `# altium-sim fault injection: one entry per tool (avback
 #   garbage: true         print garbage and exit 0
 #   sessions: N           (db or sqlplus) the application holds N sessions even with IIS stopped
 #   count: N              apply only to the next N calls (decremented here)
+#   match: TEXT           apply only to calls whose argv or stdin (sqlplus's script)
+#                         contains TEXT, case-insensitively (e.g. match: DROP USER)
+#   skip: N               let the first N matching calls pass, then apply
 # Example:
 # exp:
 #   truncateDump: true
