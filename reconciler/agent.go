@@ -273,7 +273,7 @@ func (a *Agent) update(fn func(st *state.Status)) {
 func (a *Agent) rescan(ctx context.Context) {
 	a.mu.Lock()
 	var roots []catalog.Root
-	for _, p := range a.desired.Policies {
+	for _, p := range Watched(a.desired, a.all) {
 		roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
 		for _, c := range p.Spec.Copies {
 			roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})

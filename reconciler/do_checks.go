@@ -3,6 +3,8 @@ package reconciler
 import (
 	"context"
 	"errors"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/checks"
@@ -69,5 +71,32 @@ func (a *Agent) recordChecks(res []checks.Result) {
 			o := st.Object("Server", r.Server)
 			o.Server = r.Server
 		}
+		for _, server := range serversOf(res) {
+			var failed []string
+			for _, c := range st.Checks {
+				if c.Server == server && !c.OK {
+					failed = append(failed, c.Check+": "+c.Message)
+				}
+			}
+			sort.Strings(failed)
+			o := st.Object("Server", server)
+			if len(failed) == 0 {
+				o.SetCondition(state.Ready, "True", "ChecksPassed", "every integrity check passed")
+			} else {
+				o.SetCondition(state.Ready, "False", "CheckFailed", strings.Join(failed, "; "))
+			}
+		}
 	})
+}
+
+func serversOf(res []checks.Result) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range res {
+		if !seen[r.Server] {
+			seen[r.Server] = true
+			out = append(out, r.Server)
+		}
+	}
+	return out
 }

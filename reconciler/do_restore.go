@@ -18,9 +18,9 @@ import (
 )
 
 // restore runs the restore runbook of r with set id and records the outcome.
-func (a *Agent) restore(ctx context.Context, desired *manifests.Set, revision string, r *manifests.Restore, id string) error {
+func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revision string, r *manifests.Restore, id string) error {
 	target := desired.Server(r.Spec.Server)
-	pol := a.all.Policy(r.Spec.Source.Policy)
+	pol := all.Policy(r.Spec.Source.Policy)
 	if target == nil || pol == nil {
 		return fmt.Errorf("restore/%s: server or policy not in the revision in force", r.Metadata.Name)
 	}
@@ -63,7 +63,7 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 	if a.opt.RequireSigned && !a.opt.Store.Snapshot().Source.SignatureVerified {
 		return nil, outcome.Stalledf("NotSigned", "restore/%s: revision %s is not signed by a key in the keyring", r.Metadata.Name, revision)
 	}
-	dir := backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+	dir := a.findSet(pol, id)
 	meta, err := catalog.ReadMeta(dir)
 	if err != nil {
 		return nil, outcome.Stalled("SetUnreadable", fmt.Errorf("restore/%s: set %s: %w", r.Metadata.Name, dir, err))
@@ -152,4 +152,27 @@ func (a *Agent) recordRestore(r *manifests.Restore, target *manifests.Server, me
 			rt.RetryAt = outcome.RetryAt(err, rt.Failures, now, outcome.DefaultBackoff)
 		}
 	})
+}
+
+// findSet is the folder of set id of pol: the primary destination when this host holds it
+// there, else a replica that does (a restore on another host may only reach the NAS copy).
+func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var replica string
+	for _, s := range a.cat.Sets(pol.Spec.Server, pol.Metadata.Name) {
+		if s.ID != id || !s.Complete() {
+			continue
+		}
+		if !s.Replica {
+			return s.Dir
+		}
+		if replica == "" && s.Verified() {
+			replica = s.Dir
+		}
+	}
+	if replica != "" {
+		return replica
+	}
+	return backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 }

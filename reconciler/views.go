@@ -99,7 +99,7 @@ func (a *Agent) Views(kind string) (any, bool) {
 		return out, true
 	case "policies":
 		out := []PolicyView{}
-		act := Actual(a.desired, st, a.cat, nil)
+		act := Actual(a.desired, a.all, st, a.cat, nil)
 		for _, p := range a.desired.Policies {
 			name := p.Metadata.Name
 			ps := act.Policies[name]

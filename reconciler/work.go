@@ -54,14 +54,14 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 // Plan is what the loop would do at now, changing nothing.
 func (a *Agent) Plan(now time.Time) planner.Plan {
 	a.mu.Lock()
-	desired := a.desired
+	desired, all := a.desired, a.all
 	force := make(map[string]bool, len(a.force))
 	for k, v := range a.force {
 		force[k] = v
 	}
 	cat := a.cat
 	a.mu.Unlock()
-	return planner.Compute(desired, Actual(desired, a.opt.Store.Snapshot(), cat, force), now)
+	return planner.Compute(desired, all, Actual(desired, all, a.opt.Store.Snapshot(), cat, force), now)
 }
 
 // work runs one server's actions one after the other: operations on a server are serialized.
@@ -90,7 +90,7 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 
 func (a *Agent) do(ctx context.Context, act planner.Action) error {
 	a.mu.Lock()
-	desired, revision := a.desired, a.revision
+	desired, all, revision := a.desired, a.all, a.revision
 	a.mu.Unlock()
 	_, name, _ := cut(act.Object)
 	switch act.Kind {
@@ -108,7 +108,7 @@ func (a *Agent) do(ctx context.Context, act planner.Action) error {
 	case planner.ActCrosscheck:
 		return a.crosscheck(ctx, desired.Policy(name), act.Sets)
 	case planner.ActRestore:
-		return a.restore(ctx, desired, revision, desired.Restore(name), act.Sets[0])
+		return a.restore(ctx, desired, all, revision, desired.Restore(name), act.Sets[0])
 	case planner.ActChecks:
 		return a.runChecks(ctx, desired, desired.Server(name))
 	}

@@ -39,6 +39,7 @@ func newPlanCmd() *cobra.Command {
 				}
 				return failf("%s: %w", args[0], err)
 			}
+			all := set
 			if agent != "" {
 				set = set.ForAgent(agent)
 			}
@@ -50,7 +51,7 @@ func newPlanCmd() *cobra.Command {
 				}
 			}
 			var roots []catalog.Root
-			for _, p := range set.Policies {
+			for _, p := range reconciler.Watched(set, all) {
 				roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
 				for _, c := range p.Spec.Copies {
 					roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
@@ -60,7 +61,7 @@ func newPlanCmd() *cobra.Command {
 			if err != nil {
 				return failf("%w", err)
 			}
-			p := planner.Compute(set, reconciler.Actual(set, st, cat, nil), time.Now())
+			p := planner.Compute(set, all, reconciler.Actual(set, all, st, cat, nil), time.Now())
 			if output == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")

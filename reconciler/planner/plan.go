@@ -9,8 +9,9 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 )
 
-// Compute plans the work for set (already filtered to this agent) at now.
-func Compute(set *manifests.Set, act Actual, now time.Time) Plan {
+// Compute plans the work of desired (this agent's part of the revision) at now. all is the
+// whole revision: a Restore's source policy may belong to another agent's server.
+func Compute(set, all *manifests.Set, act Actual, now time.Time) Plan {
 	p := Plan{Now: now}
 	for _, s := range set.Servers {
 		planChecks(&p, s, act.Servers[s.Metadata.Name], now)
@@ -19,7 +20,7 @@ func Compute(set *manifests.Set, act Actual, now time.Time) Plan {
 		planPolicy(&p, pol, act.Policies[pol.Metadata.Name], now)
 	}
 	for _, r := range set.Restores {
-		planRestore(&p, set, r, act, now)
+		planRestore(&p, all, r, act, now)
 	}
 	sort.SliceStable(p.Waiting, func(i, j int) bool { return p.Waiting[i].At.Before(p.Waiting[j].At) })
 	return p

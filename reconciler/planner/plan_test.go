@@ -50,7 +50,7 @@ func TestBackupPlanning(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			set := testSet(t)
-			p := Compute(set, Actual{Policies: map[string]PolicyState{"aes-prod-nightly": c.st}}, c.now)
+			p := Compute(set, set, Actual{Policies: map[string]PolicyState{"aes-prod-nightly": c.st}}, c.now)
 			due := strings.Contains(kinds(p), "backup policy/aes-prod-nightly")
 			if due != c.want {
 				t.Fatalf("backup due = %v, want %v; plan %+v", due, c.want, p)
@@ -96,7 +96,7 @@ func TestRestorePlanning(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: sets, LastSuccess: now}},
 				Restores: map[string]RestoreState{"staging-refresh": c.st}}
-			p := Compute(set, act, now)
+			p := Compute(set, set, act, now)
 			got := ""
 			for _, a := range p.Actions {
 				if a.Kind == ActRestore {
@@ -126,5 +126,21 @@ func TestRestoreStepsInWords(t *testing.T) {
 		if !strings.Contains(steps, want) {
 			t.Errorf("plan does not say %q:\n%s", want, steps)
 		}
+	}
+}
+
+// TestRestoreFromAnotherAgentsPolicy: the staging agent (aes02) restores production's sets
+// (policy of aes01's server) without planning production's backups.
+func TestRestoreFromAnotherAgentsPolicy(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	all := testSet(t)
+	staging := all.ForAgent("aes02")
+	if staging.Policy("aes-prod-nightly") != nil {
+		t.Fatal("the staging agent's part holds production's policy")
+	}
+	act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: []Set{{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true}}}}}
+	p := Compute(staging, all, act, now)
+	if got := kinds(p); strings.Contains(got, "backup policy/aes-prod-nightly") || !strings.Contains(got, "restore restore/staging-refresh") {
+		t.Fatalf("actions %s: want the restore and no backup of production", got)
 	}
 }
