@@ -112,7 +112,7 @@ func (a *Agent) recordBackup(srv *manifests.Server, pol *manifests.BackupPolicy,
 		p.LastResult, p.LastDurationSeconds = result, now.Sub(started).Seconds()
 		o.SetCondition(state.Reconciling, "False", "Idle", "")
 		if err == nil || (res != nil && failed == "replicate") {
-			p.LastSuccess, p.LastSet = started, res.Meta.ID
+			p.LastSuccess, p.LastSet, p.LastSizeBytes = started, res.Meta.ID, 0
 			for _, f := range res.Meta.Files {
 				p.LastSizeBytes += f.Size
 			}

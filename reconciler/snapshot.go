@@ -11,9 +11,15 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// verifier runs L1 and L2 verification of a set folder.
+// verifier runs L1 and L2 verification of a set folder. The results carry the agent's
+// clock (Options.Now), not the wall clock setverify reads: planVerify compares them with
+// that clock to decide when a set is re-verified.
 func (a *Agent) verifier(ctx context.Context, dir string) ([]catalog.Verification, error) {
 	rep, err := setverify.Verify(ctx, dir, catalog.LevelL1, catalog.LevelL2)
+	now := a.opt.Now().UTC()
+	for i := range rep.Levels {
+		rep.Levels[i].Time = now
+	}
 	return rep.Levels, err
 }
 

@@ -1,0 +1,184 @@
+package reconciler
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state"
+)
+
+// sim is an agent driven step by step by a fake clock, on fake hosts: instead of Run's
+// timers, each step sets the clock, runs the planning round and waits for the workers, and
+// repeats until nothing is due at that instant (what Run does when a worker's Kick wakes it).
+type sim struct {
+	t     *testing.T
+	ctx   context.Context
+	root  string
+	clock *fakeClock
+	hosts *fakeHosts
+	src   *fakeSource
+	store *state.Store
+	a     *Agent
+	logs  *lockedBuffer
+}
+
+// lockedBuffer collects the agent's warnings and errors.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Lines() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Split(strings.TrimSpace(l.b.String()), "\n")
+}
+
+// simDir is a scratch folder on tmpfs when there is one: the state store and the catalog
+// fsync every write, and the month writes thousands of files.
+func simDir(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "linux" {
+		if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+			if d, err := os.MkdirTemp("/dev/shm", "vk-sim-"); err == nil {
+				t.Cleanup(func() { os.RemoveAll(d) })
+				return d
+			}
+		}
+	}
+	return t.TempDir()
+}
+
+// newSim writes manifests (with @ROOT@ replaced by the scratch folder) into a source
+// folder, opens a state store and starts an agent at the clock's time.
+func newSim(t *testing.T, manifests string, at time.Time) *sim {
+	t.Helper()
+	root := simDir(t)
+	repo := filepath.Join(root, "repo")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(manifests, "@ROOT@", root)
+	if err := os.WriteFile(filepath.Join(repo, "altium.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store, err := state.Open(filepath.Join(root, "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A shorter run history keeps status.json, which the store clones and rewrites on every
+	// change, small: the month makes over 1,500 runs.
+	store.HistoryPerObject = 1
+	clock := &fakeClock{t: at}
+	// Journal and condition times follow the simulated clock too. Tests of this package that
+	// use it are not parallel, so no other agent reads state.Now meanwhile.
+	oldNow := state.Now
+	state.Now = clock.Now
+	t.Cleanup(func() { state.Now = oldNow })
+	s := &sim{t: t, ctx: context.Background(), root: root, clock: clock, hosts: newFakeHosts(clock),
+		src: &fakeSource{dir: repo}, store: store, logs: &lockedBuffer{}}
+	s.start()
+	return s
+}
+
+// start starts a fresh agent on the same store, source and hosts, the way Run begins:
+// the last good revision, crash recovery, a first sync. The previous agent, if any, must
+// be idle (every step waits for its workers).
+func (s *sim) start() {
+	s.t.Helper()
+	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s.a = New(Options{Agent: "sim", Source: s.src, Store: s.store, Log: log, Now: s.clock.Now, Hosts: s.hosts, Version: "sim"})
+	s.a.loadLastGood()
+	if err := s.a.recover(s.ctx); err != nil {
+		s.t.Fatalf("recover: %v", err)
+	}
+	s.a.sync(s.ctx)
+	if st := s.store.Snapshot(); !st.Source.Ready {
+		s.t.Fatalf("source not applied: %s %v", st.Source.Reason, st.Source.Errors)
+	}
+}
+
+// step moves the clock to at and lets the agent do everything due then: a planning round
+// starts the workers, and each worker's Kick at its end asks for another round at the same
+// instant, as in Run. A round that starts no worker ends the step.
+func (s *sim) step(at time.Time) {
+	s.t.Helper()
+	s.clock.Set(at)
+	for round := 0; ; round++ {
+		select {
+		case <-s.a.kick:
+		default:
+		}
+		s.a.schedule(s.ctx)
+		s.a.wg.Wait()
+		select {
+		case <-s.a.kick:
+		default:
+			return
+		}
+		if round == 3 {
+			s.t.Fatalf("%s: still working after %d planning rounds (a burst): %+v", at.Format(time.RFC3339), round+1, s.a.Plan(at).Actions)
+		}
+	}
+}
+
+// problems returns the agent's warnings and errors, leaving out the integrity checks (the
+// fake hosts have no LocalVault.ini or tnsnames.ora: those checks fail by design).
+func (s *sim) problems() []string {
+	var out []string
+	for _, l := range s.logs.Lines() {
+		if l == "" || strings.Contains(l, "kind=checks") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// openFDs counts this process's open file descriptors (Linux), or -1.
+func openFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// checkNoLeaks compares goroutines and descriptors with a baseline taken before the agent
+// started, waiting briefly for goroutines that are on their way out.
+func checkNoLeaks(t *testing.T, goroutines, fds int) {
+	t.Helper()
+	const slack = 2
+	deadline := time.Now().Add(2 * time.Second)
+	n := runtime.NumGoroutine()
+	for n > goroutines+slack && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		n = runtime.NumGoroutine()
+	}
+	if n > goroutines+slack {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("goroutines: %d before, %d after\n%s", goroutines, n, buf)
+	}
+	if fds < 0 {
+		t.Log("no /proc/self/fd: descriptor count not checked")
+		return
+	}
+	if after := openFDs(); after > fds+slack {
+		t.Errorf("file descriptors: %d before, %d after", fds, after)
+	}
+}
