@@ -193,12 +193,10 @@ func (a *Agent) loadLastGood() {
 
 // sync fetches the source and applies a new valid revision.
 func (a *Agent) sync(ctx context.Context) {
-	start := time.Now()
 	rev, changed, err := a.opt.Source.Fetch(ctx)
 	now := a.opt.Now().UTC()
 	if err != nil {
 		a.Metrics.SourceSyncFailed()
-		a.Metrics.Reconciled("source", "failure", time.Since(start))
 		reason := "FetchFailed"
 		if errors.Is(err, source.ErrNotSigned) {
 			reason = "NotSigned"
@@ -213,7 +211,6 @@ func (a *Agent) sync(ctx context.Context) {
 		})
 		return
 	}
-	a.Metrics.Reconciled("source", "success", time.Since(start))
 	if !changed && a.revision == rev.ID {
 		a.update(func(st *state.Status) { st.Source.LastSync = now; st.Source.Ready = true })
 		return

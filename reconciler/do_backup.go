@@ -163,9 +163,20 @@ func (a *Agent) observer(operation string) func(string, time.Duration, error) {
 	return func(step string, d time.Duration, _ error) { a.Metrics.StepFinished(operation, step, d) }
 }
 
-// runLog opens the run's tool-output log under <state>/logs.
+// keepRunLogs bounds the tool-output logs kept under <state>/logs (an hourly policy writes
+// 8,760 a year); the oldest go first. Run ids start with their UTC start time, so names sort
+// by age.
+const keepRunLogs = 500
+
+// runLog opens the run's tool-output log under <state>/logs, removing the oldest logs
+// beyond keepRunLogs.
 func (a *Agent) runLog(id string) (io.Writer, func()) {
 	dir := filepath.Join(a.opt.Store.Dir(), "logs")
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > keepRunLogs {
+		for _, e := range ents[:len(ents)-keepRunLogs] { // ReadDir sorts by name
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		a.log.Warn("run log", "err", err)
 		return io.Discard, func() {}

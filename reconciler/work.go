@@ -84,7 +84,7 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 			result = "failure"
 			a.log.Error("action failed", "kind", act.Kind, "object", act.Object, "err", err)
 		}
-		a.Metrics.Reconciled(act.Kind, result, time.Since(start))
+		a.Metrics.Reconciled(manifestKind(act.Object), result, time.Since(start))
 	}
 }
 
@@ -128,4 +128,17 @@ func windowOf(p *manifests.BackupPolicy) (start, length string) {
 		return "", ""
 	}
 	return p.Spec.Window.Start, p.Spec.Window.Duration
+}
+
+// manifestKind is the kind label of reconcile_total: the manifest kind of KIND/NAME.
+func manifestKind(object string) string {
+	kind, _, _ := cut(object)
+	switch kind {
+	case "policy":
+		return manifests.KindBackupPolicy
+	case "restore":
+		return manifests.KindRestore
+	default:
+		return manifests.KindServer
+	}
 }
