@@ -48,12 +48,11 @@ func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
-	call, err := events.Begin(h.Events(), h.Epoch(), host.MonoNow, name, args, knownSecrets(h))
+	call, err := events.BeginFaults(h.Events(), h.Epoch(), host.MonoNow, name, args, knownSecrets(h), fault.String())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
-	call.SetFaults(fault.String())
 	code := apply(h, name, args, fault, stdin, stdout, stderr)
 	if err := call.End(code); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

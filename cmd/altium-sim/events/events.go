@@ -35,6 +35,12 @@ type Call struct {
 // Begin writes the start record of a call. path is events.jsonl, epochPath the file
 // holding the monotonic epoch, mono the monotonic clock, secrets the known passwords.
 func Begin(path, epochPath string, mono func() int64, tool string, argv, secrets []string) (*Call, error) {
+	return BeginFaults(path, epochPath, mono, tool, argv, secrets, "")
+}
+
+// BeginFaults is Begin with the faults applied to the call already in the start record,
+// so a test sees a held call (hangUntil) while it is held.
+func BeginFaults(path, epochPath string, mono func() int64, tool string, argv, secrets []string, faults string) (*Call, error) {
 	var epoch int64
 	if raw, err := os.ReadFile(epochPath); err == nil {
 		epoch, _ = strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64)
@@ -42,7 +48,7 @@ func Begin(path, epochPath string, mono func() int64, tool string, argv, secrets
 	masked, leaked := Mask(argv, secrets)
 	c := &Call{path: path, epoch: epoch, mono: mono, rec: Record{
 		Phase: "start", Tool: tool, Argv: masked, Start: time.Now().Format(time.RFC3339Nano),
-		StartMono: mono() - epoch, PasswordInArgv: leaked, Pid: os.Getpid(),
+		StartMono: mono() - epoch, PasswordInArgv: leaked, Pid: os.Getpid(), Faults: faults,
 	}}
 	return c, c.write()
 }
