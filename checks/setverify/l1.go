@@ -77,26 +77,11 @@ func checkFile(ctx context.Context, path string, f catalog.FileMeta, buf []byte)
 	case st.Size() != f.Size:
 		return fmt.Sprintf("size %d, %s says %d", st.Size(), catalog.FileMetadata, f.Size)
 	}
-	fh, err := os.Open(path)
+	got, _, err := HashFile(ctx, path, buf)
 	if err != nil {
 		return err.Error()
 	}
-	defer fh.Close()
-	h := sha256.New()
-	for {
-		if ctx.Err() != nil {
-			return ctx.Err().Error()
-		}
-		n, err := fh.Read(buf)
-		h.Write(buf[:n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err.Error()
-		}
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, f.SHA256) {
+	if !strings.EqualFold(got, f.SHA256) {
 		return fmt.Sprintf("sha256 %s, %s says %s", got, catalog.FileMetadata, f.SHA256)
 	}
 	return ""
@@ -105,4 +90,35 @@ func checkFile(ctx context.Context, path string, f catalog.FileMeta, buf []byte)
 // safeName reports whether name is a plain file name inside the set folder.
 func safeName(name string) bool {
 	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`) && filepath.IsLocal(name)
+}
+
+// HashFile returns the sha256 (hex) and size of the file at path, reading it through buf
+// (nil: a buffer of its own) and stopping when ctx ends. The backup runbook records sets
+// with it and L1 checks them with it, so both read files the same way.
+func HashFile(ctx context.Context, path string, buf []byte) (string, int64, error) {
+	if buf == nil {
+		buf = make([]byte, hashBufSize)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	var size int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", size, err
+		}
+		n, err := fh.Read(buf)
+		h.Write(buf[:n])
+		size += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", size, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
 }

@@ -2,14 +2,12 @@ package backup
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/setverify"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -33,9 +31,9 @@ func HashFiles(ctx context.Context, dir string) ([]catalog.FileMeta, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sum, size, err := hashFile(filepath.Join(dir, e.Name()))
+		sum, size, err := setverify.HashFile(ctx, filepath.Join(dir, e.Name()), nil)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("hash set %s: %w", dir, err)
 		}
 		role := roles[e.Name()]
 		if role == "" {
@@ -45,18 +43,4 @@ func HashFiles(ctx context.Context, dir string) ([]catalog.FileMeta, error) {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out, nil
-}
-
-func hashFile(p string) (string, int64, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", 0, fmt.Errorf("hash %s: %w", p, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, fmt.Errorf("hash %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -69,14 +69,15 @@ func copyDir(ctx context.Context, src, dst string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+		if err := CopyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func copyFile(src, dst string) (err error) {
+// CopyFile copies src to a new file dst (it must not exist) and syncs it.
+func CopyFile(src, dst string) (err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return err

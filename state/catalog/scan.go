@@ -201,6 +201,10 @@ func scanServer(dest, server string, replica bool) ([]Set, []Problem) {
 		m, err := ReadMeta(p)
 		switch {
 		case err == nil:
+		case gone(p):
+			// Removed (renamed to .removing) by retention between ReadDir and now: it is no
+			// longer here, and was a set until then; nothing to report.
+			continue
 		case errors.Is(err, fs.ErrNotExist) || (errors.Is(err, ErrNotASet) && !metaExists(p)):
 			problems = append(problems, Problem{p, ProblemNotASet, "no " + FileMetadata})
 			continue
@@ -225,4 +229,10 @@ func scanServer(dest, server string, replica bool) ([]Set, []Problem) {
 func metaExists(dir string) bool {
 	_, err := os.Lstat(filepath.Join(dir, FileMetadata))
 	return err == nil
+}
+
+// gone reports whether the folder p no longer exists.
+func gone(p string) bool {
+	_, err := os.Lstat(p)
+	return errors.Is(err, fs.ErrNotExist)
 }
