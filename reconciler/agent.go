@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
@@ -54,6 +55,8 @@ type Agent struct {
 	running  map[string]bool // KIND/NAME of runs in flight
 	force    map[string]bool // KIND/NAME asked for by `vaultkeeper reconcile`
 	invalid  bool
+	// syncFailures counts consecutive failed fetches (loop goroutine only).
+	syncFailures int
 
 	syncNow chan struct{}
 	kick    chan struct{}
@@ -163,8 +166,10 @@ func (a *Agent) Run(ctx context.Context) error {
 			poll.Reset(a.pollDelay())
 		case <-a.syncNow:
 			a.sync(ctx)
+			poll.Reset(a.pollDelay())
 		case <-a.opt.Source.Changes():
 			a.sync(ctx)
+			poll.Reset(a.pollDelay())
 		case <-a.kick:
 		case <-timer.C:
 		}
@@ -172,8 +177,15 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 }
 
+// pollDelay is the jittered poll interval; after failed fetches the source is retried
+// sooner, backing off from 5 s up to the interval (a remote that is down is not hammered,
+// and one that comes back is noticed within seconds).
 func (a *Agent) pollDelay() time.Duration {
-	return schedule.Jitter(a.opt.Interval, 0.1, rand.Float64)
+	d := a.opt.Interval
+	if a.syncFailures > 0 {
+		d = outcome.Backoff{Base: 5 * time.Second, Max: a.opt.Interval}.Delay(a.syncFailures)
+	}
+	return schedule.Jitter(d, 0.1, rand.Float64)
 }
 
 // loadLastGood puts the last applied revision back in force at start, so a restarted agent
@@ -197,6 +209,7 @@ func (a *Agent) sync(ctx context.Context) {
 	now := a.opt.Now().UTC()
 	if err != nil {
 		a.Metrics.SourceSyncFailed()
+		a.syncFailures++
 		reason := "FetchFailed"
 		if errors.Is(err, source.ErrNotSigned) {
 			reason = "NotSigned"
@@ -211,6 +224,7 @@ func (a *Agent) sync(ctx context.Context) {
 		})
 		return
 	}
+	a.syncFailures = 0
 	if !changed && a.revision == rev.ID {
 		a.update(func(st *state.Status) { st.Source.LastSync = now; st.Source.Ready = true })
 		return
