@@ -36,3 +36,14 @@ fuzz:
 
 bench:
 	@scripts/bench.sh
+
+# The whole crash and fault matrix (docs/CRASH-MATRIX.md): every runbook step killed with
+# SIGKILL, every tool failing, hanging and printing garbage. make test runs a fast subset.
+# The table of results is printed at the end (VAULTKEEPER_MATRIX_REPORT).
+CRASH_REPORT ?= $(CURDIR)/.crash-matrix
+crash:
+	@rm -f $(CRASH_REPORT)-*; \
+	VAULTKEEPER_FULL_MATRIX=1 VAULTKEEPER_MATRIX_REPORT=$(CRASH_REPORT) $(GO) test -count=1 -timeout 30m \
+		-run 'TestE2ECrash|TestE2EFault|TestE2ENetStop|TestE2EAvbackupRestore' ./cmd/vaultkeeper/; rc=$$?; \
+	for t in crash fault; do echo; echo "$$t matrix:"; sort $(CRASH_REPORT)-$$t 2>/dev/null; done; \
+	rm -f $(CRASH_REPORT)-*; exit $$rc

@@ -227,11 +227,13 @@ func metricValue(metrics, series string) string {
 // matrixRow appends one row to the table named by VAULTKEEPER_MATRIX_REPORT (if set): the
 // rows docs/CRASH-MATRIX.md is written from. The last cell says whether the test passed.
 // cells is called when the test ends, so the row shows what was observed up to a failure.
-func matrixRow(t *testing.T, cells func() []string) {
+// Each table goes to its own file: REPORT-crash, REPORT-fault.
+func matrixRow(t *testing.T, table string, cells func() []string) {
 	path := os.Getenv("VAULTKEEPER_MATRIX_REPORT")
 	if path == "" {
 		return
 	}
+	path += "-" + table
 	t.Cleanup(func() {
 		res := "pass"
 		if t.Failed() {

@@ -75,7 +75,7 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 	}
 	obs.dba = "n/a"
 	obs.rerun = "n/a"
-	matrixRow(t, func() []string {
+	matrixRow(t, "crash", func() []string {
 		hold := c.tool
 		if c.match != "" {
 			hold += " `" + c.match + "`"
