@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
@@ -124,7 +125,7 @@ func (a *Agent) recordBackup(srv *manifests.Server, pol *manifests.BackupPolicy,
 			return
 		}
 		p.Failures++
-		p.LastError = fmt.Sprintf("step %s: %v", failed, err)
+		p.LastError = stepError(failed, err)
 		p.RetryAt = outcome.RetryAt(err, p.Failures, now, outcome.DefaultBackoff)
 		o.SetCondition(state.Ready, "False", outcome.Reason(err), p.LastError)
 		if outcome.Kind(err) == "stalled" {
@@ -202,4 +203,14 @@ func freeSetTime(destination, server string, t time.Time) time.Time {
 		t = t.Add(time.Second)
 	}
 	return t
+}
+
+// stepError is the status message of a run that failed at step failed: the runbook's
+// errors already begin with "step NAME:", and saying it twice helps no one.
+func stepError(failed string, err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "step "+failed+":") {
+		return msg
+	}
+	return fmt.Sprintf("step %s: %s", failed, msg)
 }

@@ -136,7 +136,7 @@ func (a *Agent) recordRestore(r *manifests.Restore, target *manifests.Server, me
 			return
 		}
 		rt.Failures++
-		rt.LastError = fmt.Sprintf("step %s: %v", failed, err)
+		rt.LastError = stepError(failed, err)
 		rt.FailedStep = failed
 		o.SetCondition(state.Ready, "False", outcome.Reason(err), rt.LastError)
 		switch {
