@@ -108,7 +108,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 		return lastResult == "failure" && obs.step != ""
 	})
 	w.faultAtomic(host, "")
-	obs.status = strings.ReplaceAll(firstLine(lastErr, 110), "|", "/")
+	obs.status = strings.ReplaceAll(firstLine(strings.ReplaceAll(lastErr, w.dir, "$W"), 120), "|", "/")
 	if obs.step != c.step || !strings.HasPrefix(lastErr, "step "+c.step+":") {
 		t.Errorf("failed at %q (%s), want step %s", obs.step, lastErr, c.step)
 	}
