@@ -74,7 +74,8 @@ func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	log = log.With("server", s.Metadata.Name)
 	t := ParseTimeouts(s)
 	return &Host{
-		IIS:      host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out},
+		IIS: host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
+			State: host.DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
 		Files:    host.Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
 		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out) },
 		Timeouts: t,

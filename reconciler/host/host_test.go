@@ -93,3 +93,45 @@ func TestFreeBytes(t *testing.T) {
 		t.Fatal("no error for a missing folder")
 	}
 }
+
+func TestStopChecksIISState(t *testing.T) {
+	dir := t.TempDir()
+	net := script(t, dir, "net", "exit 0")
+	cases := []struct {
+		name, state, wantErr string
+	}{
+		{name: "stopped: WAS down, site state unknown", state: "Unknown"},
+		{name: "stopped site", state: "Stopped"},
+		{name: "net said stopped but the site still runs", state: "Started", wantErr: "IIS still runs"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			appcmd := script(t, dir, "appcmd"+string(rune('a'+i)), `cat <<'X'
+<?xml version="1.0" encoding="UTF-8"?>
+<appcmd>
+    <SITE SITE.NAME="Default Web Site" SITE.ID="1" bindings="http/*:80:" state="Started" />
+    <SITE SITE.NAME="Altium365" SITE.ID="2" bindings="https/*:443:aes.corp.example.com" state="`+c.state+`" />
+</appcmd>
+X`)
+			iis := IIS{StopArgv: []string{net, "stop", "WAS", "/y"}, Timeout: time.Second, State: AppcmdState(appcmd, "Altium365")}
+			err := iis.Stop(context.Background())
+			if c.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Fatalf("err = %v, want it to say %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestDefaultIISStateFindsAppcmdBesideTheStopProgram(t *testing.T) {
+	dir := t.TempDir()
+	if DefaultIISState([]string{"net", "stop", "WAS", "/y"}, "Altium365") != nil {
+		t.Error("a state reader without any appcmd to run")
+	}
+	script(t, dir, "appcmd", "exit 0")
+	if DefaultIISState([]string{filepath.Join(dir, "net"), "stop"}, "Altium365") == nil {
+		t.Error("appcmd beside the stop program not used")
+	}
+}

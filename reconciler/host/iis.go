@@ -18,7 +18,13 @@ type IIS struct {
 	Timeout             time.Duration
 	Log                 *slog.Logger
 	Output              io.Writer
+	// State, when set, is checked after a stop: IIS must really be stopped (within
+	// Timeout) before the runbook goes on.
+	State IISState
 }
+
+// stopGrace is how long IIS may still report running after its stop command succeeded.
+const stopGrace = 15 * time.Second
 
 // `net` answers 2 with these help message numbers when there is nothing to do.
 const (
@@ -26,9 +32,22 @@ const (
 	netNotStarted     = "NET HELPMSG 3521" // The … service is not started.
 )
 
-// Stop stops IIS. A service that is already stopped is not an error.
+// Stop stops IIS and, with State, confirms it no longer runs. A service that is already
+// stopped is not an error.
 func (i IIS) Stop(ctx context.Context) error {
-	return i.run(ctx, "stop-iis", i.StopArgv, netNotStarted)
+	if err := i.run(ctx, "stop-iis", i.StopArgv, netNotStarted); err != nil {
+		return err
+	}
+	if i.State == nil {
+		return nil
+	}
+	// `net stop` returns once the services stopped; the grace only covers a state that is
+	// reported a moment late.
+	limit := stopGrace
+	if i.Timeout > 0 && i.Timeout < limit {
+		limit = i.Timeout
+	}
+	return waitStopped(ctx, i.State, limit)
 }
 
 // Start starts IIS. A service that is already running is not an error.

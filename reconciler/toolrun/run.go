@@ -92,6 +92,7 @@ func Run(ctx context.Context, c Cmd) (Result, error) {
 		res.Duration = time.Since(start)
 		return res, fmt.Errorf("start %s (%s): %w", tool, Redact(c.Argv[0], s.mask...), err)
 	}
+	afterStart(cmd)
 	if c.Log != nil {
 		c.Log.Debug("started", "tool", tool, "pid", cmd.Process.Pid)
 	}

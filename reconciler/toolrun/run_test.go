@@ -52,6 +52,14 @@ func helper(mode string, args []string) int {
 			fmt.Printf("line %d\n", i)
 		}
 		return 0
+	case "runner": // runs a long "pidsleep" child through Run, like the agent runs a tool
+		exe, _ := os.Executable()
+		_, _ = Run(context.Background(), Cmd{Argv: []string{exe, args[0]}, Env: []string{"TOOLRUN_HELPER=pidsleep"}})
+		return 0
+	case "pidsleep": // writes its pid to args[0], then sleeps
+		_ = os.WriteFile(args[0], []byte(strconv.Itoa(os.Getpid())), 0o600)
+		time.Sleep(time.Minute)
+		return 0
 	case "sleep":
 		fmt.Println("sleeping")
 		time.Sleep(time.Minute)
