@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -221,15 +222,23 @@ func closedPort(t *testing.T) int {
 }
 
 func TestDestinationNotWritable(t *testing.T) {
-	if runtime.GOOS == "windows" || os.Geteuid() == 0 {
-		t.Skip("permission bits do not stop root or Windows")
+	if runtime.GOOS == "windows" {
+		t.Skip("permission bits do not make a folder read-only on Windows")
 	}
 	h := newHost(t)
 	ro := filepath.Join(h.dir, "backups")
-	if err := os.Chmod(ro, 0o555); err != nil {
-		t.Fatal(err)
+	if os.Geteuid() == 0 {
+		// Permission bits do not stop root; the immutable attribute does (CI runs as root).
+		if out, err := exec.Command("chattr", "+i", ro).CombinedOutput(); err != nil {
+			t.Fatalf("chattr +i %s: %v %s", ro, err, out)
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", ro).Run() })
+	} else {
+		if err := os.Chmod(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(ro, 0o755) })
 	}
-	t.Cleanup(func() { os.Chmod(ro, 0o755) })
 	r, _ := RunOne(context.Background(), h.env(), "destination-writable")
 	if r.OK || !strings.Contains(r.Message, "cannot create a file in it") {
 		t.Fatalf("%+v", r)
