@@ -18,6 +18,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simrepo"
 	"github.com/vaultkeeper/vaultkeeper/dashboards/promtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
@@ -31,37 +32,12 @@ import (
 //     while the test runs (the schedule does not run it again before 02:00);
 //   - weekly: its destination lies under a regular file, so it can never succeed;
 //   - staging-refresh: a standing restore of nightly's latest set onto aes-staging.
-var agentManifests = template.Must(template.New("m").Parse(`
+var agentManifests = template.Must(template.New("m").Funcs(template.FuncMap{"server": func(h agentHost) string {
+	return simrepo.Server(simrepo.Host{Name: h.Name, Root: h.Root, AllowRestore: h.AllowRestore})
+}}).Parse(`
 {{- range .Hosts}}
 ---
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: {{.Name}}}
-spec:
-  agent: demo
-  product: EnterpriseServer
-  installDir: '{{.Root}}'
-  localVaultIni: '{{.Root}}/LocalVault.ini'
-  avbackup: '{{.Root}}/bin/avbackup'
-  allowRestore: {{.AllowRestore}}
-  iis:
-    applicationHostConfig: '{{.Root}}/applicationHost.config'
-    site: Altium365
-    stop: ['{{.Root}}/bin/net', stop, WAS, /y]
-    start: ['{{.Root}}/bin/net', start, W3SVC]
-  oracle:
-    tnsnames: '{{.Root}}/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {file: '{{.Root}}/secrets/schema-password'}
-    admin: {driver: sqlplus, sqlplus: '{{.Root}}/bin/sqlplus'}
-    dump: {tool: exp, bin: '{{.Root}}/bin'}
-  expect:
-    domain: CORP
-    websiteDomain: aes.corp.example.com
-    dbLocation: 127.0.0.1:1521
-    databaseName: XE
-  checkInterval: 1h
-  timeouts: {serviceStop: 1m, avbackup: 10m, dump: 10m}
+{{server .}}
 {{- end}}
 ---
 apiVersion: vaultkeeper.io/v1alpha1

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simrepo"
 )
 
 // demoHost is one simulated Altium host of the demo.
@@ -17,38 +19,10 @@ type demoHost struct {
 // demoManifests are the example manifests (manifests/examples) pointed at the simulated
 // hosts: the same kinds and fields, with paths under the demo folder and the simulator's
 // tools in place of the Windows ones.
-var demoManifests = template.Must(template.New("m").Parse(`# yaml-language-server: $schema=https://raw.githubusercontent.com/vaultkeeper/vaultkeeper/main/manifests/schema/vaultkeeper.schema.json
+var demoManifests = template.Must(template.New("m").Funcs(template.FuncMap{"server": demoServer}).Parse(`# yaml-language-server: $schema=https://raw.githubusercontent.com/vaultkeeper/vaultkeeper/main/manifests/schema/vaultkeeper.schema.json
 {{- range .Hosts}}
 ---
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: {{.Name}}}
-spec:
-  agent: demo
-  product: EnterpriseServer
-  installDir: '{{.Root}}'
-  localVaultIni: '{{.Root}}/LocalVault.ini'
-  avbackup: '{{.Root}}/bin/avbackup'
-  allowRestore: {{.AllowRestore}}
-  iis:
-    applicationHostConfig: '{{.Root}}/applicationHost.config'
-    site: Altium365
-    stop: ['{{.Root}}/bin/net', stop, WAS, /y]
-    start: ['{{.Root}}/bin/net', start, W3SVC]
-  oracle:
-    tnsnames: '{{.Root}}/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {file: '{{.Root}}/secrets/schema-password'}
-    admin: {driver: sqlplus, sqlplus: '{{.Root}}/bin/sqlplus'}
-    dump: {tool: exp, bin: '{{.Root}}/bin'}
-  expect:
-    domain: CORP
-    websiteDomain: aes.corp.example.com
-    dbLocation: {{.DBLocation}}
-    databaseName: XE
-  checkInterval: 1h
-  timeouts: {serviceStop: 1m, avbackup: 10m, dump: 10m}
----
+{{server .}}---
 apiVersion: vaultkeeper.io/v1alpha1
 kind: BackupPolicy
 metadata: {name: {{.Name}}-nightly}
@@ -77,6 +51,10 @@ spec:
   safetyBackup: true
 {{- end}}
 `))
+
+func demoServer(h demoHost) string {
+	return simrepo.Server(simrepo.Host{Name: h.Name, Root: h.Root, DBLocation: h.DBLocation, AllowRestore: h.AllowRestore})
+}
 
 // writeDemoManifests writes the manifests repo's single file.
 func writeDemoManifests(repo, dir string, hosts []demoHost, restore bool) error {
