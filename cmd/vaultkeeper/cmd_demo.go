@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
 func newDemoCmd() *cobra.Command {
@@ -101,6 +104,7 @@ func watchDemo(ctx context.Context, out io.Writer, a *reconciler.Agent, env *dem
 					return nil
 				}
 				waitRestores(ctx, a, 2*time.Minute)
+				summarize(out, a, env)
 				stop()
 				return nil
 			}
@@ -121,3 +125,32 @@ func waitRestores(ctx context.Context, a *reconciler.Agent, limit time.Duration)
 }
 
 var errNoSim = errors.New("altium-sim not found")
+
+// summarize says, in plain words, where the demo ended: restores and integrity checks.
+func summarize(out io.Writer, a *reconciler.Agent, env *demoEnv) {
+	rs, _ := a.Views("restores")
+	for _, r := range rs.([]reconciler.RestoreView) {
+		if r.RestoredSet == "" {
+			fmt.Fprintf(out, "restore %s: not done yet (%s)\n", r.Name, r.LastError)
+			continue
+		}
+		fmt.Fprintf(out, "restore %s: %s now holds set %s\n", r.Name, r.Server, r.RestoredSet)
+		fmt.Fprintf(out, "simulated host %s after the restore: %s\n", r.Server, env.verify(r.Server))
+	}
+	cs, _ := a.Views("checks")
+	passed := map[string]int{}
+	var failed []string
+	for _, c := range cs.([]state.Check) {
+		if c.OK {
+			passed[c.Server]++
+		} else {
+			failed = append(failed, fmt.Sprintf("%s %s: %s", c.Server, c.Check, c.Message))
+		}
+	}
+	for _, server := range slices.Sorted(maps.Keys(passed)) {
+		fmt.Fprintf(out, "integrity checks of %s: %d passed\n", server, passed[server])
+	}
+	for _, f := range failed {
+		fmt.Fprintf(out, "integrity check FAILED: %s\n", f)
+	}
+}
