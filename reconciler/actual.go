@@ -21,6 +21,7 @@ func Actual(desired, all *manifests.Set, st state.Status, cat *catalog.Catalog, 
 		ps := planner.PolicyState{Force: force["policy/"+name]}
 		if rt := st.Policies[name]; rt != nil {
 			ps.LastAttempt, ps.LastSuccess, ps.RetryAt, ps.Suspended = rt.LastAttempt, rt.LastSuccess, rt.RetryAt, rt.Suspended
+			ps.WaitUntil, ps.Requested = rt.WaitUntil, rt.Requested
 			if rt.Stalled != "" && rt.StalledHash == specHash(p.Spec) {
 				ps.Stalled = rt.Stalled
 			}

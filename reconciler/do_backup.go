@@ -44,8 +44,10 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	defer closeLog()
 	a.setRunning(object, true)
 	defer a.setRunning(object, false)
+	var prevAttempt time.Time
 	a.update(func(st *state.Status) {
 		p := st.Policy(pol.Metadata.Name)
+		prevAttempt = p.LastAttempt
 		p.Server, p.LastAttempt = srv.Metadata.Name, started
 		st.Object("BackupPolicy", pol.Metadata.Name).SetCondition(state.Reconciling, "True", "BackupRunning", "backup "+j.ID()+" running")
 	})
@@ -58,7 +60,11 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	if ferr := j.Finish(err, failed); ferr != nil {
 		log.Error("journal not closed", "err", ferr)
 	}
-	a.recordBackup(srv, pol, started, res, err, failed)
+	if w := (*outcome.WaitingError)(nil); errors.As(err, &w) {
+		a.recordWaiting(pol, prevAttempt, kind == catalog.KindManual, w)
+	} else {
+		a.recordBackup(srv, pol, started, res, err, failed)
+	}
 	a.rescan(ctx)
 	if err == nil && kind != catalog.KindSafety {
 		// Prune only after a successful backup (or an explicit reconcile).
@@ -91,9 +97,10 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump},
 		Runbook:  rb,
 	}
-	if kind != catalog.KindSafety && kind != catalog.KindManual {
-		// Scheduled runs stop IIS only inside the window; safety and requested runs are
-		// asked for by a person (or a Restore) and run at once.
+	if kind != catalog.KindSafety {
+		// IIS is stopped only inside the policy's window, also for a run asked for with
+		// `vaultkeeper reconcile` (it waits for the window and says so). A Restore's safety
+		// backup runs at once: the restore that follows stops IIS anyway.
 		job.InWindow, job.NextWindow = sch.InWindow, sch.NextWindowStart
 	}
 	return backup.Run(ctx, job)
@@ -118,6 +125,7 @@ func (a *Agent) recordBackup(srv *manifests.Server, pol *manifests.BackupPolicy,
 				p.LastSizeBytes += f.Size
 			}
 		}
+		p.WaitUntil, p.Requested = time.Time{}, false
 		if err == nil {
 			p.Failures, p.RetryAt, p.Stalled, p.LastError = 0, time.Time{}, "", ""
 			o.SetCondition(state.Ready, "True", "Succeeded", "set "+res.Meta.ID+" published and verified")
@@ -213,4 +221,19 @@ func stepError(failed string, err error) string {
 		return msg
 	}
 	return fmt.Sprintf("step %s: %s", failed, msg)
+}
+
+// recordWaiting records a run that found the maintenance window closed before it stopped
+// anything: not a success and not a failure. The attempt time goes back to the last real
+// attempt (alerts read attempt > success as "failing"), a requested run is kept for when
+// the window opens, and every run of the policy waits until then.
+func (a *Agent) recordWaiting(pol *manifests.BackupPolicy, prevAttempt time.Time, requested bool, w *outcome.WaitingError) {
+	a.update(func(st *state.Status) {
+		p := st.Policy(pol.Metadata.Name)
+		p.LastAttempt, p.WaitUntil = prevAttempt, w.Until
+		p.Requested = p.Requested || requested
+		o := st.Object("BackupPolicy", pol.Metadata.Name)
+		o.SetCondition(state.Reconciling, "False", "Idle", "")
+		o.SetCondition(state.Ready, "Unknown", w.Reason, w.Error())
+	})
 }

@@ -88,6 +88,11 @@ type Policy struct {
 	Failures            int       `json:"consecutiveFailures"`
 	Suspended           bool      `json:"suspended"` // CLI override
 	LastVerified        time.Time `json:"lastVerified,omitempty"`
+	// WaitUntil holds every run back until the maintenance window opens (a run that found
+	// it closed waits; it is neither a success nor a failure).
+	WaitUntil time.Time `json:"waitUntil,omitempty"`
+	// Requested keeps a `vaultkeeper reconcile policy/NAME` that had to wait for the window.
+	Requested bool `json:"requested,omitempty"`
 }
 
 // Restore is the runtime of a Restore.

@@ -94,7 +94,11 @@ func planBackup(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.T
 		p.Blocked = append(p.Blocked, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, Reason: err.Error()})
 		return
 	}
-	if st.Force {
+	if !st.WaitUntil.IsZero() && now.Before(st.WaitUntil) {
+		p.Waiting = append(p.Waiting, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, At: st.WaitUntil, Reason: "waiting for the maintenance window"})
+		return
+	}
+	if st.Force || st.Requested {
 		p.Actions = append(p.Actions, Action{Kind: ActBackup, Server: spec.Server, Object: obj, Reason: "requested",
 			Steps: backupSteps(pol)})
 		return

@@ -72,6 +72,10 @@ type PolicyState struct {
 	Sets []Set
 	// Force asks for a run now (vaultkeeper reconcile policy/NAME).
 	Force bool
+	// WaitUntil holds runs back until the maintenance window opens.
+	WaitUntil time.Time
+	// Requested is a requested backup that waited for the window: it runs once it opens.
+	Requested bool
 }
 
 // RestoreState is the actual state of a Restore.
