@@ -1,6 +1,8 @@
 package manifests
 
 import (
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+
 	"errors"
 	"io/fs"
 	"os"
@@ -69,7 +71,7 @@ func TestInvalid(t *testing.T) {
 			}
 			got := list.Error() + "\n"
 			golden := filepath.Join(dir, e.Name()+".golden")
-			if *update {
+			if testtool.Updating() {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}

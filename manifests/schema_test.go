@@ -1,6 +1,8 @@
 package manifests
 
 import (
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -22,7 +24,7 @@ func TestSchemaUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
+	if testtool.Updating() {
 		if err := os.MkdirAll(filepath.Dir(schemaPath), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -1,19 +1,17 @@
 package iis
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+
 	"github.com/vaultkeeper/vaultkeeper/checks/internal/corpustest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.config"))
@@ -31,19 +29,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := strings.TrimSuffix(path, ".config") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s:\n%s", path, golden, got)
-			}
+			testtool.Golden(t, strings.TrimSuffix(path, ".config")+".golden", got)
 		})
 	}
 }

@@ -1,17 +1,14 @@
 package tnsnames
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+)
 
 // TestGolden parses each testdata/*.ora and compares its entries with testdata/*.golden.
 func TestGolden(t *testing.T) {
@@ -26,19 +23,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := dump(t, f)
-			golden := strings.TrimSuffix(path, ".ora") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s:\n%s", path, golden, got)
-			}
+			testtool.Golden(t, strings.TrimSuffix(path, ".ora")+".golden", got)
 		})
 	}
 }

@@ -3,18 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// updateGolden reports whether -update was given (the flag is shared by this package's tests).
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+)
 
 func TestInspectCmd(t *testing.T) {
 	tests := []struct {
@@ -55,19 +49,7 @@ func TestInspectCmd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "inspect", tt.golden)
-			if updateGolden() {
-				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(stdout.Bytes(), want) {
-				t.Errorf("output differs from %s:\n%s", golden, stdout.String())
-			}
+			testtool.Golden(t, filepath.Join("testdata", "inspect", tt.golden), stdout.Bytes())
 			if strings.Contains(stdout.String(), "Alt;ium#1") {
 				t.Error("the LocalVault.ini password reached the output")
 			}

@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+
 	"github.com/spf13/cobra"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // execCmd runs a command built by newCmd with args and stdin; it returns stdout and the exit
 // code main would use.
@@ -74,19 +72,7 @@ func TestRetentionPlanGolden(t *testing.T) {
 	if got.Keep[0].Time != "2026-05-31T02:00:00+02:00" {
 		t.Errorf("newest kept = %q, want the time as given", got.Keep[0].Time)
 	}
-	golden := filepath.Join("testdata", "retention-plan.json")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if out != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, out)
-	}
+	testtool.Golden(t, filepath.Join("testdata", "retention-plan.json"), []byte(out))
 }
 
 func TestRetentionPlanCases(t *testing.T) {

@@ -2,19 +2,17 @@ package metrics
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 var epoch = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
@@ -84,19 +82,7 @@ func TestGolden(t *testing.T) {
 	m.StepFinished("backup", "avbackup", 20*time.Minute)
 	m.SourceSyncFailed()
 	got := render(t, m)
-	golden := filepath.Join("testdata", "metrics.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read %s (run with -update to create it): %v", golden, err)
-	}
-	if got != string(want) {
-		t.Errorf("rendered metrics differ from %s (run with -update after checking):\n%s", golden, got)
-	}
+	testtool.Golden(t, filepath.Join("testdata", "metrics.golden"), []byte(got))
 }
 
 // contract is DESIGN §7 (plus the three objectives this package adds): every name and its

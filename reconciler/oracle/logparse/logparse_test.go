@@ -3,14 +3,13 @@ package logparse
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+)
 
 // TestGolden classifies every testdata/*.log and compares with its .golden.
 func TestGolden(t *testing.T) {
@@ -30,19 +29,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := json.MarshalIndent(res, "", "  ")
-			golden := strings.TrimSuffix(path, ".log") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got)+"\n" != string(want) {
-				t.Errorf("%s differs from %s:\n%s", path, golden, got)
-			}
+			testtool.Golden(t, strings.TrimSuffix(path, ".log")+".golden", append(got, '\n'))
 		})
 	}
 }

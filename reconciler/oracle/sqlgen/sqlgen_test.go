@@ -2,14 +2,12 @@ package sqlgen
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+)
 
 // TestGolden pins the exact text of every statement vaultkeeper sends.
 func TestGolden(t *testing.T) {
@@ -50,19 +48,7 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s: PL/SQL block does not end with END;", s.name)
 		}
 	}
-	path := filepath.Join("testdata", "statements.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("statements differ from %s (run with -update after checking):\n%s", path, b.String())
-	}
+	testtool.Golden(t, filepath.Join("testdata", "statements.golden"), []byte(b.String()))
 }
 
 func TestIdentRejectsInjection(t *testing.T) {
