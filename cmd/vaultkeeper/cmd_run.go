@@ -56,7 +56,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.commit, "commit", "", "git commit")
 	f.StringVar(&o.path, "path", "", "subfolder of the source holding the manifests")
 	f.StringVar(&o.stateDir, "state-dir", defaultStateDir(), "state folder (status, journals, git cache, API token)")
-	f.StringVar(&o.listen, "listen", defaultListen, "HTTP address for /metrics, /healthz, the API and the webhook")
+	f.StringVar(&o.listen, "listen", defaultListen, "HTTP address for /metrics, /healthz, the API and the webhook (port 0: a free port, written to STATE-DIR/listen-addr and logged)")
 	f.DurationVar(&o.interval, "interval", time.Minute, "source poll interval (jittered)")
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 2*time.Minute, "on SIGINT/SIGTERM, how long running steps get to stop and restart IIS")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "file holding the webhook HMAC secret; enables POST /webhook")
@@ -130,6 +130,12 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("--listen %s: %w", o.listen, err)
+	}
+	// The bound address (with --listen 127.0.0.1:0, the port the system chose) goes to the
+	// state dir and the log, so whoever started the agent can reach it without guessing.
+	if err := store.SetListenAddr(ln.Addr().String()); err != nil {
+		ln.Close()
+		return err
 	}
 	srv := &http.Server{Handler: agent.Handler(token, webhook), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
