@@ -3,31 +3,26 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
+// simBin is the altium-sim binary, built once per test run by cmd/harness.
 var simBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "altium-sim-test-")
-	if err != nil {
-		panic(err)
+	var err error
+	if simBin, err = harness.Path(harness.AltiumSim); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	simBin = filepath.Join(dir, "altium-sim")
-	if runtime.GOOS == "windows" {
-		simBin += ".exe"
-	}
-	if out, err := exec.Command("go", "build", "-o", simBin, ".").CombinedOutput(); err != nil {
-		panic("build altium-sim: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // simHost is an initialized host and helpers to run its tools.

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
 // cli runs the real vaultkeeper binary against the world's agent.
 func (w *world) cli(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, "vaultkeeper"), args...)
+	cmd := exec.Command(harness.Binary(w.t, harness.Vaultkeeper), args...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

@@ -79,7 +79,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 	var before map[string]fileStamp
 	if restore {
 		w.editManifests("  server: aes-staging\n  schedule:", "  server: aes-staging\n  suspend: true\n  schedule:")
-		w.faultAtomic(host, c.faults)
+		w.fault(host, c.faults)
 		w.start()
 	} else {
 		w.start()
@@ -87,7 +87,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 			return w.policy("aes-prod-nightly").LastResult == "success" && len(w.backups()) >= 2
 		})
 		before = w.publishedFiles()
-		w.faultAtomic(host, c.faults)
+		w.fault(host, c.faults)
 		w.request("policy/aes-prod-nightly")
 	}
 	var lastErr, lastResult string
@@ -107,7 +107,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 		}
 		return lastResult == "failure" && obs.step != ""
 	})
-	w.faultAtomic(host, "")
+	w.fault(host, "")
 	obs.status = strings.ReplaceAll(firstLine(strings.ReplaceAll(lastErr, w.dir, "$W"), 120), "|", "/")
 	if obs.step != c.step || !strings.HasPrefix(lastErr, "step "+c.step+":") {
 		t.Errorf("failed at %q (%s), want step %s", obs.step, lastErr, c.step)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,25 +21,6 @@ func (w *world) setManifest(edit func(string) string) {
 	}
 	if err := os.WriteFile(p, []byte(edit(string(b))), 0o644); err != nil {
 		w.t.Fatal(err)
-	}
-}
-
-// post calls a write action of the agent's API with its token.
-func (w *world) post(path string, q url.Values) {
-	w.t.Helper()
-	tok, err := os.ReadFile(filepath.Join(w.stateDir, "api-token"))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", "http://"+w.addr+path+"?"+q.Encode(), nil)
-	req.Header.Set("Authorization", "Bearer "+string(tok))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		w.t.Fatalf("POST %s: %s", path, resp.Status)
 	}
 }
 
@@ -161,7 +140,7 @@ func TestE2EStandingRestoreFollows(t *testing.T) {
 		t.Errorf("no restore_backup_age_seconds:\n%s", grep(w.metrics(), "restore_"))
 	}
 	time.Sleep(1100 * time.Millisecond) // a new set id needs a new second
-	w.post("/api/v1/reconcile", url.Values{"object": {"policy/aes-prod-nightly"}})
+	w.request("policy/aes-prod-nightly")
 	w.waitFor("staging to follow the new set", 90*time.Second, func() bool {
 		r := w.restoreView("staging-refresh").RestoredSet
 		return r != "" && r > first

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 )

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )

@@ -1,0 +1,16 @@
+// Package harness runs the real vaultkeeper agent against altium-sim hosts for the tests
+// and benchmarks that need whole binaries: the end-to-end tests of cmd/vaultkeeper, the
+// Prometheus end-to-end test of dashboards/, the agent benchmarks, and the Oracle tests
+// (through harness/simtest).
+//
+// Binaries are built once per `go test ./...` run: [BinDir] builds vaultkeeper and
+// altium-sim into a cache folder named by a hash of the module's non-test sources, the Go
+// version and the target; the first test process to need them builds them under a file
+// lock, every other process (the packages go test runs in parallel) waits for that build
+// and reuses it. With VAULTKEEPER_TEST_BIN_DIR set, nothing is built: the binaries are taken
+// from that folder (vaultkeeper.exe and altium-sim.exe on Windows).
+//
+// A test creates hosts with [NewHost] (altium-sim init), writes its manifests, and starts
+// the agent with [Start]: the agent listens on 127.0.0.1:0 and the harness reads the port
+// it was given from the state dir (listen-addr), so parallel tests never race for a port.
+package harness
