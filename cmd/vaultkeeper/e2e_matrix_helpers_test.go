@@ -7,12 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/events"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
 )
 
 // Helpers shared by the crash and fault matrices (e2e_matrix_test.go, e2e_faults_test.go).
@@ -185,4 +188,49 @@ func matrixRow(t *testing.T, table string, cells func() []string) {
 		defer f.Close()
 		fmt.Fprintf(f, "| %s | %s |\n", strings.Join(cells(), " | "), res)
 	})
+}
+
+// leftAlone waits for the positive evidence that the running agent has decided not to act
+// on object after a crash: its plan (the loop's own decision, computed from the state crash
+// recovery wrote before the loop started) shows object blocked (a restore that failed after
+// it began overwriting) or waiting (a failed backup, until its retry), nothing but integrity
+// checks due, and no policy running. It returns the plan's entry for object.
+func (w *world) leftAlone(object string) harness.PlanItem {
+	w.t.Helper()
+	var item harness.PlanItem
+	var last harness.Plan
+	w.waitFor(object+" left alone by the plan", 30*time.Second, func() bool {
+		last = w.agent.Plan()
+		for _, a := range last.Actions {
+			if a.Kind != "checks" {
+				return false
+			}
+		}
+		var ps []reconciler.PolicyView
+		w.get("policies", &ps)
+		for _, p := range ps {
+			if p.Running {
+				return false
+			}
+		}
+		var ok bool
+		if strings.HasPrefix(object, "restore/") {
+			item, ok = harness.Find(last.Blocked, object)
+		} else {
+			item, ok = harness.Find(last.Waiting, object)
+		}
+		return ok
+	})
+	return item
+}
+
+// toolStarts counts the start records of tool calls on host whose argv begins with prefix.
+func (w *world) toolStarts(host, tool string, prefix ...string) int {
+	n := 0
+	for _, e := range w.events(host) {
+		if e.Phase == "start" && e.Tool == tool && len(e.Argv) >= len(prefix) && slices.Equal(e.Argv[:len(prefix)], prefix) {
+			n++
+		}
+	}
+	return n
 }

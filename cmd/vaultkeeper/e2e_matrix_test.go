@@ -193,9 +193,10 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 			t.Error("AESUSER313 still holds DBA after recovery")
 		}
 	}
-	// Let the new agent settle (a restore would start at once if it were to re-run) and
-	// check that the published sets are untouched and nothing appeared meanwhile.
-	time.Sleep(2 * time.Second)
+	// The new agent has decided to leave the object alone (its plan shows the restore
+	// blocked, or the backup waiting for its retry, and nothing running): the published
+	// sets are untouched and nothing appeared meanwhile.
+	w.leftAlone(object)
 	after := w.publishedFiles()
 	obs.sets = strconv.Itoa(len(setsIn(before))) + " untouched"
 	if bad := untouched(before, after); len(bad) > 0 {

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // setManifest rewrites the manifests file with edit and waits until the agent applied it.
@@ -139,7 +141,10 @@ func TestE2EStandingRestoreFollows(t *testing.T) {
 	if !strings.Contains(w.metrics(), `vaultkeeper_restore_backup_age_seconds{restore="staging-refresh",server="aes-staging"}`) {
 		t.Errorf("no restore_backup_age_seconds:\n%s", grep(w.metrics(), "restore_"))
 	}
-	time.Sleep(1100 * time.Millisecond) // a new set id needs a new second
+	// A set id is the UTC start second: the next backup needs the clock past the first's.
+	harness.Poll(t, "the clock past set "+first, 5*time.Second, func() bool {
+		return time.Now().UTC().Format(catalog.SetIDLayout) > first
+	}, nil)
 	w.request("policy/aes-prod-nightly")
 	w.waitFor("staging to follow the new set", 90*time.Second, func() bool {
 		r := w.restoreView("staging-refresh").RestoredSet

@@ -160,7 +160,15 @@ func TestE2ECrashRecovery(t *testing.T) {
 				if w.hasDBA(host) {
 					t.Error("DBA not revoked after the crash")
 				}
-				time.Sleep(2 * time.Second)
+				// The restarted agent leaves the half-done restore alone: its plan shows it
+				// blocked, and staging saw no new avbackup restore or imp.
+				item := w.leftAlone("restore/staging-refresh")
+				if !strings.Contains(item.Reason, "failed after it began overwriting") {
+					t.Errorf("restore blocked for another reason: %q", item.Reason)
+				}
+				if n, m := w.toolStarts(host, "avbackup", "restore"), w.toolStarts(host, "imp"); n != 1 || m > 1 {
+					t.Errorf("after the restart staging saw avbackup restore %d times and imp %d times, want 1 and at most 1", n, m)
+				}
 				n := 0
 				for _, h := range readState(t, w.stateDir).History {
 					if h.Kind == "restore" {
