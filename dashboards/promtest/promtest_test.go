@@ -82,3 +82,29 @@ func TestQuery(t *testing.T) {
 		t.Errorf("Alerts() = %v, %v; want none", alerts, err)
 	}
 }
+
+// TestWaitEvaluatedAfter: with the alert rules loaded, every group is evaluated within a few
+// seconds (evaluation_interval 1s) after any moment.
+func TestWaitEvaluatedAfter(t *testing.T) {
+	s := Start(t, nil, []string{"../alerts.yaml"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	mark := time.Now()
+	if err := s.WaitEvaluatedAfter(ctx, mark); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := s.RuleGroups(ctx)
+	if err != nil || len(groups) == 0 {
+		t.Fatalf("RuleGroups() = %v, %v; want the groups of alerts.yaml", groups, err)
+	}
+	for _, g := range groups {
+		if !g.LastEvaluation.After(mark) {
+			t.Errorf("group %s last evaluated %s, not after %s", g.Name, g.LastEvaluation, mark)
+		}
+	}
+	short, cancel2 := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel2()
+	if err := s.WaitEvaluatedAfter(short, time.Now().Add(time.Hour)); err == nil {
+		t.Error("WaitEvaluatedAfter an hour from now returned without error")
+	}
+}
