@@ -47,3 +47,8 @@ crash:
 		-run 'TestE2ECrash|TestE2EFault|TestE2ENetStop|TestE2EKnownGap|TestE2EGitRemote|TestE2EReadOnly' ./cmd/vaultkeeper/; rc=$$?; \
 	for t in crash fault; do echo; echo "$$t matrix:"; sort $(CRASH_REPORT)-$$t 2>/dev/null; done; \
 	rm -f $(CRASH_REPORT)-*; exit $$rc
+
+# Long runs kept out of make test: the simulated month (reconciler/month_test.go runs nine
+# days in make test and the whole month here, with -race).
+soak:
+	VAULTKEEPER_SOAK=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSimulatedMonth' -v ./reconciler/
