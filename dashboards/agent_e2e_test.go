@@ -100,6 +100,7 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 	}
 	testtool.Require(t, "prometheus")
 	promtool := testtool.Require(t, "promtool")
+	harness.Binary(t, harness.Vaultkeeper) // built (once per test run) before the clock starts
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
