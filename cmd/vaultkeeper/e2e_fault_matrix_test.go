@@ -180,6 +180,7 @@ func firstLine(s string, n int) string {
 func TestE2ENetStopSaysStoppedButIISRuns(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
+	w.editManifests(shortTimeouts...) // the grace for IIS to report stopped is min(15 s, serviceStop)
 	w.fault("aes-prod", "net:\n  match: stop\n  garbage: true\n  count: 1\n")
 	w.start()
 	var p = w.policy("aes-prod-nightly")
