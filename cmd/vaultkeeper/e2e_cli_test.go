@@ -28,6 +28,7 @@ func (w *world) cli(args ...string) (string, int) {
 
 // TestE2ECLI drives get, suspend, resume and plan through the real binary.
 func TestE2ECLI(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, false)
 	w.start()
 	w.waitFor("a verified set", 60*time.Second, func() bool {

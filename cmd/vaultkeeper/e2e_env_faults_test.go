@@ -34,6 +34,7 @@ func gitCmd(t *testing.T, dir string, args ...string) string {
 // the server goes away (the port is closed). The source turns not ready, sync errors are
 // counted in status and metrics, and the last good revision stays in force.
 func TestE2EGitRemoteUnreachable(t *testing.T) {
+	t.Parallel()
 	gitBackend := filepath.Join(strings.TrimSpace(gitExecPath(t)), "git-http-backend")
 	if _, err := os.Stat(gitBackend); err != nil {
 		t.Skipf("no git http-backend: %v", err)
@@ -97,6 +98,7 @@ func gitExecPath(t *testing.T) string {
 // TestE2EReadOnlyStateDir: the agent refuses to start on a state dir it cannot write, with a
 // message that names the folder (state.TestReadOnlyStateDir holds the store to the same).
 func TestE2EReadOnlyStateDir(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	os.MkdirAll(w.stateDir, 0o700)
 	if os.Geteuid() == 0 {

@@ -38,6 +38,7 @@ func (w *world) stagingStopped() bool {
 // TestE2ERestoreRefusesACorruptedSet: a set damaged after it was published fails L1
 // verification right before use; the restore is stalled and the target never touched.
 func TestE2ERestoreRefusesACorruptedSet(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, false)
 	w.start()
 	var dir string
@@ -128,6 +129,7 @@ func TestE2ERestoreFaults(t *testing.T) {
 // TestE2EStandingRestoreFollows: with a short maxLag, a new production backup is restored
 // into staging, and restore_backup_age_seconds tracks the restored set.
 func TestE2EStandingRestoreFollows(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
 	p := filepath.Join(w.dir, "repo", "altium.yaml")
 	b, _ := os.ReadFile(p)
@@ -155,6 +157,7 @@ func TestE2EStandingRestoreFollows(t *testing.T) {
 // TestE2EShutdownDuringAStep: SIGTERM while avbackup runs stops the agent within its bound,
 // the step is cancelled, IIS is started again and the run is recorded as failed.
 func TestE2EShutdownDuringAStep(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.fault("aes-prod", "avbackup:\n  hang: true\n")
 	w.start()

@@ -39,6 +39,7 @@ func (w *world) hasDBA(host string) bool {
 // TestE2EStandingRestore backs production up and restores it into staging: staging ends
 // consistent at the generation of the set, DBA revoked, IIS running.
 func TestE2EStandingRestore(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
 	w.start()
 	var r reconciler.RestoreView
@@ -77,6 +78,7 @@ func TestE2EStandingRestore(t *testing.T) {
 // TestE2EInvalidRevisionKeepsLastGood: an invalid edit is rejected with its errors in
 // status; the last good revision stays in force.
 func TestE2EInvalidRevisionKeepsLastGood(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
 	p := filepath.Join(w.dir, "repo", "altium.yaml")
