@@ -217,8 +217,12 @@ func moduleRoot() (string, error) {
 // Folders starting with . or _ and testdata folders are not part of any build.
 func sourceKey(root string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s %s/%s cgo=%s flags=%q\n", runtime.Version(), runtime.GOOS, runtime.GOARCH,
-		os.Getenv("CGO_ENABLED"), os.Getenv("GOFLAGS"))
+	for _, v := range []string{runtime.Version(), runtime.GOOS, runtime.GOARCH} {
+		fmt.Fprintf(h, "%s\n", v)
+	}
+	for _, env := range []string{"CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOTOOLCHAIN"} {
+		fmt.Fprintf(h, "%s=%q\n", env, os.Getenv(env))
+	}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
