@@ -1,11 +1,14 @@
 package harness
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
 // TestAgentsGetTheirOwnPorts: agents started at once with --listen 127.0.0.1:0 each write the
@@ -46,6 +49,9 @@ func TestAgentsGetTheirOwnPorts(t *testing.T) {
 		}
 		if _, exited := a.Exited(time.Millisecond); !exited {
 			t.Errorf("agent %d still runs after Stop", i)
+		}
+		if addr, err := state.ListenAddr(a.StateDir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("agent %d left listen-addr %q (%v) after a graceful stop", i, addr, err)
 		}
 	}
 }

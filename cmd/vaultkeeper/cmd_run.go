@@ -154,6 +154,9 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	srv.Shutdown(sctx)
+	if cerr := state.ClearListenAddr(o.stateDir); cerr != nil {
+		log.Warn("remove the listen address file", "err", cerr)
+	}
 	log.Info("agent stopped")
 	return err
 }
