@@ -171,10 +171,11 @@ func TestHangKilled(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	h.held("net", "hang")
 	select {
 	case err := <-done:
 		t.Fatalf("hanging net returned: %v", err)
-	case <-time.After(300 * time.Millisecond):
+	default:
 	}
 	cmd.Process.Kill()
 	<-done

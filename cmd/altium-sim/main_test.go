@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
@@ -127,6 +129,37 @@ type event struct {
 	Exit           *int     `json:"exit"`
 	PasswordInArgv bool     `json:"passwordInArgv"`
 	Pid            int      `json:"pid"`
+	Faults         string   `json:"faults"`
+}
+
+// held waits until the events show a call of tool started with a fault named fault (hang,
+// hangUntil) and not ended: the simulator's own word that it holds the call.
+func (h *simHost) held(tool, fault string) event {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
+		var start *event
+		for _, line := range strings.Split(string(b), "\n") {
+			var e event
+			if json.Unmarshal([]byte(line), &e) != nil || e.Tool != tool {
+				continue // a line being written, or another tool
+			}
+			switch {
+			case e.Phase == "start" && slices.Contains(strings.Split(e.Faults, ","), fault):
+				start = &e
+			case e.Phase == "end" && start != nil && e.Pid == start.Pid:
+				h.t.Fatalf("%s ended although %s applied: %+v", tool, fault, e)
+			}
+		}
+		if start != nil {
+			return *start
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("no %s call held by %s within 10s; events:\n%s", tool, fault, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (h *simHost) events() []event {
