@@ -3,6 +3,7 @@ package promtest
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,34 @@ func TestWaitEvaluatedAfter(t *testing.T) {
 	defer cancel2()
 	if err := s.WaitEvaluatedAfter(short, time.Now().Add(time.Hour)); err == nil {
 		t.Error("WaitEvaluatedAfter an hour from now returned without error")
+	}
+}
+
+// TestStartOnATakenPort: when the port handed to Prometheus is taken by the time it binds,
+// Start tries again on another one.
+func TestStartOnATakenPort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	saved := freeAddr
+	t.Cleanup(func() { freeAddr = saved })
+	calls := 0
+	freeAddr = func() (string, error) {
+		calls++
+		if calls == 1 {
+			return taken.Addr().String(), nil
+		}
+		return saved()
+	}
+	s := Start(t, nil, nil)
+	if calls != 2 || s.URL == "http://"+taken.Addr().String() {
+		t.Errorf("Start asked for %d addresses and runs at %s (taken: %s)", calls, s.URL, taken.Addr())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if v, err := s.Query(ctx, "1 + 1"); err != nil || v.Finite() != 1 {
+		t.Errorf("query after the retry: %v, %v", v, err)
 	}
 }
