@@ -17,7 +17,7 @@
 //	h := harness.NewHost(t, "aes-prod", filepath.Join(dir, "hosts", "aes-prod"), "--files", "30")
 //	// … write manifests naming h.Root into dir/repo …
 //	a := harness.Start(t, harness.Options{Source: filepath.Join(dir, "repo"), StateDir: filepath.Join(dir, "state")})
-//	a.WaitFor("a backup", time.Minute, func() bool { var bs []view.BackupView; a.Get("backups", &bs); return len(bs) > 0 })
+//	a.WaitFor("a backup", time.Minute, func() bool { var bs []reconciler.BackupView; a.Get("backups", &bs); return len(bs) > 0 })
 //	h.Fault(t, "avbackup:\n  exit: 1\n")   // faults.yaml, replaced atomically
 //	a.Request("policy/aes-prod-nightly")     // POST /api/v1/reconcile with the state dir's token
 //	_ = a.Plan()                              // GET /api/v1/plan: actions, waiting, blocked
