@@ -230,8 +230,22 @@ type RetentionSpec struct {
 	KeepMonthly int `json:"keepMonthly,omitempty"`
 	// KeepYearly is optional: the same per year.
 	KeepYearly int `json:"keepYearly,omitempty"`
-	// KeepWithin is optional: keep every set younger than this Go duration, counted back from the newest.
+	// KeepWithin is optional: keep every set younger than this, counted back from the newest, in
+	// restic's duration syntax: years, months, days and hours such as "1y2m3d4h", "14d", "720h"
+	// ("m" is months; minutes and seconds are rejected). Calendar months and years as restic
+	// counts them.
 	KeepWithin string `json:"keepWithin,omitempty"`
+	// KeepWithinHourly is optional: keep the newest set of each hour within this span of the
+	// newest set (restic's --keep-within-hourly); same syntax as keepWithin.
+	KeepWithinHourly string `json:"keepWithinHourly,omitempty"`
+	// KeepWithinDaily is optional: the same per day.
+	KeepWithinDaily string `json:"keepWithinDaily,omitempty"`
+	// KeepWithinWeekly is optional: the same per ISO week.
+	KeepWithinWeekly string `json:"keepWithinWeekly,omitempty"`
+	// KeepWithinMonthly is optional: the same per month.
+	KeepWithinMonthly string `json:"keepWithinMonthly,omitempty"`
+	// KeepWithinYearly is optional: the same per year.
+	KeepWithinYearly string `json:"keepWithinYearly,omitempty"`
 	// MinVerified is optional (default 1, at least 1): never fewer verified sets than this remain.
 	// An explicit 0 is rejected when decoding (omit the field for the default).
 	MinVerified int `json:"minVerified,omitempty"`

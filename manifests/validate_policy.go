@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 )
 
 func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
@@ -78,6 +80,15 @@ func checkSchedule(e *objErrs, field, s string) {
 	}
 }
 
+// namedWithin is one keep-within field with its JSON name.
+type namedWithin struct{ name, value string }
+
+func (r *RetentionSpec) withins() []namedWithin {
+	return []namedWithin{{"keepWithin", r.KeepWithin}, {"keepWithinHourly", r.KeepWithinHourly},
+		{"keepWithinDaily", r.KeepWithinDaily}, {"keepWithinWeekly", r.KeepWithinWeekly},
+		{"keepWithinMonthly", r.KeepWithinMonthly}, {"keepWithinYearly", r.KeepWithinYearly}}
+}
+
 func validateRetention(e *objErrs, r *RetentionSpec) {
 	const f = "spec.retention"
 	keeps := []struct {
@@ -96,12 +107,21 @@ func validateRetention(e *objErrs, r *RetentionSpec) {
 			rules++
 		}
 	}
-	if r.KeepWithin != "" {
+	for _, w := range r.withins() {
+		if w.value == "" {
+			continue
+		}
 		rules++
-		checkDuration(e, f+".keepWithin", r.KeepWithin, false, 0)
+		d, err := calendar.Parse(w.value)
+		switch {
+		case err != nil:
+			e.add(f+"."+w.name, err.Error())
+		case d.Zero():
+			e.add(f+"."+w.name, fmt.Sprintf("must be more than 0, got %q (omit the field to disable it)", w.value))
+		}
 	}
 	if rules == 0 {
-		e.add(f, "needs at least one keep rule (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly or keepWithin)")
+		e.add(f, "needs at least one keep rule (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin or keepWithinHourly/Daily/Weekly/Monthly/Yearly)")
 	}
 	if r.MinVerified < 1 {
 		e.add(f+".minVerified", fmt.Sprintf("must be >= 1, got %d", r.MinVerified))

@@ -1,6 +1,8 @@
 package retention
 
 import (
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
+
 	"slices"
 	"testing"
 	"time"
@@ -97,7 +99,7 @@ func TestPlan(t *testing.T) {
 		{
 			name:  "within is strict and counted from the newest set",
 			items: good("2024-01-10T00:00:00Z", "2024-01-08T01:00:00Z", "2024-01-08T00:00:00Z", "2024-01-07T23:00:00Z"),
-			rules: Rules{Within: 48 * time.Hour},
+			rules: Rules{Within: calendar.Duration{Hours: 48}},
 			keep:  []string{"2024-01-10T00:00:00Z", "2024-01-08T01:00:00Z"},
 			reasons: map[string][]string{
 				"2024-01-08T01:00:00Z": {"within"},
