@@ -106,6 +106,9 @@ func (p *parser) parse() error {
 			}
 			p.st.out.broken(p.names, p.first.pos, err)
 			p.lx.resync(p.first)
+			// Resume from here: an error before the next parameter starts resyncs past this
+			// line, so every resync moves forward.
+			p.first = token{pos: p.lx.pos(), off: p.lx.off}
 			p.nest, p.names = 0, nil
 			err = p.advance()
 			continue
