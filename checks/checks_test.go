@@ -158,7 +158,10 @@ func TestChecksFail(t *testing.T) {
 		{"tnsnames syntax", "tnsnames-alias", func(t *testing.T, h *host) {
 			h.write(t, "tnsnames.ora", "XE=(DESCRIPTION=\n  (ADDRESS=(HOST=h)(PORT=1))\nYE=\n")
 		},
-			"tnsnames.ora has a syntax error, fix it"},
+			"tnsnames.ora has a syntax error in entry XE, which LocalVault.ini's DatabaseName names; fix it: tnsnames.ora entry XE ("},
+		{"last definition wins", "tnsnames-alias", func(t *testing.T, h *host) {
+			h.write(t, "tnsnames.ora", fmt.Sprintf(tnsTmpl, h.port)+"xe = other-db:1521/XE\n")
+		}, "LocalVault.ini DBLocation is 127.0.0.1:"},
 		{"tnsnames missing", "tnsnames-alias", func(t *testing.T, h *host) { h.server.Spec.Oracle.Tnsnames = filepath.Join(h.dir, "none.ora") },
 			"tnsnames.ora not found at "},
 		{"IPC alias", "tnsnames-alias", func(t *testing.T, h *host) { h.write(t, "tnsnames.ora", "XE=(ADDRESS=(PROTOCOL=IPC)(KEY=x))\n") },

@@ -11,6 +11,21 @@ import (
 	"strings"
 )
 
+// Errors of Resolve, for errors.Is: the name is not defined, or its definition is broken.
+var (
+	ErrNotFound = errors.New("tnsnames.ora alias not found")
+	ErrBroken   = errors.New("tnsnames.ora entry has an error")
+)
+
+// lookupError carries one of the sentinels above without repeating its text.
+type lookupError struct {
+	kind, cause error
+	msg         string
+}
+
+func (e *lookupError) Error() string   { return e.msg }
+func (e *lookupError) Unwrap() []error { return []error{e.kind, e.cause} }
+
 // Resolution is what Oracle Net uses for one alias, as tnsping reports it: the entry of the
 // last definition of the name looked up, where it came from, and the warnings that applied.
 type Resolution struct {
@@ -86,7 +101,8 @@ func (f *File) resolve(r *Resolution) (*Resolution, error) {
 		}
 	}
 	if ok && def.broken != nil {
-		return nil, fmt.Errorf("tnsnames.ora entry %s (%s) has an error, so Oracle Net cannot resolve it: %w", r.Name, def.pos, def.broken.Err)
+		return nil, &lookupError{kind: ErrBroken, cause: def.broken.Err,
+			msg: fmt.Sprintf("tnsnames.ora entry %s (%s) has an error, so Oracle Net cannot resolve it: %v", r.Name, def.pos, def.broken.Err)}
 	}
 	for _, e := range f.Errors {
 		if !f.isBrokenOf(e, key) {
@@ -127,7 +143,7 @@ func (f *File) notFound(r *Resolution) error {
 	if n := len(f.Errors); n > 0 {
 		msg += fmt.Sprintf("; %d part(s) of the file could not be read and may hold it, the first: %v", n, f.Errors[0])
 	}
-	return errors.New(msg)
+	return &lookupError{kind: ErrNotFound, msg: msg}
 }
 
 // ReadDefaultDomain returns NAMES.DEFAULT_DOMAIN from the sqlnet.ora at path ("" when it is
