@@ -31,7 +31,8 @@ var (
 )
 
 // LookupTNS resolves alias (case-insensitive) in the tnsnames.ora at path. A keyword
-// starts in column 1; comments run from '#' to the end of the line; the first entry wins.
+// starts in column 1; comments run from '#' to the end of the line; the last entry wins, as
+// in Oracle Net ("the alias on the bottom is the one used").
 func LookupTNS(path, alias string) (TNSEntry, bool, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -51,7 +52,8 @@ func LookupTNS(path, alias string) (TNSEntry, bool, error) {
 		}
 		entries[len(entries)-1] += " " + line
 	}
-	for _, e := range entries {
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
 		names, desc, ok := strings.Cut(e, "=")
 		if !ok {
 			continue
