@@ -171,6 +171,12 @@ func TestChecksFail(t *testing.T) {
 		{"binding host differs", "iis-binding", func(t *testing.T, h *host) {
 			h.write(t, "LocalVault.ini", strings.Replace(fmt.Sprintf(localVaultTmpl, h.port), "aes.corp", "nexus.corp", 1))
 		}, "IIS site Altium365 has no binding with host name nexus.corp.example.com"},
+		{"wildcard for another domain", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(appHost, "*:9785:aes.corp.example.com", "*:9785:*.example.org", 1))
+		}, "IIS site Altium365 has no binding with host name aes.corp.example.com (WebsiteDomain in "},
+		{"http binding without host", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(strings.Replace(appHost, "*:9785:aes.corp.example.com", "*:80:", 1), `"https"`, `"http"`, 2))
+		}, "its http(s) bindings are http/*:80:"},
 		{"config missing", "iis-binding", func(t *testing.T, h *host) { os.Remove(h.server.Spec.IIS.ApplicationHostConfig) },
 			"applicationHost.config not found at"},
 		{"bad config", "iis-binding", func(t *testing.T, h *host) { h.write(t, "applicationHost.config", "<configuration>") },

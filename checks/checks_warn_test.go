@@ -31,6 +31,12 @@ func TestChecksPassWithWarning(t *testing.T) {
 		{"login uses the same resolution", "oracle-login", func(t *testing.T, h *host) {
 			h.write(t, "tnsnames.ora", "XE = elsewhere:1521/XE\n"+fmt.Sprintf(tnsTmpl, h.port))
 		}, []string{"user AESUSER313 logs in to Oracle through alias XE (127.0.0.1:"}},
+		{"https binding without host", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(appHost, "*:9785:aes.corp.example.com", "*:443:", 1))
+		}, []string{"IIS site Altium365 serves WebsiteDomain aes.corp.example.com through binding https/*:443: (https binding without a host name (any host)); warning: no binding names aes.corp.example.com itself"}},
+		{"wildcard host", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(appHost, "*:9785:aes.corp.example.com", ":9785:*.corp.example.com", 1))
+		}, []string{"IIS site Altium365 serves WebsiteDomain aes.corp.example.com through binding https/:9785:*.corp.example.com (wildcard host name); warning: "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

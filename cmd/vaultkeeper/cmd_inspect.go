@@ -35,6 +35,7 @@ type (
 		IP       string `json:"ip"`
 		Port     int    `json:"port"`
 		Host     string `json:"host"`
+		SSLFlags int    `json:"sslFlags"`
 	}
 )
 
@@ -126,7 +127,7 @@ func inspectIIS(cmd *cobra.Command, path string, asJSON bool) error {
 		for _, s := range c.Sites {
 			site := inspectSiteJSON{Name: s.Name, Bindings: []inspectBindingJSON{}}
 			for _, b := range s.Bindings {
-				site.Bindings = append(site.Bindings, inspectBindingJSON{b.Protocol, b.IP, b.Port, b.Host})
+				site.Bindings = append(site.Bindings, inspectBindingJSON{b.Protocol, b.IP, b.Port, b.Host, b.SSLFlags})
 			}
 			out.Sites = append(out.Sites, site)
 		}
