@@ -184,7 +184,8 @@ type BackupPolicySpec struct {
 	// Server is required: the name of the Server this policy backs up.
 	Server string `json:"server"`
 	// Schedule is required: a 5-field cron expression (minute hour day-of-month month day-of-week),
-	// read in TimeZone. Descriptors (@daily, @every 1h) and CRON_TZ= prefixes are rejected: the
+	// read in TimeZone, with cron(8)'s day rules: 0 and 7 are Sunday; a day field starting with
+	// "*" (also "*/2") ANDs with the other day field, two restricted day fields OR. Descriptors (@daily, @every 1h) and CRON_TZ= prefixes are rejected: the
 	// window and the time zone are separate fields, and five fields say exactly when a run starts.
 	Schedule string `json:"schedule"`
 	// TimeZone is optional (default UTC): IANA zone for the schedule, the window and retention buckets.

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
+	"github.com/vaultkeeper/vaultkeeper/manifests/cronspec"
 )
 
 func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
@@ -75,7 +74,7 @@ func checkSchedule(e *objErrs, field, s string) {
 		e.add(field, fmt.Sprintf("%q must have 5 cron fields (minute hour day-of-month month day-of-week); descriptors such as @daily and TZ= prefixes are not accepted", s))
 		return
 	}
-	if _, err := cron.ParseStandard(s); err != nil {
+	if _, err := cronspec.Parse(s); err != nil {
 		e.add(field, fmt.Sprintf("invalid cron expression %q: %v", s, err))
 	}
 }
