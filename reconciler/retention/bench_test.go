@@ -1,14 +1,13 @@
 package retention
 
 import (
-	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
-
 	"encoding/json"
 	"os"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 

@@ -1,11 +1,11 @@
 package retention
 
 import (
-	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
-
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 )
 
 func TestPlanFloors(t *testing.T) {
