@@ -89,10 +89,8 @@ func QualifiedName(alias, domain string) string {
 func (f *File) resolve(r *Resolution) (*Resolution, error) {
 	r.Name = QualifiedName(r.Alias, r.DefaultDomain)
 	key := strings.ToUpper(r.Name)
-	if r.Name != r.Alias {
-		if r.DefaultDomain != "" && !strings.HasSuffix(r.Alias, ".") {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("NAMES.DEFAULT_DOMAIN = %s in %s: %s is looked up as %s", r.DefaultDomain, r.Sqlnet, r.Alias, r.Name))
-		}
+	if r.Name != r.Alias && !strings.HasSuffix(r.Alias, ".") {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("NAMES.DEFAULT_DOMAIN = %s in %s: %s is looked up as %s", r.DefaultDomain, r.Sqlnet, r.Alias, r.Name))
 	}
 	def, ok := f.index[key]
 	for _, d := range f.Duplicates {
@@ -104,10 +102,8 @@ func (f *File) resolve(r *Resolution) (*Resolution, error) {
 		return nil, &lookupError{kind: ErrBroken, cause: def.broken.Err,
 			msg: fmt.Sprintf("tnsnames.ora entry %s (%s) has an error, so Oracle Net cannot resolve it: %v", r.Name, def.pos, def.broken.Err)}
 	}
-	for _, e := range f.Errors {
-		if !f.isBrokenOf(e, key) {
-			r.Warnings = append(r.Warnings, "skipped (Oracle Net passes over it too): "+e.Error())
-		}
+	for _, e := range f.Errors { // also an earlier, broken definition of this very name
+		r.Warnings = append(r.Warnings, "skipped (Oracle Net passes over it too): "+e.Error())
 	}
 	if !ok {
 		return nil, f.notFound(r)
@@ -115,20 +111,6 @@ func (f *File) resolve(r *Resolution) (*Resolution, error) {
 	r.Entry = def.entry
 	r.Warnings = append(r.Warnings, def.entry.Warnings...)
 	return r, nil
-}
-
-func (f *File) isBrokenOf(err error, key string) bool {
-	for _, b := range f.Broken {
-		if b.Err != err {
-			continue
-		}
-		for _, a := range b.Aliases {
-			if strings.ToUpper(a) == key {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // notFound explains a name that is not defined, with the near misses Oracle Net users trip on.

@@ -159,3 +159,24 @@ func TestSkipBrokenEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokenThenRedefined: an earlier broken definition is passed over for a later good one,
+// and the warnings still show both the duplicate and the error skipped.
+func TestBrokenThenRedefined(t *testing.T) {
+	st := &state{out: newFile("t.ora")}
+	data := "XE = (DESCRIPTION = (ADDRESS = (HOST = old)(PORT = x)))\nXE = new:1522/XE\n"
+	if err := st.lenient(st.run("t.ora", []byte(data), 0)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.out.resolve(&Resolution{Alias: "xe"})
+	if err != nil || r.Host != "new" || r.Port != 1522 {
+		t.Fatalf("resolve = %+v, %v", r, err)
+	}
+	want := []string{
+		"alias XE is defined at t.ora:1:1 and again at t.ora:2:1; Oracle Net uses the last one (t.ora:2:1)",
+		`skipped (Oracle Net passes over it too): t.ora:1:45: PORT "x" of XE is not a port number (1-65535)`,
+	}
+	if strings.Join(r.Warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(r.Warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
