@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -79,6 +80,9 @@ func New(opt Options) *Agent {
 	}
 	if opt.Hosts == nil {
 		opt.Hosts = RealHosts{Log: opt.Log}
+		if opt.Store != nil {
+			opt.Hosts = RealHosts{Log: opt.Log, ParfileDir: dump.ParfileDir(opt.Store.Dir())}
+		}
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),

@@ -18,7 +18,9 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/secdir"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
@@ -108,6 +110,12 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // runAgent runs the agent until ctx ends. ready, when set, receives the listen address.
 func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(addr string, a *reconciler.Agent)) error {
+	if err := secdir.Prepare(o.stateDir, log); err != nil {
+		return err
+	}
+	if err := dump.ResetParfiles(dump.ParfileDir(o.stateDir)); err != nil {
+		return err
+	}
 	store, err := state.Open(o.stateDir)
 	if err != nil {
 		return err
