@@ -38,6 +38,8 @@ type Options struct {
 	RequireSigned bool
 	// Hosts builds the adapters of a server (default: the real tools the manifests name).
 	Hosts HostFactory
+	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
+	ManifestLimits manifests.Limits
 }
 
 // Agent is the reconcile loop of one host.
@@ -199,7 +201,7 @@ func (a *Agent) loadLastGood() {
 	if src.LastAppliedDir == "" {
 		return
 	}
-	set, err := manifests.LoadDir(src.LastAppliedDir)
+	set, err := a.opt.ManifestLimits.LoadDir(src.LastAppliedDir)
 	if err != nil {
 		a.log.Warn("last applied revision not readable", "dir", src.LastAppliedDir, "err", err)
 		return
@@ -234,7 +236,7 @@ func (a *Agent) sync(ctx context.Context) {
 		return
 	}
 	dir := filepath.Join(rev.Dir, rev.Path)
-	set, lerr := manifests.LoadDir(dir)
+	set, lerr := a.opt.ManifestLimits.LoadDir(dir)
 	var list manifests.ErrorList
 	if lerr != nil {
 		var lines []string

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
@@ -34,6 +35,7 @@ type runOptions struct {
 	metricsListen, tlsCert, tlsKey string
 	insecureAPI                    bool
 	httpLimits                     httpguard.Limits // zero: defaults; tests shorten them
+	manifestLimits                 manifests.Limits
 }
 
 func newRunCmd() *cobra.Command {
@@ -76,6 +78,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve the API over HTTPS (with --tls-key)")
 	f.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
 	f.BoolVar(&o.insecureAPI, "insecure-api", false, "allow a non-loopback --listen without TLS (the token then crosses the network in clear text)")
+	addManifestLimitFlags(cmd, &o.manifestLimits)
 	return cmd
 }
 
@@ -130,7 +133,7 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	}
 	defer src.Close()
 	agent := reconciler.New(reconciler.Options{Agent: o.agent, Source: src, Store: store, Log: log, Interval: o.interval,
-		Version: version, RequireSigned: o.verifyKeyring != ""})
+		Version: version, RequireSigned: o.verifyKeyring != "", ManifestLimits: o.manifestLimits})
 	token, err := store.Token()
 	if err != nil {
 		return err
