@@ -201,6 +201,12 @@ func (a *Agent) loadLastGood() {
 	if src.LastAppliedDir == "" {
 		return
 	}
+	if rv, ok := a.opt.Source.(source.Reverifier); ok { // the cache may have changed while the agent was down
+		if err := rv.Reverify(src.LastApplied, src.LastAppliedDir); err != nil {
+			a.log.Warn("last applied revision not used: it no longer verifies; waiting for the source", "dir", src.LastAppliedDir, "err", err)
+			return
+		}
+	}
 	set, err := a.opt.ManifestLimits.LoadDir(src.LastAppliedDir)
 	if err != nil {
 		a.log.Warn("last applied revision not readable", "dir", src.LastAppliedDir, "err", err)
