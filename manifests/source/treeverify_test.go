@@ -53,10 +53,14 @@ func TestCheckoutReverifiedBeforeReuse(t *testing.T) {
 		tamper func() error
 	}{
 		{"file edited", func() error { return os.WriteFile(a, []byte("kind: Server\n# planted\n"), 0o644) }},
-		{"file added", func() error { return os.WriteFile(filepath.Join(rev.Dir, "prod", "planted.yaml"), []byte("kind: Restore\n"), 0o644) }},
+		{"file added", func() error {
+			return os.WriteFile(filepath.Join(rev.Dir, "prod", "planted.yaml"), []byte("kind: Restore\n"), 0o644)
+		}},
 		{"file added outside the path", func() error { return os.WriteFile(filepath.Join(rev.Dir, "x.yaml"), nil, 0o644) }},
 		{"file removed", func() error { return os.Remove(filepath.Join(rev.Dir, "prod", "policies", "p.yaml")) }},
-		{"deep file edited", func() error { return os.WriteFile(filepath.Join(rev.Dir, "prod", "deep", "er", "est.yaml"), []byte("# Deep\n"), 0o644) }},
+		{"deep file edited", func() error {
+			return os.WriteFile(filepath.Join(rev.Dir, "prod", "deep", "er", "est.yaml"), []byte("# Deep\n"), 0o644)
+		}},
 		{"file replaced by a symlink", func() error {
 			if runtime.GOOS == "windows" {
 				return os.WriteFile(a, nil, 0o644)
