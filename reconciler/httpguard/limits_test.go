@@ -198,3 +198,19 @@ func TestConnectionCap(t *testing.T) {
 		t.Fatalf("%d requests were served at once, want at most (and at some point exactly) %d", p, limit)
 	}
 }
+
+func TestHeaderSizeCap(t *testing.T) {
+	lim := DefaultLimits()
+	lim.MaxHeaderBytes = 4 << 10
+	s := start(t, Config{Listen: "127.0.0.1:0", Limits: lim}, echo)
+	req, _ := http.NewRequest("GET", "http://"+s.Addr()+"/healthz", nil)
+	req.Header.Set("X-Big", strings.Repeat("h", 64<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("64 KiB of headers: status %d, want 431", resp.StatusCode)
+	}
+}
