@@ -11,15 +11,22 @@ import (
 // protected DACL (FAT, Wine).
 var ErrNoACL = errors.New("access control lists cannot be set here")
 
+// errIncomplete is wrapped when the state dir itself is protected but some files in it
+// kept their rules (a file held open by another program): the agent warns and goes on.
+var errIncomplete = errors.New("some files in the state dir kept their access rules")
+
 // Prepare makes dir (created 0700 when missing) private before the agent uses it: on
 // Windows it sets the protected DACL on dir and everything in it (warning on log where
 // that is impossible); elsewhere it refuses a dir that others can write.
 func Prepare(dir string, log *slog.Logger) error {
-	if err := Secure(dir); err != nil {
-		if !errors.Is(err, ErrNoACL) {
-			return err
-		}
+	switch err := Secure(dir); {
+	case err == nil:
+	case errors.Is(err, ErrNoACL):
 		log.Warn("the state dir cannot be protected by an ACL: local users may read the API token and plant files; put it on NTFS", "dir", dir, "err", err)
+	case errors.Is(err, errIncomplete):
+		log.Warn("the state dir is protected, but not every file in it", "dir", dir, "err", err)
+	default:
+		return fmt.Errorf("%w; %s", err, fixHint(dir))
 	}
 	return checkNotWritableByOthers(dir)
 }

@@ -20,6 +20,9 @@ func protect(path string, isDir bool) error {
 	return os.Chmod(path, 0o700)
 }
 
+// fixHint says how an administrator makes dir private by hand.
+func fixHint(dir string) string { return "fix it with: chmod 700 " + dir }
+
 // checkNotWritableByOthers refuses a state dir with a group or world write bit, or owned by
 // another user than the agent's.
 func checkNotWritableByOthers(dir string) error {

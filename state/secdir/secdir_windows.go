@@ -20,17 +20,41 @@ const (
 	fileSDDL = "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;%s)"
 )
 
-// protectTree sets the protected DACL on dir and on everything under it.
+// protectTree sets the protected DACL on dir and on everything under it. Failing on dir
+// is an error; failing on files in it (held open elsewhere) is errIncomplete.
 func protectTree(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	if err := protect(dir, true); err != nil {
+		return err
+	}
+	var failed []error
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			failed = append(failed, err)
+			return nil
+		case p == dir, d.Type()&fs.ModeSymlink != 0: // never follow a link out of the state dir
+			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			return nil // never follow a link out of the state dir
+		if err := protect(p, d.IsDir()); err != nil {
+			if errors.Is(err, ErrNoACL) {
+				return err
+			}
+			failed = append(failed, err)
 		}
-		return protect(p, d.IsDir())
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%w: %w", errIncomplete, errors.Join(failed[:min(len(failed), 5)]...))
+	}
+	return nil
+}
+
+// fixHint says how an administrator gives dir the agent's rules by hand.
+func fixHint(dir string) string {
+	return fmt.Sprintf(`run the agent as LocalSystem or an Administrator, or fix it with: icacls "%s" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`, dir)
 }
 
 // protect sets the protected DACL on one file or folder.
