@@ -84,7 +84,10 @@ func (g *gitSource) checkout(ctx context.Context, c *object.Commit) (string, err
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		// Reused only while its files still hash to the commit's tree (the commit's
 		// signature was checked by adopt just before).
-		err := verifyCheckout(dir, c)
+		err := verifyCommitObject(g.repo.Storer, c.Hash)
+		if err == nil {
+			err = verifyCheckout(dir, c)
+		}
 		if err == nil {
 			return dir, nil
 		}

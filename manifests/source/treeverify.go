@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // errCheckoutChanged is wrapped when a cached checkout no longer matches its commit.
@@ -31,6 +32,28 @@ func verifyCheckout(dir string, c *object.Commit) error {
 	}
 	if got != c.TreeHash {
 		return fmt.Errorf("%w: tree %s on disk, commit %s records tree %s", errCheckoutChanged, got, c.Hash, c.TreeHash)
+	}
+	return nil
+}
+
+// verifyCommitObject recomputes the hash of the stored commit object: the object store is in
+// the cache too, and a rewritten commit would point verifyCheckout at another tree.
+func verifyCommitObject(s storer.EncodedObjectStorer, h plumbing.Hash) error {
+	obj, err := s.EncodedObject(plumbing.CommitObject, h)
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", h, err)
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", h, err)
+	}
+	defer r.Close()
+	hh := plumbing.NewHasher(plumbing.CommitObject, obj.Size())
+	if _, err := io.Copy(hh, r); err != nil {
+		return fmt.Errorf("commit %s: %w", h, err)
+	}
+	if got := hh.Sum(); got != h {
+		return fmt.Errorf("%w: the stored commit %s hashes to %s", errCheckoutChanged, h, got)
 	}
 	return nil
 }
@@ -146,6 +169,9 @@ func (g *gitSource) Reverify(id, dir string) error {
 		if st := verifyCommit(c, g.keyring); !st.Signed {
 			return fmt.Errorf("git source %q: commit %s: %w: %s", g.safeURL, id, ErrNotSigned, st.Err)
 		}
+	}
+	if err := verifyCommitObject(g.repo.Storer, c.Hash); err != nil {
+		return fmt.Errorf("git source %q: %w", g.safeURL, err)
 	}
 	if err := verifyCheckout(root, c); err != nil {
 		return fmt.Errorf("git source %q: %s: %w", g.safeURL, root, err)
