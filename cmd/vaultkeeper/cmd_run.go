@@ -34,7 +34,7 @@ type runOptions struct {
 	// hardening (issue 19): API exposure and input caps
 	metricsListen, tlsCert, tlsKey string
 	insecureAPI                    bool
-	httpLimits                     httpguard.Limits // zero: defaults; tests shorten them
+	httpLimits                     httpguard.Limits // zero: httpguard.DefaultLimits
 	manifestLimits                 manifests.Limits
 }
 
