@@ -1,10 +1,13 @@
 package reconciler
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -55,5 +58,32 @@ func TestLastGoodReverified(t *testing.T) {
 				t.Errorf("last good applied: %v, want %v", got, c.applied)
 			}
 		})
+	}
+}
+
+// TestOversizedRevisionRejected: the agent's manifest limits (--max-manifest-size) reject a
+// revision whose files are too large; the last good revision stays in force.
+func TestOversizedRevisionRejected(t *testing.T) {
+	examples, err := filepath.Abs(filepath.Join("..", "manifests", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Agent: "agent-a", Source: &fakeSource{dir: examples}, Store: store,
+		ManifestLimits: manifests.Limits{File: 1 << 10}})
+	a.sync(context.Background())
+	st := store.Snapshot().Source
+	if st.Ready || st.Reason != "ManifestsInvalid" {
+		t.Fatalf("source ready %v, reason %q: want the revision rejected", st.Ready, st.Reason)
+	}
+	found := false
+	for _, e := range st.Errors {
+		found = found || strings.Contains(e, "file is too large") && strings.Contains(e, "the limit is 1 KiB (--max-manifest-size)")
+	}
+	if !found {
+		t.Errorf("errors %q do not say which file is too large", st.Errors)
 	}
 }
