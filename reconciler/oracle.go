@@ -26,11 +26,12 @@ type oracleConn struct {
 	t          Timeouts
 	log        *slog.Logger
 	out        io.Writer
+	parfileDir string // dump.ParfileDir of the state dir
 }
 
 // openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
 // and opens the administrative driver the manifest names.
-func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer) (OracleConn, error) {
+func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer, parfileDir string) (OracleConn, error) {
 	lv, err := localvault.ParseFile(s.Spec.LocalVaultIni)
 	if err != nil {
 		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
@@ -68,7 +69,7 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
 		}
 	}
-	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out}, nil
+	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out, parfileDir: parfileDir}, nil
 }
 
 func (c *oracleConn) Descriptor() string { return c.descriptor }

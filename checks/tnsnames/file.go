@@ -1,14 +1,14 @@
 package tnsnames
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/capread"
 )
 
 // File is a parsed tnsnames.ora with its includes expanded in place.
@@ -213,7 +213,7 @@ func readFile(p string) (*state, error) {
 	st := &state{out: newFile(p), load: readLimited, join: joinOS}
 	data, err := readLimited(p)
 	if err != nil {
-		return nil, fmt.Errorf("read tnsnames.ora %q: %w", p, err)
+		return nil, fmt.Errorf("read tnsnames.ora: %w", err) // err names the file
 	}
 	st.parseErr = st.run(p, data, 0)
 	return st, nil
@@ -238,17 +238,12 @@ func ParseFS(fsys fs.FS, name string) (*File, error) {
 	return st.strict(st.run(name, data, 0))
 }
 
-// ErrTooLarge is returned for a file larger than MaxFileSize.
-var ErrTooLarge = errors.New("file too large")
+// ErrTooLarge is returned (wrapped) for a file larger than MaxFileSize.
+var ErrTooLarge = capread.ErrTooLarge
 
-func readLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readAtMost(f, name)
-}
+// readLimited reads a file of the local file system, refusing it from its size when it is
+// larger than MaxFileSize.
+func readLimited(name string) ([]byte, error) { return capread.ReadFile(name, MaxFileSize) }
 
 func readAtMost(r io.Reader, name string) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))

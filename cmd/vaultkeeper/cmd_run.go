@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -16,9 +15,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/secdir"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
@@ -28,6 +31,11 @@ type runOptions struct {
 	webhookSecretFile, verifyKeyring                           string
 	gitUser, gitTokenFile, sshKey, knownHosts                  string
 	logJSON                                                    bool
+	// hardening (issue 19): API exposure and input caps
+	metricsListen, tlsCert, tlsKey string
+	insecureAPI                    bool
+	httpLimits                     httpguard.Limits // zero: httpguard.DefaultLimits
+	manifestLimits                 manifests.Limits
 }
 
 func newRunCmd() *cobra.Command {
@@ -66,6 +74,11 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.sshKey, "ssh-key", "", "private key file for ssh git sources")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file for ssh git sources (required with --ssh-key)")
 	f.BoolVar(&o.logJSON, "log-json", false, "log JSON lines instead of text")
+	f.StringVar(&o.metricsListen, "metrics-listen", "", "second HTTP address serving only /metrics, /healthz and /readyz (for Prometheus), without the API")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve the API over HTTPS (with --tls-key)")
+	f.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
+	f.BoolVar(&o.insecureAPI, "insecure-api", false, "allow a non-loopback --listen without TLS (the token then crosses the network in clear text)")
+	addManifestLimitFlags(cmd, &o.manifestLimits)
 	return cmd
 }
 
@@ -100,6 +113,12 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // runAgent runs the agent until ctx ends. ready, when set, receives the listen address.
 func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(addr string, a *reconciler.Agent)) error {
+	if err := secdir.Prepare(o.stateDir, log); err != nil {
+		return err
+	}
+	if err := dump.ResetParfiles(dump.ParfileDir(o.stateDir)); err != nil {
+		return err
+	}
 	store, err := state.Open(o.stateDir)
 	if err != nil {
 		return err
@@ -114,7 +133,7 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	}
 	defer src.Close()
 	agent := reconciler.New(reconciler.Options{Agent: o.agent, Source: src, Store: store, Log: log, Interval: o.interval,
-		Version: version, RequireSigned: o.verifyKeyring != ""})
+		Version: version, RequireSigned: o.verifyKeyring != "", ManifestLimits: o.manifestLimits})
 	token, err := store.Token()
 	if err != nil {
 		return err
@@ -127,15 +146,14 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 		}
 		webhook = source.NewWebhook([]byte(strings.TrimSpace(string(secret))), 1<<20, agent.Trigger, log)
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	srv, err := httpguard.Start(httpguard.Config{Listen: o.listen, MetricsListen: o.metricsListen, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
+		InsecureAPI: o.insecureAPI, Token: token, Limits: o.httpLimits, Log: log}, agent.Handler(token, webhook))
 	if err != nil {
-		return fmt.Errorf("--listen %s: %w", o.listen, err)
+		return err
 	}
-	srv := &http.Server{Handler: agent.Handler(token, webhook), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", ln.Addr().String(), "state", o.stateDir)
+	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", srv.Addr(), "metrics_listen", srv.MetricsAddr(), "state", o.stateDir)
 	if ready != nil {
-		ready(ln.Addr().String(), agent)
+		ready(srv.Addr(), agent)
 	}
 	done := make(chan error, 1)
 	go func() { done <- agent.Run(ctx) }()

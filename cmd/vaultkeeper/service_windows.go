@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/state/secdir"
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/eventlog"
 	"golang.org/x/sys/windows/svc/mgr"
@@ -42,6 +43,9 @@ func serviceAction(cmd *cobra.Command, action string, o *runOptions) error {
 		}
 		defer s.Close()
 		eventlog.InstallAsEventCreate(serviceName, eventlog.Error|eventlog.Warning|eventlog.Info)
+		if err := secdir.Secure(o.stateDir); err != nil { // the service starts on a protected state dir
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: state dir %s: %v\n", o.stateDir, err)
+		}
 	case "uninstall", "start", "stop":
 		s, err := m.OpenService(serviceName)
 		if err != nil {
