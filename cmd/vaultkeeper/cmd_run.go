@@ -19,6 +19,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/dirlock"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
@@ -100,6 +101,11 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // runAgent runs the agent until ctx ends. ready, when set, receives the listen address.
 func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(addr string, a *reconciler.Agent)) error {
+	lock, err := lockStateDir(o.stateDir, o.agent)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	store, err := state.Open(o.stateDir)
 	if err != nil {
 		return err
@@ -150,4 +156,13 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	srv.Shutdown(sctx)
 	log.Info("agent stopped")
 	return err
+}
+
+// lockStateDir makes the state dir this process's for its lifetime: a second agent on it
+// exits non-zero, naming the holder (issue 14 point 2).
+func lockStateDir(dir, agent string) (*dirlock.Lock, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir %s: %w", dir, err)
+	}
+	return dirlock.Acquire(dir, dirlock.Holder{Agent: agent})
 }
