@@ -20,15 +20,16 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/dirlock"
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
 type runOptions struct {
 	source, agent, branch, tag, commit, path, stateDir, listen string
 	interval, shutdown                                         time.Duration
-	webhookSecretFile, verifyKeyring                           string
+	webhookSecretFile, verifyKeyring, setKeyFile               string
 	gitUser, gitTokenFile, sshKey, knownHosts                  string
-	logJSON                                                    bool
+	logJSON, allowRollback                                     bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -62,6 +63,8 @@ func newRunCmd() *cobra.Command {
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 2*time.Minute, "on SIGINT/SIGTERM, how long running steps get to stop and restart IIS")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "file holding the webhook HMAC secret; enables POST /webhook")
 	f.StringVar(&o.verifyKeyring, "verify-keyring", "", "armored OpenPGP keyring: only revisions whose HEAD commit is signed by it are applied")
+	f.BoolVar(&o.allowRollback, "allow-rollback", false, "with --verify-keyring, also apply a revision that does not descend from the last applied one")
+	f.StringVar(&o.setKeyFile, "set-key-file", "", "file of HMAC keys for backup set records (shared by agents that restore each other's sets); default: a key generated in the state dir")
 	f.StringVar(&o.gitUser, "git-username", "", "https user for the git source")
 	f.StringVar(&o.gitTokenFile, "git-token-file", "", "file holding the https password or token")
 	f.StringVar(&o.sshKey, "ssh-key", "", "private key file for ssh git sources")
@@ -110,10 +113,17 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if err != nil {
 		return err
 	}
+	setKeys, err := setsig.Open(o.setKeyFile, o.stateDir)
+	if err != nil {
+		return err
+	}
+	log.Info("set key", "file", setKeys.Source, "key_ids", setKeys.KeyIDs())
 	src, err := source.New(source.GitOptions{
 		URL: o.source, Branch: o.branch, Tag: o.tag, Commit: o.commit, Path: o.path,
 		CacheDir: filepath.Join(o.stateDir, "git"), VerifyKeyring: o.verifyKeyring, Log: log,
-		Auth: source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
+		Applied:       func() string { return store.Snapshot().Source.LastApplied },
+		AllowRollback: o.allowRollback,
+		Auth:          source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
 	}, source.DefaultDebounce)
 	if err != nil {
 		return err
