@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // restoreSafety checks spec.source.safety: a safety set is named by id, of a policy of the
@@ -103,4 +104,30 @@ func (r *Restore) TargetHash() string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// RollbackRestore returns the Restore manifest (YAML) that puts the safety set setID, taken
+// by policy of r's target before r overwrote it, back on the target: what a failed restore's
+// condition tells the operator to apply. It needs no schema mapping (the safety set holds the
+// target's own schema) and takes no safety backup of the half-restored target.
+func RollbackRestore(r *Restore, policy, setID string) string {
+	s := r.Spec.Server
+	return fmt.Sprintf(`apiVersion: %s
+kind: Restore
+metadata: {name: %s}
+spec:
+  server: %s
+  confirm: %s
+  source: {policy: %s, backup: %q, safety: true}
+  safetyBackup: false
+`, APIVersion, rollbackName(r.Metadata.Name), s, s, policy, setID)
+}
+
+// rollbackName is "<name>-rollback", shortened to stay a DNS-1123 label.
+func rollbackName(name string) string {
+	const suffix = "-rollback"
+	if len(name)+len(suffix) > 63 {
+		name = strings.TrimRight(name[:63-len(suffix)], "-")
+	}
+	return name + suffix
 }

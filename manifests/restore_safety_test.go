@@ -2,6 +2,7 @@ package manifests
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -117,5 +118,24 @@ spec:
 				t.Errorf("RestoreWindow zone = %q, want %q", zone, tc.zone)
 			}
 		})
+	}
+}
+
+// The rollback manifest a failed restore names is valid as written: it loads (with the
+// failed Restore removed, one Restore per target) and names the safety set.
+func TestRollbackRestore(t *testing.T) {
+	set := loadWith(t, map[string]string{"r.yaml": fmt.Sprintf(restoreYAML, "", "")})
+	r := set.Restore("refresh")
+	y := RollbackRestore(r, "aes-staging-weekly", "20261121T020000Z")
+	back := loadWith(t, map[string]string{"rollback.yaml": y})
+	rb := back.Restore("refresh-rollback")
+	if rb == nil {
+		t.Fatalf("no Restore refresh-rollback in:\n%s", y)
+	}
+	if src := rb.Spec.Source; !src.Safety || src.Backup != "20261121T020000Z" || src.Policy != "aes-staging-weekly" || rb.Spec.Server != "aes-staging" || rb.Spec.SafetyBackupEnabled() {
+		t.Errorf("rollback spec = %+v", rb.Spec)
+	}
+	if n := rollbackName(strings.Repeat("a", 63)); len(n) > 63 || !strings.HasSuffix(n, "-rollback") {
+		t.Errorf("rollbackName of a long name = %q", n)
 	}
 }
