@@ -69,6 +69,8 @@ var fieldRules = map[string]obj{
 	"RetentionSpec.KeepWithinMonthly": keepWithinRule,
 	"RetentionSpec.KeepWithinYearly":  keepWithinRule,
 	"RetentionSpec.MinVerified":       {"minimum": 1},
+	"RetentionSpec.KeepSafety":        {"minimum": 1},
+	"RestoreSource.Agents":            {"minItems": 1, "uniqueItems": true, "items": dnsRule},
 	"VerifySpec.Interval":             durationRule,
 	"RestoreSpec.MaxLag":              durationRule,
 	"RestoreSource.Backup":            {"pattern": `^(latest|[0-9]{8}T[0-9]{6}Z)$`},

@@ -250,6 +250,10 @@ type RetentionSpec struct {
 	// MinVerified is optional (default 1, at least 1): never fewer verified sets than this remain.
 	// An explicit 0 is rejected when decoding (omit the field for the default).
 	MinVerified int `json:"minVerified,omitempty"`
+	// KeepSafety is optional (default 3, at least 1): the safety sets (taken of this policy's
+	// server before a restore overwrote it) kept, newest first; the rules above do not apply
+	// to them. An explicit 0 is rejected when decoding (omit the field for the default).
+	KeepSafety int `json:"keepSafety,omitempty"`
 }
 
 // VerifySpec controls re-verification.
@@ -284,6 +288,10 @@ type RestoreSpec struct {
 	Oracle RestoreOracle `json:"oracle,omitempty"`
 	// Suspend is optional (default false): no restore starts while true.
 	Suspend bool `json:"suspend,omitempty"`
+	// Window is optional: new and standing restores start only inside it, in the time zone
+	// of the target's BackupPolicy (default: that policy's window; no window anywhere means
+	// any time). `vaultkeeper reconcile restore/NAME` starts one outside it.
+	Window *WindowSpec `json:"window,omitempty"`
 }
 
 // BackupLatest selects the newest verified set of the policy.
@@ -295,6 +303,13 @@ type RestoreSource struct {
 	Policy string `json:"policy"`
 	// Backup is required: "latest" or a set id such as 20261121T020000Z.
 	Backup string `json:"backup"`
+	// Safety is optional (default false): Backup names a safety set, the backup of the target
+	// taken before an earlier restore overwrote it (to roll that restore back). Policy must
+	// then be a policy of the target server, and Backup a set id.
+	Safety bool `json:"safety,omitempty"`
+	// Agents is optional (default: the source Server's spec.agent): only sets made by these
+	// agents (their vaultkeeper.json, authenticated by its signature) are restored.
+	Agents []string `json:"agents,omitempty"`
 }
 
 // RestoreOracle maps schema and tablespaces for the import.

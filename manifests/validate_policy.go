@@ -19,14 +19,7 @@ func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
 	} else if err != nil {
 		e.add("spec.timeZone", fmt.Sprintf("unknown time zone %q: name an IANA zone such as Europe/Zurich or UTC", p.TimeZone))
 	}
-	if w := p.Window; w != nil {
-		if w.Start == "" {
-			e.add("spec.window.start", "is required")
-		} else if _, err := parseClock(w.Start); err != nil {
-			e.add("spec.window.start", fmt.Sprintf("%q: %v", w.Start, err))
-		}
-		checkDuration(e, "spec.window.duration", w.Duration, true, 24*time.Hour)
-	}
+	checkWindow(e, "spec.window", p.Window)
 	checkPath(e, "spec.destination", p.Destination, true)
 	for i, c := range p.Copies {
 		f := "spec.copies[" + strconv.Itoa(i) + "]"
@@ -125,4 +118,20 @@ func validateRetention(e *objErrs, r *RetentionSpec) {
 	if r.MinVerified < 1 {
 		e.add(f+".minVerified", fmt.Sprintf("must be >= 1, got %d", r.MinVerified))
 	}
+	if r.KeepSafety < 1 {
+		e.add(f+".keepSafety", fmt.Sprintf("must be >= 1, got %d", r.KeepSafety))
+	}
+}
+
+// checkWindow checks a maintenance window (BackupPolicy and Restore spec.window).
+func checkWindow(e *objErrs, field string, w *WindowSpec) {
+	if w == nil {
+		return
+	}
+	if w.Start == "" {
+		e.add(field+".start", "is required")
+	} else if _, err := parseClock(w.Start); err != nil {
+		e.add(field+".start", fmt.Sprintf("%q: %v", w.Start, err))
+	}
+	checkDuration(e, field+".duration", w.Duration, true, 24*time.Hour)
 }

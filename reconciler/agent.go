@@ -112,7 +112,8 @@ func signal(c chan struct{}) {
 }
 
 // Request asks for KIND/NAME (policy/x, restore/y, server/z) to be reconciled now; an empty
-// object means everything.
+// object means every server and policy. Only restore/NAME forces a restore (issue 14): a
+// destructive restore is never re-run by a request that does not name it.
 func (a *Agent) Request(object string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -122,9 +123,6 @@ func (a *Agent) Request(object string) error {
 		}
 		for _, p := range a.desired.Policies {
 			a.force["policy/"+p.Metadata.Name] = true
-		}
-		for _, r := range a.desired.Restores {
-			a.force["restore/"+r.Metadata.Name] = true
 		}
 	} else {
 		if !a.known(object) {

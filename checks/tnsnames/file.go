@@ -1,6 +1,7 @@
 package tnsnames
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"

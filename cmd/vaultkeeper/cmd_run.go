@@ -21,16 +21,18 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/dirlock"
 	"github.com/vaultkeeper/vaultkeeper/state/secdir"
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
 type runOptions struct {
 	source, agent, branch, tag, commit, path, stateDir, listen string
 	interval, shutdown                                         time.Duration
-	webhookSecretFile, verifyKeyring                           string
+	webhookSecretFile, verifyKeyring, setKeyFile               string
 	gitUser, gitTokenFile, sshKey, knownHosts                  string
-	logJSON                                                    bool
+	logJSON, allowRollback                                     bool
 	// hardening (issue 19): API exposure and input caps
 	metricsListen, tlsCert, tlsKey string
 	insecureAPI                    bool
@@ -69,6 +71,8 @@ func newRunCmd() *cobra.Command {
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 2*time.Minute, "on SIGINT/SIGTERM, how long running steps get to stop and restart IIS")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "file holding the webhook HMAC secret; enables POST /webhook")
 	f.StringVar(&o.verifyKeyring, "verify-keyring", "", "armored OpenPGP keyring: only revisions whose HEAD commit is signed by it are applied")
+	f.BoolVar(&o.allowRollback, "allow-rollback", false, "with --verify-keyring, also apply a revision that does not descend from the last applied one")
+	f.StringVar(&o.setKeyFile, "set-key-file", "", "file of HMAC keys for backup set records (shared by agents that restore each other's sets); default: a key generated in the state dir")
 	f.StringVar(&o.gitUser, "git-username", "", "https user for the git source")
 	f.StringVar(&o.gitTokenFile, "git-token-file", "", "file holding the https password or token")
 	f.StringVar(&o.sshKey, "ssh-key", "", "private key file for ssh git sources")
@@ -113,6 +117,11 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // runAgent runs the agent until ctx ends. ready, when set, receives the listen address.
 func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(addr string, a *reconciler.Agent)) error {
+	lock, err := lockStateDir(o.stateDir, o.agent)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := secdir.Prepare(o.stateDir, log); err != nil {
 		return err
 	}
@@ -123,10 +132,17 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if err != nil {
 		return err
 	}
+	setKeys, err := setsig.Open(o.setKeyFile, o.stateDir)
+	if err != nil {
+		return err
+	}
+	log.Info("set key", "file", setKeys.Source, "key_ids", setKeys.KeyIDs())
 	src, err := source.New(source.GitOptions{
 		URL: o.source, Branch: o.branch, Tag: o.tag, Commit: o.commit, Path: o.path,
 		CacheDir: filepath.Join(o.stateDir, "git"), VerifyKeyring: o.verifyKeyring, Log: log,
-		Auth: source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
+		Applied:       func() string { return store.Snapshot().Source.LastApplied },
+		AllowRollback: o.allowRollback,
+		Auth:          source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
 	}, source.DefaultDebounce)
 	if err != nil {
 		return err
@@ -168,4 +184,13 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	srv.Shutdown(sctx)
 	log.Info("agent stopped")
 	return err
+}
+
+// lockStateDir makes the state dir this process's for its lifetime: a second agent on it
+// exits non-zero, naming the holder (issue 14 point 2).
+func lockStateDir(dir, agent string) (*dirlock.Lock, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir %s: %w", dir, err)
+	}
+	return dirlock.Acquire(dir, dirlock.Holder{Agent: agent})
 }

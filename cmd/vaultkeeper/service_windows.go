@@ -31,7 +31,7 @@ func serviceAction(cmd *cobra.Command, action string, o *runOptions) error {
 			return failf("%w", err)
 		}
 		args := []string{"run", "--source", o.source, "--agent", o.agent, "--state-dir", o.stateDir, "--listen", o.listen}
-		for flag, v := range map[string]string{"--branch": o.branch, "--path": o.path, "--webhook-secret-file": o.webhookSecretFile, "--verify-keyring": o.verifyKeyring} {
+		for flag, v := range map[string]string{"--branch": o.branch, "--path": o.path, "--webhook-secret-file": o.webhookSecretFile, "--verify-keyring": o.verifyKeyring, "--set-key-file": o.setKeyFile} {
 			if v != "" {
 				args = append(args, flag, v)
 			}

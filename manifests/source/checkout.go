@@ -52,6 +52,11 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 			return rev, false, err
 		}
 	}
+	if err := g.checkRollback(ctx, c); err != nil {
+		g.rejected = &rejection{ref: ref, rev: rev, err: err}
+		g.log.Warn("rejected revision", "revision", rev.ID, "err", err)
+		return rev, false, err
+	}
 	dir, err := g.checkout(ctx, c)
 	if err != nil {
 		return Revision{}, false, err
@@ -67,6 +72,9 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 	keep := []string{dir}
 	if g.last != nil {
 		keep = append(keep, g.last.rev.Dir)
+	}
+	if applied := g.applied(); applied != "" {
+		keep = append(keep, filepath.Join(g.opts.CacheDir, revPrefix+applied))
 	}
 	g.prune(keep...)
 	g.last = &gitState{ref: ref, rev: rev}
