@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -37,6 +38,8 @@ type Options struct {
 	RequireSigned bool
 	// Hosts builds the adapters of a server (default: the real tools the manifests name).
 	Hosts HostFactory
+	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
+	ManifestLimits manifests.Limits
 }
 
 // Agent is the reconcile loop of one host.
@@ -79,6 +82,9 @@ func New(opt Options) *Agent {
 	}
 	if opt.Hosts == nil {
 		opt.Hosts = RealHosts{Log: opt.Log}
+		if opt.Store != nil {
+			opt.Hosts = RealHosts{Log: opt.Log, ParfileDir: dump.ParfileDir(opt.Store.Dir())}
+		}
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
@@ -106,7 +112,8 @@ func signal(c chan struct{}) {
 }
 
 // Request asks for KIND/NAME (policy/x, restore/y, server/z) to be reconciled now; an empty
-// object means everything.
+// object means every server and policy. Only restore/NAME forces a restore (issue 14): a
+// destructive restore is never re-run by a request that does not name it.
 func (a *Agent) Request(object string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -116,9 +123,6 @@ func (a *Agent) Request(object string) error {
 		}
 		for _, p := range a.desired.Policies {
 			a.force["policy/"+p.Metadata.Name] = true
-		}
-		for _, r := range a.desired.Restores {
-			a.force["restore/"+r.Metadata.Name] = true
 		}
 	} else {
 		if !a.known(object) {
@@ -195,7 +199,13 @@ func (a *Agent) loadLastGood() {
 	if src.LastAppliedDir == "" {
 		return
 	}
-	set, err := manifests.LoadDir(src.LastAppliedDir)
+	if rv, ok := a.opt.Source.(source.Reverifier); ok { // the cache may have changed while the agent was down
+		if err := rv.Reverify(src.LastApplied, src.LastAppliedDir); err != nil {
+			a.log.Warn("last applied revision not used: it no longer verifies; waiting for the source", "dir", src.LastAppliedDir, "err", err)
+			return
+		}
+	}
+	set, err := a.opt.ManifestLimits.LoadDir(src.LastAppliedDir)
 	if err != nil {
 		a.log.Warn("last applied revision not readable", "dir", src.LastAppliedDir, "err", err)
 		return
@@ -230,7 +240,7 @@ func (a *Agent) sync(ctx context.Context) {
 		return
 	}
 	dir := filepath.Join(rev.Dir, rev.Path)
-	set, lerr := manifests.LoadDir(dir)
+	set, lerr := a.opt.ManifestLimits.LoadDir(dir)
 	var list manifests.ErrorList
 	if lerr != nil {
 		var lines []string

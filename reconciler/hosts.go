@@ -50,6 +50,8 @@ type HostFactory interface {
 // RealHosts drives the tools the manifests name.
 type RealHosts struct {
 	Log *slog.Logger
+	// ParfileDir holds the tools' parfiles (dump.ParfileDir of the state dir).
+	ParfileDir string
 }
 
 // ParseTimeouts reads a server's (validated, defaulted) timeouts.
@@ -77,7 +79,7 @@ func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
 		IIS: host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
 			State: host.DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
 		Files:    host.Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
-		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out) },
+		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
 		Timeouts: t,
 	}, nil
 }

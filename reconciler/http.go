@@ -1,12 +1,11 @@
 package reconciler
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -36,9 +35,8 @@ func (a *Agent) Handler(token string, webhook http.Handler) http.Handler {
 	})
 	auth := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				http.Error(w, "a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
+			if !httpguard.BearerOK(r, token) {
+				http.Error(w, "\"Authorization: Bearer TOKEN\" with a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
 				return
 			}
 			h(w, r)

@@ -26,11 +26,12 @@ type oracleConn struct {
 	t          Timeouts
 	log        *slog.Logger
 	out        io.Writer
+	parfileDir string // dump.ParfileDir of the state dir
 }
 
 // openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
 // and opens the administrative driver the manifest names.
-func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer) (OracleConn, error) {
+func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer, parfileDir string) (OracleConn, error) {
 	lv, err := localvault.ParseFile(s.Spec.LocalVaultIni)
 	if err != nil {
 		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
@@ -39,13 +40,13 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	if alias == "" {
 		return nil, fmt.Errorf("server %s: %s has no DatabaseName", s.Metadata.Name, s.Spec.LocalVaultIni)
 	}
-	tns, err := tnsnames.ParseFile(s.Spec.Oracle.Tnsnames)
+	// The same resolution as the tnsnames-alias check and `inspect tnsnames --resolve`.
+	entry, err := tnsnames.Resolve(s.Spec.Oracle.Tnsnames, alias)
 	if err != nil {
-		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
+		return nil, fmt.Errorf("server %s: alias %s (LocalVault.ini DatabaseName): %w", s.Metadata.Name, alias, err)
 	}
-	entry, ok := tns.Lookup(alias)
-	if !ok {
-		return nil, fmt.Errorf("server %s: alias %s (LocalVault.ini DatabaseName) is not in %s", s.Metadata.Name, alias, s.Spec.Oracle.Tnsnames)
+	for _, w := range entry.Warnings {
+		log.Warn("tnsnames.ora", "alias", alias, "warning", w)
 	}
 	pw, err := s.Spec.Oracle.SchemaPassword.Resolve()
 	if err != nil {
@@ -68,7 +69,7 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
 		}
 	}
-	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out}, nil
+	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out, parfileDir: parfileDir}, nil
 }
 
 func (c *oracleConn) Descriptor() string { return c.descriptor }

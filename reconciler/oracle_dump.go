@@ -19,7 +19,7 @@ import (
 // runner is the dump runner for tool, its credentials going through a private parfile.
 func (c *oracleConn) runner(tool dump.Tool, policy logparse.Policy) dump.Runner {
 	return dump.Runner{Program: c.dumpBin(string(tool)), Env: []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames)},
-		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath}
+		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath, ParfileDir: c.parfileDir}
 }
 
 // Export runs exp (or expdp) of the server's schema as the schema user, the seeds' way. The

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -119,7 +120,7 @@ func (a *Agent) WaitReady() {
 	a.t.Helper()
 	a.WaitFor("the agent's listen address", a.timeout, func() bool {
 		addr, err := state.ListenAddr(a.StateDir)
-		a.Addr = addr
+		a.Addr = reachable(addr)
 		return err == nil
 	})
 	a.WaitFor("the agent to be ready", a.timeout, func() bool {
@@ -130,6 +131,29 @@ func (a *Agent) WaitReady() {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
+}
+
+// reachable is addr with an unspecified host (0.0.0.0, ::) replaced by 127.0.0.1: where a
+// test on this machine reaches an agent listening on every interface.
+func reachable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
+}
+
+// Running reports whether the agent process has not exited (yet).
+func (a *Agent) Running() bool {
+	select {
+	case <-a.waited:
+		return false
+	default:
+		return true
+	}
 }
 
 // Pid is the agent's process id.

@@ -1,6 +1,10 @@
 package catalog
 
-import "time"
+import (
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
+)
 
 // File names inside a backup set (DESIGN §5, contract).
 const (
@@ -48,6 +52,8 @@ type Meta struct {
 	Oracle  OracleMeta   `json:"oracle"`
 	// Verifications are the verification results, newest last.
 	Verifications []Verification `json:"verifications,omitempty"`
+	// Signature authenticates the record (see sign.go); nil on sets made before signing.
+	Signature *setsig.Signature `json:"signature,omitempty"`
 }
 
 // ToolVersions records what produced the set.

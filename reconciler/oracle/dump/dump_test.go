@@ -92,7 +92,7 @@ func TestClassifyExit(t *testing.T) {
 }
 
 func TestParfile(t *testing.T) {
-	path, cleanup, err := parfile([]string{`userid="U/pw@XE"`, "owner=U"})
+	path, cleanup, err := parfile("", []string{`userid="U/pw@XE"`, "owner=U"})
 	if err != nil {
 		t.Fatal(err)
 	}

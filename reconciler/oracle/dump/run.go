@@ -36,6 +36,9 @@ type Runner struct {
 	// LogDir is where a Data Pump log can be read on this host (the folder the DIRECTORY
 	// object points at). Empty: the tool's screen output is classified instead.
 	LogDir string
+	// ParfileDir holds the parfiles while the tool runs (ParfileDir of the state dir);
+	// empty: the system's temporary folder.
+	ParfileDir string
 }
 
 // Outcome is what a run did.
@@ -78,7 +81,7 @@ func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
-	pf, cleanup, err := parfile(append([]string{userid}, params...))
+	pf, cleanup, err := parfile(r.ParfileDir, append([]string{userid}, params...))
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", job.Tool, err)
 	}

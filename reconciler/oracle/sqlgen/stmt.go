@@ -11,6 +11,9 @@ type Stmt struct {
 	SQL string
 	// PLSQL is true for an anonymous block (ends with "END;").
 	PLSQL bool
+	// Mask lists the secrets SQL carries (a password), to be masked wherever the statement
+	// or a tool's echo of it could be logged, returned in an error or stored.
+	Mask []string
 }
 
 // SQLPlus returns the statement terminated for a sqlplus script: ";" after SQL, a "/"
@@ -136,7 +139,8 @@ func CreateUser(user, password, tablespace string) (Stmt, error) {
 	if err != nil {
 		return Stmt{}, fmt.Errorf("create user %s: default tablespace: %w", q, err)
 	}
-	return Stmt{SQL: "CREATE USER " + q + " IDENTIFIED BY " + pw + " DEFAULT TABLESPACE " + ts + " QUOTA UNLIMITED ON " + ts}, nil
+	return Stmt{SQL: "CREATE USER " + q + " IDENTIFIED BY " + pw + " DEFAULT TABLESPACE " + ts + " QUOTA UNLIMITED ON " + ts,
+		Mask: []string{password}}, nil
 }
 
 // Grant grants privileges to user.

@@ -165,7 +165,11 @@ func (d *Driver) Query(ctx context.Context, s sqlgen.Stmt) ([][]string, error) {
 
 // QueryMany implements oracle.Driver: one sqlplus run for all statements.
 func (d *Driver) QueryMany(ctx context.Context, ss []sqlgen.Stmt) ([][][]string, error) {
-	lines, err := d.run(ctx, Script(ss))
+	var mask []string // SQL*Plus echoes a failing statement: its secrets must not reach logs or errors
+	for _, s := range ss {
+		mask = append(mask, s.Mask...)
+	}
+	lines, err := d.run(ctx, Script(ss), mask...)
 	if err != nil {
 		return nil, err
 	}
