@@ -313,6 +313,14 @@ func (c *fakeConn) CreateUser(ctx context.Context, user, password, tablespace st
 func (c *fakeConn) GrantDBA(ctx context.Context, user string) error   { return nil }
 func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error  { return nil }
 func (c *fakeConn) GrantBasic(ctx context.Context, user string) error { return nil }
+func (c *fakeConn) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
+	return []string{"USERS"}, nil
+}
+func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) error { return nil }
+func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
+	return nil, nil
+}
+func (c *fakeConn) HasRole(ctx context.Context, user, role string) (bool, error) { return false, nil }
 
 func (c *fakeConn) ObjectCounts(ctx context.Context, schema string) (map[string]int, error) {
 	out := map[string]int{}

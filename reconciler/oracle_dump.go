@@ -57,7 +57,8 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	if err != nil {
 		return backup.Export{}, err
 	}
-	ex := backup.Export{Objects: meta.Objects, Rows: meta.Rows, Warnings: meta.Warnings}
+	ex := backup.Export{Objects: meta.Objects, Rows: meta.Rows, Warnings: meta.Warnings,
+		Tablespaces: meta.Tablespaces, InvalidObjects: meta.InvalidObjects}
 	ex.Tool, ex.Version, ex.Charset = snapshot.Tools(out, info)
 	return ex, nil
 }

@@ -28,6 +28,8 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Tables, "tables", o.Tables, "tables in the schema")
 	fs.Int64Var(&o.Rows, "rows", o.Rows, "rows per table (table i holds rows+i)")
 	fs.IntVar(&o.AppSessions, "app-sessions", o.AppSessions, "sessions the application holds while IIS runs")
+	fs.StringVar(&o.OracleVersion, "oracle-version", "19c", "simulated Oracle release: 11.2, 12.1, 19c or 21c-xe")
+	fs.StringVar(&o.LobTablespace, "lob-tablespace", "", "a second tablespace holding every fourth table of the schema")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

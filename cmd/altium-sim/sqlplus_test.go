@@ -21,3 +21,50 @@ func TestSqlplusThroughDispatcher(t *testing.T) {
 		t.Fatalf("last event = %+v", last)
 	}
 }
+
+// TestVerifyGrantsPerRelease: the restore seed's grants typed into sqlplus. On 11.2 and
+// 12.1 REVOKE DBA also removes the quota CREATE USER gave (MOS 1169515.1); on 19c the
+// quota stays, but a table in a second tablespace has none. verify says isDBA while the
+// role is held and quotaOK only when every segment tablespace can grow.
+func TestVerifyGrantsPerRelease(t *testing.T) {
+	const create = "WHENEVER SQLERROR EXIT SQL.SQLCODE\nCREATE USER APP2 IDENTIFIED BY pw DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS;\nEXIT\n"
+	for _, tc := range []struct {
+		release, lob string
+		noQuota      string
+	}{
+		{"11.2", "", "[USERS]"},
+		{"12.1", "", "[USERS]"},
+		{"19c", "", "[]"},
+		{"19c", "ALTIUM_LOB", "[ALTIUM_LOB]"},
+		{"21c-xe", "", "[]"},
+	} {
+		t.Run(tc.release+tc.lob, func(t *testing.T) {
+			extra := []string{"--oracle-version", tc.release}
+			if tc.lob != "" {
+				extra = append(extra, "--lob-tablespace", tc.lob)
+			}
+			h := newHost(t, extra...)
+			mustCode(t, "net stop WAS /y", h.run("net", "stop", "WAS", "/y"), 0)
+			sql := func(s string) {
+				t.Helper()
+				mustCode(t, s, h.runIn("WHENEVER SQLERROR EXIT SQL.SQLCODE\n"+s+"\nEXIT\n", "sqlplus", "-S", "/ as sysdba"), 0)
+			}
+			mustCode(t, "create user", h.runIn(create, "sqlplus", "-S", "/ as sysdba"), 0)
+			sql(`REVOKE UNLIMITED TABLESPACE FROM AESUSER313;`)
+			sql(`ALTER USER AESUSER313 QUOTA UNLIMITED ON USERS;`)
+			sql(`GRANT DBA TO AESUSER313;`)
+			if rep, _ := h.verify(); !rep.IsDBA || !rep.QuotaOK {
+				t.Fatalf("with DBA: %+v", rep)
+			}
+			sql(`REVOKE DBA FROM AESUSER313;`)
+			rep, code := h.verify()
+			got := "[]"
+			if len(rep.NoQuota) > 0 {
+				got = "[" + strings.Join(rep.NoQuota, " ") + "]"
+			}
+			if rep.IsDBA || got != tc.noQuota || rep.QuotaOK != (tc.noQuota == "[]") || (code == 0) != rep.QuotaOK {
+				t.Fatalf("after REVOKE DBA: %+v (exit %d), want noQuota %s", rep, code, tc.noQuota)
+			}
+		})
+	}
+}

@@ -28,6 +28,14 @@ type Admin interface {
 	Revoke(ctx context.Context, user string, privs ...sqlgen.Privilege) error
 	// HasRole reports whether role is granted to user directly.
 	HasRole(ctx context.Context, user, role string) (bool, error)
+	// SchemaTablespaces lists the tablespaces holding the schema's segments, tables,
+	// indexes and LOBs.
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	// GrantQuota gives user an unlimited quota on tablespace.
+	GrantQuota(ctx context.Context, user, tablespace string) error
+	// NoQuota returns those of tablespaces user cannot allocate in (ORA-01950 at the
+	// next extent): neither UNLIMITED TABLESPACE nor a quota with room there.
+	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

@@ -307,3 +307,69 @@ func (c *Client) RowCounts(ctx context.Context, schema string) (map[string]int64
 
 // Close implements Admin.
 func (c *Client) Close() error { return c.d.Close() }
+
+// column reads the first column of every row of s.
+func (c *Client) column(ctx context.Context, what string, s sqlgen.Stmt, err error) ([]string, error) {
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	rows, err := c.query(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if len(r) != 1 {
+			return nil, fmt.Errorf("%s: want 1 column, got %q", what, r)
+		}
+		if v := strings.TrimSpace(r[0]); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// SchemaTablespaces implements Admin.
+func (c *Client) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
+	s, err := sqlgen.SchemaTablespaces(schema)
+	return c.column(ctx, fmt.Sprintf("tablespaces of %q", schema), s, err)
+}
+
+// GrantQuota implements Admin.
+func (c *Client) GrantQuota(ctx context.Context, user, tablespace string) error {
+	s, err := sqlgen.QuotaUnlimited(user, tablespace)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("quota on %q for %q: %w", tablespace, user, err)
+	}
+	c.opt.Log.Info("granted quota", "user", strings.ToUpper(user), "tablespace", strings.ToUpper(tablespace))
+	return nil
+}
+
+// NoQuota implements Admin: of tablespaces, those user can allocate nothing in (neither
+// UNLIMITED TABLESPACE nor a quota with room there).
+func (c *Client) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
+	s, err := sqlgen.HasUnlimitedTablespace(user)
+	n, err := c.count(ctx, fmt.Sprintf("does %q hold UNLIMITED TABLESPACE", user), s, err)
+	if err != nil || n > 0 {
+		return nil, err
+	}
+	q, err := sqlgen.QuotaTablespaces(user)
+	have, err := c.column(ctx, fmt.Sprintf("quotas of %q", user), q, err)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, ts := range tablespaces {
+		ok := false
+		for _, h := range have {
+			ok = ok || strings.EqualFold(h, ts)
+		}
+		if !ok {
+			missing = append(missing, strings.ToUpper(ts))
+		}
+	}
+	return missing, nil
+}

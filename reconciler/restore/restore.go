@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -24,6 +25,12 @@ type Admin interface {
 	GrantBasic(ctx context.Context, user string) error // CONNECT, RESOURCE, CREATE SESSION
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
+	// Quotas: REVOKE DBA takes UNLIMITED TABLESPACE along, and on 11.2 and 12.1 every
+	// tablespace quota too (MOS 1169515.1).
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	GrantQuota(ctx context.Context, user, tablespace string) error
+	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
+	HasRole(ctx context.Context, user, role string) (bool, error)
 }
 
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
@@ -81,7 +88,7 @@ type Timeouts struct {
 
 // Destructive are the steps from which on the target is being overwritten: a restore that
 // fails or dies at or after one of them is half done and is never re-run by itself.
-var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "verify-restore", "start-iis"}
+var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "grant-quotas", "verify-restore", "start-iis"}
 
 // Users returns the schema owner in the dump and the user it is imported into, refusing
 // different names that the spec does not map explicitly.
@@ -175,6 +182,9 @@ func Run(ctx context.Context, j *Job) error {
 			rb.Undefer("revoke-dba")
 			return nil
 		}},
+		runbook.Step{Name: "grant-quotas", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			return j.grantQuotas(ctx, to)
+		}},
 		runbook.Step{Name: "verify-restore", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
 			return j.verifyRestore(ctx, to)
 		}},
@@ -197,6 +207,7 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 			errs = append(errs, fmt.Errorf("check %s: %w", c.Name, err))
 		}
 	}
+	errs = append(errs, j.verifyGrants(ctx, to)...)
 	objects, err := j.Admin.ObjectCounts(ctx, to)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("object counts of %s: %w", to, err))...)
@@ -212,4 +223,86 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 		errs = append(errs, fmt.Errorf("%s differs from set %s: %s", to, j.Meta.ID, strings.Join(diff, "; ")))
 	}
 	return errors.Join(errs...)
+}
+
+// grantQuotas runs after REVOKE DBA: an unlimited quota on every tablespace the set's
+// record names (remapped as the import remapped them), every tablespace the restored
+// schema's segments really use (classic imp falls back to the default tablespace when a
+// source one is missing) and the default tablespace; then the seed's grants again
+// (CONNECT, RESOURCE, CREATE SESSION). A record tablespace that holds nothing of the
+// restored schema may be missing on the target: its grant may fail.
+func (j *Job) grantQuotas(ctx context.Context, to string) error {
+	used, err := j.Admin.SchemaTablespaces(ctx, to)
+	if err != nil {
+		return err
+	}
+	need := map[string]bool{strings.ToUpper(j.Tablespace): true}
+	for _, ts := range used {
+		need[strings.ToUpper(ts)] = true
+	}
+	var errs []error
+	for _, ts := range j.quotaTablespaces(used) {
+		if err := j.Admin.GrantQuota(ctx, to, ts); err != nil && need[ts] {
+			errs = append(errs, err)
+		}
+	}
+	if err := j.Admin.GrantBasic(ctx, to); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// quotaTablespaces is the sorted union of the default tablespace, the record's (remapped)
+// and used.
+func (j *Job) quotaTablespaces(used []string) []string {
+	set := map[string]bool{}
+	if j.Tablespace != "" {
+		set[strings.ToUpper(j.Tablespace)] = true
+	}
+	for _, ts := range j.Meta.Oracle.Tablespaces {
+		ts = strings.ToUpper(ts)
+		for from, to := range j.Restore.Spec.Oracle.RemapTablespaces {
+			if strings.EqualFold(from, ts) {
+				ts = strings.ToUpper(to)
+			}
+		}
+		set[ts] = true
+	}
+	for _, ts := range used {
+		set[strings.ToUpper(ts)] = true
+	}
+	out := make([]string, 0, len(set))
+	for ts := range set {
+		out = append(out, ts)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// verifyGrants proves the restored schema is no longer DBA and can allocate in every
+// tablespace its segments use.
+func (j *Job) verifyGrants(ctx context.Context, to string) []error {
+	var errs []error
+	dba, err := j.Admin.HasRole(ctx, to, "DBA")
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("is %s DBA: %w", to, err))
+	case dba:
+		errs = append(errs, fmt.Errorf("%s still holds the DBA role", to))
+	}
+	used, err := j.Admin.SchemaTablespaces(ctx, to)
+	if err != nil {
+		return append(errs, err)
+	}
+	if j.Tablespace != "" {
+		used = append(used, strings.ToUpper(j.Tablespace))
+	}
+	missing, err := j.Admin.NoQuota(ctx, to, used)
+	switch {
+	case err != nil:
+		errs = append(errs, err)
+	case len(missing) > 0:
+		errs = append(errs, fmt.Errorf("%s cannot allocate in tablespace(s) %s (ORA-01950 at the next extent)", to, strings.Join(missing, ", ")))
+	}
+	return errs
 }

@@ -20,6 +20,8 @@ type host struct {
 	calls  []string
 	failOn string
 	rows   map[string]int64
+	dba    bool
+	quotas map[string]bool
 }
 
 func (h *host) do(call string) error {
@@ -39,8 +41,42 @@ func (h *host) DropUserCascade(_ context.Context, u string) error { return h.do(
 func (h *host) CreateUser(_ context.Context, u, _, _ string) error {
 	return h.do("create " + u)
 }
-func (h *host) GrantDBA(_ context.Context, u string) error   { return h.do("grant-dba " + u) }
-func (h *host) RevokeDBA(_ context.Context, u string) error  { return h.do("revoke-dba " + u) }
+func (h *host) GrantDBA(_ context.Context, u string) error {
+	h.dba = true
+	return h.do("grant-dba " + u)
+}
+func (h *host) RevokeDBA(_ context.Context, u string) error {
+	err := h.do("revoke-dba " + u)
+	if err == nil {
+		h.dba, h.quotas = false, nil // as on 11.2 and 12.1 (MOS 1169515.1)
+	}
+	return err
+}
+func (h *host) SchemaTablespaces(_ context.Context, u string) ([]string, error) {
+	return []string{"ALTIUM_LOB", "USERS"}, h.do("tablespaces " + u)
+}
+func (h *host) GrantQuota(_ context.Context, u, ts string) error {
+	if err := h.do("quota " + u + " " + ts); err != nil {
+		return err
+	}
+	if h.quotas == nil {
+		h.quotas = map[string]bool{}
+	}
+	h.quotas[ts] = true
+	return nil
+}
+func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, error) {
+	var out []string
+	for _, ts := range tss {
+		if !h.quotas[ts] {
+			out = append(out, ts)
+		}
+	}
+	return out, h.do("no-quota " + u)
+}
+func (h *host) HasRole(_ context.Context, u, role string) (bool, error) {
+	return h.dba, h.do("has-" + strings.ToLower(role) + " " + u)
+}
 func (h *host) GrantBasic(_ context.Context, u string) error { return h.do("grant-basic " + u) }
 func (h *host) ObjectCounts(context.Context, string) (map[string]int, error) {
 	return map[string]int{"TABLE": 2}, h.do("count-objects")
@@ -58,9 +94,11 @@ func job(h *host, verifyOK bool) *Job {
 	target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-staging"}}
 	target.Spec.Oracle.Schema = "AESUSER313"
 	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
-		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}}
+		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3},
+		Tablespaces: []string{"ALTIUM_LOB", "USERS"}}}
 	return &Job{
-		Restore: r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
+		Tablespace: "USERS",
+		Restore:    r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
 		Verify: func(context.Context, string) ([]catalog.Verification, error) {
 			return []catalog.Verification{{Level: catalog.LevelL1, OK: verifyOK, Problems: []string{"files.zip: sha256 mismatch"}}}, nil
 		},
@@ -72,8 +110,10 @@ func job(h *host, verifyOK bool) *Job {
 }
 
 func TestRunOrderAndGuards(t *testing.T) {
+	quotas := "tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,"
 	full := "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
-		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,check iis-binding,count-objects,count-rows,start-iis"
+		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," + quotas +
+		"check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-objects,count-rows,start-iis"
 	cases := []struct {
 		name      string
 		failOn    string
@@ -92,6 +132,9 @@ func TestRunOrderAndGuards(t *testing.T) {
 			want: "safety-backup,stop-iis,avbackup-restore,start-iis"},
 		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
 		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
+		{name: "quota on a segment tablespace fails: restore fails, IIS started", failOn: "quota AESUSER313 ALTIUM_LOB", wantErr: "ALTIUM_LOB",
+			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
+				"tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,start-iis"},
 		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
 	for _, c := range cases {

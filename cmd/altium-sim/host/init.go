@@ -28,6 +28,10 @@ type InitOptions struct {
 	Tables        int
 	Rows          int64
 	AppSessions   int
+	// OracleVersion is the simulated release (simdb.Releases; "" is 19c).
+	OracleVersion string
+	// LobTablespace puts every fourth table of the schema in a second tablespace.
+	LobTablespace string
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -43,6 +47,9 @@ func DefaultInit() InitOptions {
 func (h Host) Init(o InitOptions, out io.Writer) error {
 	if o.Product != "EnterpriseServer" && o.Product != "NexusServer" {
 		return fmt.Errorf("init: product %q: want EnterpriseServer or NexusServer", o.Product)
+	}
+	if _, err := simdb.ParseRelease(o.OracleVersion); err != nil {
+		return fmt.Errorf("init: %w", err)
 	}
 	if entries, err := os.ReadDir(h.Root); err == nil && len(entries) > 0 {
 		return fmt.Errorf("init: root %q is not empty", h.Root)
@@ -89,7 +96,8 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	}
 	fmt.Fprintln(out, h.IISState())
 	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
-		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1})
+		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1,
+		Release: o.OracleVersion, LobTablespace: o.LobTablespace})
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}

@@ -15,6 +15,12 @@ type SeedOptions struct {
 	Rows          int64  // rows per table (table i holds Rows+i)
 	DataPumpDir   string // folder of the DATA_PUMP_DIR directory object
 	Generation    int64  // application generation stamped into the schema
+	// LobTablespace, when set, is a second tablespace of the schema: every fourth table
+	// (the ones holding documents as LOBs) lives there, so the schema's segments span
+	// two tablespaces.
+	LobTablespace string
+	// Release is the Oracle release (simdb.Releases; "" is 19c).
+	Release string
 }
 
 // tableNames are plausible names for the schema's first tables; later ones are numbered.
@@ -42,12 +48,21 @@ func Seed(o SeedOptions) (State, error) {
 		Tablespaces: []string{"SYSTEM", "SYSAUX", "UNDOTBS1", "TEMP", "USERS"},
 		Directories: map[string]string{},
 	}
+	rel, err := ParseRelease(o.Release)
+	if err != nil {
+		return State{}, err
+	}
+	st.Release = rel
 	ts := strings.ToUpper(o.Tablespace)
 	if ts == "" {
 		ts = "USERS"
 	}
 	if !st.HasTablespace(ts) {
 		st.Tablespaces = append(st.Tablespaces, ts)
+	}
+	lob := strings.ToUpper(o.LobTablespace)
+	if lob != "" && !st.HasTablespace(lob) {
+		st.Tablespaces = append(st.Tablespaces, lob)
 	}
 	if o.DataPumpDir != "" {
 		st.Directories["DATA_PUMP_DIR"] = o.DataPumpDir
@@ -64,7 +79,11 @@ func Seed(o SeedOptions) (State, error) {
 	u.Privileges = []string{"CREATE SESSION", "UNLIMITED TABLESPACE"}
 	u.Generation = o.Generation
 	for i := 0; i < o.Tables; i++ {
-		u.Tables = append(u.Tables, Table{Name: TableName(i), Tablespace: ts, Rows: o.Rows + int64(i)})
+		tts := ts
+		if lob != "" && i%4 == 3 {
+			tts = lob
+		}
+		u.Tables = append(u.Tables, Table{Name: TableName(i), Tablespace: tts, Rows: o.Rows + int64(i)})
 	}
 	if o.Tables > 0 {
 		u.Objects = map[string]int{

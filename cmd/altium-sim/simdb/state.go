@@ -17,6 +17,9 @@ type State struct {
 	Tablespaces []string `json:"tablespaces"`
 	// Directories are the directory objects: upper-case name → folder on the host.
 	Directories map[string]string `json:"directories"`
+	// Release is the Oracle release simulated: one of Releases ("" means Release19c). It
+	// decides the side effects of GRANT and REVOKE (see rules.go).
+	Release string `json:"release,omitempty"`
 }
 
 // User is a database account and, when it owns objects, its schema.
@@ -27,6 +30,9 @@ type User struct {
 	DefaultTablespace string   `json:"defaultTablespace"`
 	Roles             []string `json:"roles,omitempty"`
 	Privileges        []string `json:"privileges,omitempty"`
+	// Quotas are the tablespaces the user has an unlimited quota on (ALTER USER … QUOTA
+	// UNLIMITED ON …; DBA_TS_QUOTAS with MAX_BYTES -1).
+	Quotas []string `json:"quotas,omitempty"`
 	// Sessions is the number of sessions connected as this user (the application holds
 	// some while IIS runs). DROP USER fails with ORA-01940 while it is non-zero.
 	Sessions int `json:"sessions,omitempty"`
@@ -36,6 +42,9 @@ type User struct {
 	Tables []Table `json:"tables,omitempty"`
 	// Objects counts the schema's other objects by type (INDEX, SEQUENCE, ...).
 	Objects map[string]int `json:"objects,omitempty"`
+	// Invalid counts the schema's objects whose status is INVALID (views, procedures or
+	// package bodies that compiled with errors).
+	Invalid int `json:"invalid,omitempty"`
 }
 
 // Table is one table of a schema. Its rows are Row(Name, i, owner generation).
@@ -104,6 +113,37 @@ func (u *User) HasPrivilege(p string) bool { return contains(u.Privileges, strin
 // CanConnect reports whether u may log on: CREATE SESSION directly or through CONNECT/DBA.
 func (u *User) CanConnect() bool {
 	return u.HasPrivilege("CREATE SESSION") || u.HasRole("CONNECT") || u.HasRole("DBA")
+}
+
+// CanAllocate reports whether the user may allocate a new extent in tablespace: it holds
+// UNLIMITED TABLESPACE or a quota there. Roles do not count: DBA carries no quota of its
+// own, only the UNLIMITED TABLESPACE privilege granted with it.
+func (u *User) CanAllocate(tablespace string) bool {
+	ts := strings.ToUpper(tablespace)
+	return u.HasPrivilege("UNLIMITED TABLESPACE") || contains(u.Quotas, ts)
+}
+
+// SegmentTablespaces returns the tablespaces the schema's segments use, sorted.
+func (u *User) SegmentTablespaces() []string {
+	var out []string
+	for _, t := range u.Tables {
+		if t.Tablespace != "" && !contains(out, t.Tablespace) {
+			out = append(out, t.Tablespace)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NoQuota lists the segment tablespaces u cannot allocate in (ORA-01950 at the next extent).
+func (u *User) NoQuota() []string {
+	var out []string
+	for _, ts := range u.SegmentTablespaces() {
+		if !u.CanAllocate(ts) {
+			out = append(out, ts)
+		}
+	}
+	return out
 }
 
 // OwnsObjects reports whether the schema holds any object.

@@ -89,6 +89,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces,
 }
 
 func dictionary(admin bool) error {
@@ -305,6 +306,11 @@ func createUser(c *cursor) action {
 			delete(st.Users, u.Name)
 			return result{}, false, oraErr(922, "missing or invalid option")
 		}
+		if quota != "" {
+			if err := st.SetQuota(u.Name, quota); err != nil {
+				return result{}, false, err
+			}
+		}
 		return result{feedback: "User created."}, true, nil
 	}
 }
@@ -384,5 +390,86 @@ func killSessions(c *cursor) action {
 		}
 		u.Sessions = 0
 		return result{feedback: "PL/SQL procedure successfully completed.", plsql: true}, true, nil
+	}
+}
+
+// schemaTablespaces is the union vaultkeeper asks for: every tablespace holding a segment,
+// table, index or LOB of the owner (DISTINCT and sorted, as UNION returns it).
+func schemaTablespaces(c *cursor) action {
+	c.kw("SELECT TABLESPACE_NAME FROM DBA_SEGMENTS WHERE OWNER =")
+	owner := c.str()
+	for _, view := range []string{"DBA_TABLES", "DBA_INDEXES", "DBA_LOBS"} {
+		c.kw("UNION SELECT TABLESPACE_NAME FROM " + view + " WHERE OWNER =")
+		if c.str() != owner {
+			c.bad = true
+		}
+		c.kw("AND TABLESPACE_NAME IS NOT NULL")
+	}
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "TABLESPACE_NAME", width: 30}}}
+		if u := st.Users[owner]; u != nil {
+			for _, ts := range u.SegmentTablespaces() {
+				res.rows = append(res.rows, []string{ts})
+			}
+		}
+		return res, false, nil
+	}
+}
+
+func alterUserQuota(c *cursor) action {
+	c.kw("ALTER USER")
+	name := c.name()
+	c.kw("QUOTA UNLIMITED ON")
+	ts := c.name()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := ddl(admin); err != nil {
+			return result{}, false, err
+		}
+		if err := st.SetQuota(name, ts); err != nil {
+			return result{}, false, err
+		}
+		return result{feedback: "User altered."}, true, nil
+	}
+}
+
+func countSysPriv(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_SYS_PRIVS WHERE GRANTEE =")
+	name := c.str()
+	c.kw("AND PRIVILEGE =")
+	priv := c.str()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[name]; u != nil && priv == strings.ToUpper(priv) && u.HasPrivilege(priv) {
+			n = 1
+		}
+		return one(n), false, nil
+	}
+}
+
+// quotaTablespaces lists the tablespaces where the user's quota leaves room (the
+// simulator only knows unlimited quotas, MAX_BYTES -1).
+func quotaTablespaces(c *cursor) action {
+	c.kw("SELECT TABLESPACE_NAME FROM DBA_TS_QUOTAS WHERE USERNAME =")
+	name := c.str()
+	c.kw("AND ( MAX_BYTES = - 1 OR MAX_BYTES > BYTES ) ORDER BY TABLESPACE_NAME")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "TABLESPACE_NAME", width: 30}}}
+		if u := st.Users[name]; u != nil {
+			q := append([]string(nil), u.Quotas...)
+			sort.Strings(q)
+			for _, ts := range q {
+				res.rows = append(res.rows, []string{ts})
+			}
+		}
+		return res, false, nil
 	}
 }

@@ -15,6 +15,7 @@ import (
 type Counter interface {
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
 }
 
 // Record builds the OracleMeta of a finished export: object counts from a, rows from
@@ -27,6 +28,9 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
 	}
 	meta.Objects = objs
+	if meta.Tablespaces, err = a.SchemaTablespaces(ctx, schema); err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
 	meta.Rows = export.Log.Rows
 	if len(meta.Rows) == 0 && objs["TABLE"] > 0 {
 		rows, err := a.RowCounts(ctx, schema)

@@ -23,6 +23,9 @@ type fakeCounter struct {
 func (f *fakeCounter) ObjectCounts(context.Context, string) (map[string]int, error) {
 	return f.objs, f.err
 }
+func (f *fakeCounter) SchemaTablespaces(context.Context, string) ([]string, error) {
+	return []string{"ALTIUM_LOB", "USERS"}, f.err
+}
 func (f *fakeCounter) RowCounts(context.Context, string) (map[string]int64, error) {
 	f.rowCalls++
 	return f.rows, f.err
@@ -54,6 +57,7 @@ func TestRecord(t *testing.T) {
 				return
 			}
 			if meta.Schema != "AESUSER313" || fmt.Sprint(meta.Rows) != tc.wantRows || fmt.Sprint(meta.Objects) != "map[INDEX:4 TABLE:2]" ||
+				fmt.Sprint(meta.Tablespaces) != "[ALTIUM_LOB USERS]" ||
 				tc.c.rowCalls != tc.rowCalls || fmt.Sprint(meta.Warnings) != fmt.Sprint(tc.out.Warnings) {
 				t.Errorf("meta = %+v (row calls %d)", meta, tc.c.rowCalls)
 			}

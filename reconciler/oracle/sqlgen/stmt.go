@@ -210,3 +210,52 @@ func CountRows(schema, table string) (Stmt, error) {
 	}
 	return Stmt{SQL: "SELECT COUNT(*) FROM " + s + "." + t}, nil
 }
+
+// SchemaTablespaces returns rows (TABLESPACE_NAME) of every tablespace holding a segment,
+// table, index or LOB of the schema. DBA_SEGMENTS alone misses tables created without a
+// segment (deferred segment creation, 11.2 onward), hence the union with the dictionary
+// views that name a table's, an index's and a LOB's tablespace.
+func SchemaTablespaces(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	sql := "SELECT TABLESPACE_NAME FROM DBA_SEGMENTS WHERE OWNER = " + l
+	for _, view := range []string{"DBA_TABLES", "DBA_INDEXES", "DBA_LOBS"} {
+		sql += " UNION SELECT TABLESPACE_NAME FROM " + view + " WHERE OWNER = " + l + " AND TABLESPACE_NAME IS NOT NULL"
+	}
+	return Stmt{SQL: sql}, nil
+}
+
+// QuotaUnlimited gives user an unlimited quota on tablespace.
+func QuotaUnlimited(user, tablespace string) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	ts, err := Ident(tablespace)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("quota of %s: tablespace: %w", q, err)
+	}
+	return Stmt{SQL: "ALTER USER " + q + " QUOTA UNLIMITED ON " + ts}, nil
+}
+
+// HasUnlimitedTablespace counts the direct grants of UNLIMITED TABLESPACE to user (0 or 1).
+func HasUnlimitedTablespace(user string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_SYS_PRIVS WHERE GRANTEE = " + u + " AND PRIVILEGE = 'UNLIMITED TABLESPACE'"}, nil
+}
+
+// QuotaTablespaces returns rows (TABLESPACE_NAME) of the tablespaces where user's quota
+// leaves room: unlimited (MAX_BYTES -1) or not used up.
+func QuotaTablespaces(user string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT TABLESPACE_NAME FROM DBA_TS_QUOTAS WHERE USERNAME = " + u +
+		" AND (MAX_BYTES = -1 OR MAX_BYTES > BYTES) ORDER BY TABLESPACE_NAME"}, nil
+}
