@@ -8,16 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
 // runner is the dump runner for tool, its credentials going through a private parfile.
-func (c *oracleConn) runner(tool dump.Tool, policy logparse.Policy) dump.Runner {
+func (c *oracleConn) runner(tool dump.Tool, policy oralog.Policy) dump.Runner {
 	return dump.Runner{Program: c.dumpBin(string(tool)), Env: []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames)},
 		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath}
 }
@@ -38,7 +38,7 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 		want = dumpfile.DataPump
 		os.Remove(filepath.Join(spec.Dump.DirectoryPath, job.File)) // a leftover would make expdp fail
 	}
-	out, err := c.runner(job.Tool, logparse.Policy{}).Run(ctx, job)
+	out, err := c.runner(job.Tool, oralog.Policy{Accept: spec.AcceptWarnings}).Run(ctx, job)
 	if job.Tool == dump.Expdp {
 		err = errors.Join(err, moveFile(filepath.Join(spec.Dump.DirectoryPath, job.File), dumpPath),
 			moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath))
@@ -68,7 +68,7 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to string, remap map[string]string) error {
 	spec := c.srv.Spec.Oracle
 	job := dump.Job{Tool: dump.Imp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to, File: dumpPath, LogFile: logPath}
-	var policy logparse.Policy
+	policy := oralog.Policy{Accept: spec.AcceptWarnings}
 	if spec.Dump.Tool == manifests.DumpExpdp {
 		staged := "vaultkeeper-import.dmp"
 		if err := copyFile(dumpPath, filepath.Join(spec.Dump.DirectoryPath, staged)); err != nil {
@@ -78,10 +78,16 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 		job = dump.Job{Tool: dump.Impdp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to,
 			RemapTablespaces: remap, File: staged, LogFile: "vaultkeeper-import.log", Directory: spec.Dump.Directory}
 		// The runbook creates the user before the import, as the seeds do; Data Pump says so.
-		policy = logparse.Policy{Allow: []string{dump.AllowPrecreatedUser}}
+		policy.Accept = append(policy.Accept, dump.AllowPrecreatedUser)
 		defer moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath)
 	}
-	_, err := c.runner(job.Tool, policy).Run(ctx, job)
+	out, err := c.runner(job.Tool, policy).Run(ctx, job)
+	if err == nil && len(out.Warnings) > 0 {
+		c.log.Warn("import passed with accepted warnings", "tool", job.Tool, "warnings", out.Warnings)
+		if c.out != nil {
+			fmt.Fprintf(c.out, "vaultkeeper: %s passed with accepted warnings: %s\n", job.Tool, strings.Join(out.Warnings, ", "))
+		}
+	}
 	return err
 }
 

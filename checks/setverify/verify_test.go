@@ -156,7 +156,7 @@ func TestVerify(t *testing.T) {
 				write(t, dir, catalog.FileExportLog, []byte(warnLog))
 				rehash(t, dir)
 			},
-			want: []want{{catalog.FileExportLog, "L2", "EXP-00091 not allowed"}},
+			want: []want{{catalog.FileExportLog, "L2", "not accepted: EXP-00091"}},
 		},
 		{
 			name: "log truncated",

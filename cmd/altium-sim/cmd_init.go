@@ -30,6 +30,8 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.AppSessions, "app-sessions", o.AppSessions, "sessions the application holds while IIS runs")
 	fs.StringVar(&o.OracleVersion, "oracle-version", "19c", "simulated Oracle release: 11.2, 12.1, 19c or 21c-xe")
 	fs.StringVar(&o.LobTablespace, "lob-tablespace", "", "a second tablespace holding every fourth table of the schema")
+	fs.IntVar(&o.CompileWarnings, "compile-warnings", 0, "views that compile with warnings on import (IMP-00041, ORA-39082) and stay INVALID until recompiled")
+	fs.IntVar(&o.InvalidObjects, "invalid-objects", 0, "objects of the schema that are INVALID for good")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

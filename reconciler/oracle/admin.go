@@ -36,6 +36,10 @@ type Admin interface {
 	// NoQuota returns those of tablespaces user cannot allocate in (ORA-01950 at the
 	// next extent): neither UNLIMITED TABLESPACE nor a quota with room there.
 	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
+	// InvalidCount counts the schema's objects with status INVALID.
+	InvalidCount(ctx context.Context, schema string) (int, error)
+	// CompileSchema recompiles the schema's invalid objects (DBMS_UTILITY.COMPILE_SCHEMA).
+	CompileSchema(ctx context.Context, schema string) error
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

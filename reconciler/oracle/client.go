@@ -373,3 +373,23 @@ func (c *Client) NoQuota(ctx context.Context, user string, tablespaces []string)
 	}
 	return missing, nil
 }
+
+// InvalidCount implements Admin.
+func (c *Client) InvalidCount(ctx context.Context, schema string) (int, error) {
+	s, err := sqlgen.InvalidCount(schema)
+	n, err := c.count(ctx, fmt.Sprintf("invalid objects of %q", schema), s, err)
+	return int(n), err
+}
+
+// CompileSchema implements Admin.
+func (c *Client) CompileSchema(ctx context.Context, schema string) error {
+	s, err := sqlgen.CompileSchema(schema)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("recompile schema %q: %w", schema, err)
+	}
+	c.opt.Log.Info("recompiled invalid objects", "schema", strings.ToUpper(schema))
+	return nil
+}

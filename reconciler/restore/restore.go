@@ -31,6 +31,9 @@ type Admin interface {
 	GrantQuota(ctx context.Context, user, tablespace string) error
 	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
 	HasRole(ctx context.Context, user, role string) (bool, error)
+	// Invalid objects: an import leaves views compiled with warnings INVALID until recompiled.
+	CompileSchema(ctx context.Context, schema string) error
+	InvalidCount(ctx context.Context, schema string) (int, error)
 }
 
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
@@ -88,7 +91,7 @@ type Timeouts struct {
 
 // Destructive are the steps from which on the target is being overwritten: a restore that
 // fails or dies at or after one of them is half done and is never re-run by itself.
-var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "grant-quotas", "verify-restore", "start-iis"}
+var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "grant-quotas", "recompile", "verify-restore", "start-iis"}
 
 // Users returns the schema owner in the dump and the user it is imported into, refusing
 // different names that the spec does not map explicitly.
@@ -185,6 +188,9 @@ func Run(ctx context.Context, j *Job) error {
 		runbook.Step{Name: "grant-quotas", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
 			return j.grantQuotas(ctx, to)
 		}},
+		runbook.Step{Name: "recompile", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			return j.Admin.CompileSchema(ctx, to)
+		}},
 		runbook.Step{Name: "verify-restore", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
 			return j.verifyRestore(ctx, to)
 		}},
@@ -208,6 +214,15 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 		}
 	}
 	errs = append(errs, j.verifyGrants(ctx, to)...)
+	if rec := j.Meta.Oracle.InvalidObjects; rec != nil {
+		n, err := j.Admin.InvalidCount(ctx, to)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case n > *rec:
+			errs = append(errs, fmt.Errorf("%s has %d invalid objects after the import and a recompile, the backup had %d", to, n, *rec))
+		}
+	}
 	objects, err := j.Admin.ObjectCounts(ctx, to)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("object counts of %s: %w", to, err))...)

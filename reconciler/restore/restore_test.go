@@ -16,12 +16,13 @@ import (
 // host is a hand-written fake of every adapter the runbook drives; it records calls in order
 // and fails the call named in failOn.
 type host struct {
-	mu     sync.Mutex
-	calls  []string
-	failOn string
-	rows   map[string]int64
-	dba    bool
-	quotas map[string]bool
+	mu      sync.Mutex
+	calls   []string
+	failOn  string
+	rows    map[string]int64
+	dba     bool
+	quotas  map[string]bool
+	invalid int
 }
 
 func (h *host) do(call string) error {
@@ -74,6 +75,10 @@ func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, err
 	}
 	return out, h.do("no-quota " + u)
 }
+func (h *host) CompileSchema(_ context.Context, u string) error { return h.do("recompile " + u) }
+func (h *host) InvalidCount(_ context.Context, u string) (int, error) {
+	return h.invalid, h.do("count-invalid " + u)
+}
 func (h *host) HasRole(_ context.Context, u, role string) (bool, error) {
 	return h.dba, h.do("has-" + strings.ToLower(role) + " " + u)
 }
@@ -88,6 +93,9 @@ func (h *host) Import(_ context.Context, _, _, from, to string, _ map[string]str
 	return h.do("import " + from + ">" + to)
 }
 
+// recordedInvalid is the set's record of invalid objects at backup time.
+var recordedInvalid = 1
+
 func job(h *host, verifyOK bool) *Job {
 	r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "staging-refresh"}}
 	r.Spec.Server, r.Spec.Confirm = "aes-staging", "aes-staging"
@@ -95,7 +103,7 @@ func job(h *host, verifyOK bool) *Job {
 	target.Spec.Oracle.Schema = "AESUSER313"
 	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
 		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3},
-		Tablespaces: []string{"ALTIUM_LOB", "USERS"}}}
+		Tablespaces: []string{"ALTIUM_LOB", "USERS"}, InvalidObjects: &recordedInvalid}}
 	return &Job{
 		Tablespace: "USERS",
 		Restore:    r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
@@ -113,7 +121,7 @@ func TestRunOrderAndGuards(t *testing.T) {
 	quotas := "tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,"
 	full := "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
 		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," + quotas +
-		"check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-objects,count-rows,start-iis"
+		"recompile AESUSER313,check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-invalid AESUSER313,count-objects,count-rows,start-iis"
 	cases := []struct {
 		name      string
 		failOn    string
@@ -122,6 +130,7 @@ func TestRunOrderAndGuards(t *testing.T) {
 		want      string
 		wantErr   string
 		stalled   bool
+		invalid   int
 	}{
 		{name: "success in the seeds' order", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, want: full},
 		{name: "import fails: DBA revoked and IIS started", failOn: "import AESUSER313>AESUSER313", wantErr: "import",
@@ -135,11 +144,13 @@ func TestRunOrderAndGuards(t *testing.T) {
 		{name: "quota on a segment tablespace fails: restore fails, IIS started", failOn: "quota AESUSER313 ALTIUM_LOB", wantErr: "ALTIUM_LOB",
 			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
 				"tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,start-iis"},
+		{name: "more invalid objects than the backup had: restore fails", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, invalid: 3,
+			wantErr: "3 invalid objects after the import and a recompile, the backup had 1", want: full},
 		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := &host{failOn: c.failOn, rows: c.rows}
+			h := &host{failOn: c.failOn, rows: c.rows, invalid: c.invalid}
 			err := Run(context.Background(), job(h, !c.verifyBad))
 			if got := strings.Join(h.calls, ","); got != c.want {
 				t.Errorf("calls:\n got %s\nwant %s", got, c.want)

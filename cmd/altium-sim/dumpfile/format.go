@@ -38,6 +38,10 @@ type Schema struct {
 	Password   string // the owner's password, so impdp can create the user (Data Pump only)
 	Objects    map[string]int
 	Tables     []simdb.Table
+	// Broken counts objects that stay INVALID whatever is recompiled; CompileWarnings the
+	// objects (views before their tables) that compile with warnings on import.
+	Broken          int
+	CompileWarnings int
 }
 
 // SchemaOf captures a user's schema for export.
@@ -47,6 +51,7 @@ func SchemaOf(u *simdb.User) Schema {
 		s.Objects[k] = v
 	}
 	s.Tables = append(s.Tables, u.Tables...)
+	s.Broken, s.CompileWarnings = u.Broken, u.CompileWarnings
 	return s
 }
 

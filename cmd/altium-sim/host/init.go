@@ -32,6 +32,9 @@ type InitOptions struct {
 	OracleVersion string
 	// LobTablespace puts every fourth table of the schema in a second tablespace.
 	LobTablespace string
+	// CompileWarnings views of the schema compile with warnings on import; InvalidObjects
+	// objects are INVALID for good.
+	CompileWarnings, InvalidObjects int
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -97,7 +100,7 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	fmt.Fprintln(out, h.IISState())
 	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
 		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1,
-		Release: o.OracleVersion, LobTablespace: o.LobTablespace})
+		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects})
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}

@@ -21,6 +21,8 @@ type SeedOptions struct {
 	LobTablespace string
 	// Release is the Oracle release (simdb.Releases; "" is 19c).
 	Release string
+	// Broken and CompileWarnings seed the schema's User fields of the same names.
+	Broken, CompileWarnings int
 }
 
 // tableNames are plausible names for the schema's first tables; later ones are numbered.
@@ -78,6 +80,7 @@ func Seed(o SeedOptions) (State, error) {
 	u.Roles = []string{"CONNECT", "RESOURCE"}
 	u.Privileges = []string{"CREATE SESSION", "UNLIMITED TABLESPACE"}
 	u.Generation = o.Generation
+	u.Broken, u.Invalid, u.CompileWarnings = o.Broken, o.Broken, o.CompileWarnings
 	for i := 0; i < o.Tables; i++ {
 		tts := ts
 		if lob != "" && i%4 == 3 {

@@ -45,6 +45,13 @@ type User struct {
 	// Invalid counts the schema's objects whose status is INVALID (views, procedures or
 	// package bodies that compiled with errors).
 	Invalid int `json:"invalid,omitempty"`
+	// Broken counts the objects that stay INVALID after a recompile (their source is
+	// wrong); Invalid is never below it once the schema is compiled.
+	Broken int `json:"broken,omitempty"`
+	// CompileWarnings counts the objects that compile with warnings when imported (views
+	// exported before what they depend on: routine for Altium schemas). They are INVALID
+	// after the import until the schema is recompiled.
+	CompileWarnings int `json:"compileWarnings,omitempty"`
 }
 
 // Table is one table of a schema. Its rows are Row(Name, i, owner generation).

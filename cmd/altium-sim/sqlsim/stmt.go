@@ -89,7 +89,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
-	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema,
 }
 
 func dictionary(admin bool) error {
@@ -471,5 +471,47 @@ func quotaTablespaces(c *cursor) action {
 			}
 		}
 		return res, false, nil
+	}
+}
+
+func countInvalid(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_OBJECTS WHERE OWNER =")
+	owner := c.str()
+	c.kw("AND STATUS =")
+	if c.str() != "INVALID" {
+		c.bad = true
+	}
+	c.kw("AND OBJECT_NAME NOT LIKE")
+	if c.str() != "BIN$%" {
+		c.bad = true
+	}
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[owner]; u != nil {
+			n = int64(u.Invalid)
+		}
+		return one(n), false, nil
+	}
+}
+
+// compileSchema is DBMS_UTILITY.COMPILE_SCHEMA(owner, FALSE): what only lacked its
+// dependencies compiles; broken objects stay INVALID.
+func compileSchema(c *cursor) action {
+	c.kw("BEGIN DBMS_UTILITY . COMPILE_SCHEMA (")
+	owner := c.str()
+	c.kw(", FALSE ) ; END ;")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if !admin {
+			return result{}, false, oraErr(6550, "line 2, column 3:\nPLS-00201: identifier 'DBMS_UTILITY' must be declared")
+		}
+		u := st.Users[owner]
+		if u == nil {
+			return result{}, false, oraErr(20000, "You have insufficient privileges for an object in this schema.")
+		}
+		u.Invalid = u.Broken
+		return result{feedback: "PL/SQL procedure successfully completed.", plsql: true}, true, nil
 	}
 }

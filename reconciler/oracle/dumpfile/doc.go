@@ -14,5 +14,5 @@
 //     simulated dump without it is reported truncated. Oracle documents no trailer for
 //     real files, so for them the trailer is only reported (Trailer true/false) and a
 //     truncated real dump is detected by imp ("IMP-00009: abnormal end of export file",
-//     see logparse) or impdp, not here.
+//     see checks/oralog) or impdp, not here.
 package dumpfile

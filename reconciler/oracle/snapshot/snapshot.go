@@ -16,6 +16,7 @@ type Counter interface {
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
 	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	InvalidCount(ctx context.Context, schema string) (int, error)
 }
 
 // Record builds the OracleMeta of a finished export: object counts from a, rows from
@@ -31,6 +32,11 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 	if meta.Tablespaces, err = a.SchemaTablespaces(ctx, schema); err != nil {
 		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
 	}
+	invalid, err := a.InvalidCount(ctx, schema)
+	if err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
+	meta.InvalidObjects = &invalid
 	meta.Rows = export.Log.Rows
 	if len(meta.Rows) == 0 && objs["TABLE"] > 0 {
 		rows, err := a.RowCounts(ctx, schema)

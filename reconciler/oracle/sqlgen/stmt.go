@@ -259,3 +259,24 @@ func QuotaTablespaces(user string) (Stmt, error) {
 	return Stmt{SQL: "SELECT TABLESPACE_NAME FROM DBA_TS_QUOTAS WHERE USERNAME = " + u +
 		" AND (MAX_BYTES = -1 OR MAX_BYTES > BYTES) ORDER BY TABLESPACE_NAME"}, nil
 }
+
+// InvalidCount counts the schema's objects with status INVALID, recycle bin excluded.
+func InvalidCount(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_OBJECTS WHERE OWNER = " + l +
+		" AND STATUS = 'INVALID' AND OBJECT_NAME NOT LIKE 'BIN$%'"}, nil
+}
+
+// CompileSchema recompiles the schema's invalid objects (compile_all FALSE): views and
+// PL/SQL an import created with compilation warnings become valid once what they depend
+// on exists.
+func CompileSchema(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{PLSQL: true, SQL: "BEGIN\n  DBMS_UTILITY.COMPILE_SCHEMA(" + l + ", FALSE);\nEND;"}, nil
+}

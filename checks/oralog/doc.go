@@ -1,4 +1,4 @@
-// Package logparse classifies the logs of exp, imp, expdp and impdp: success, success
+// Package oralog classifies the logs of exp, imp, expdp and impdp: success, success
 // with warnings, or failure, with the message codes found (EXP-, IMP-, ORA-, UDE-, UDI-,
 // LRM-, KUP-), the rows per table, and the character sets and export version named.
 //
@@ -16,6 +16,11 @@
 //
 // Data Pump LOGTIME prefixes ("02-MAY-25 14:34:13.660: ") are stripped first.
 //
-// A Policy then decides whether warnings fail the run. The default (zero) Policy lets no
-// warning pass: every code fails the run unless listed in Policy.Allow.
-package logparse
+// A Policy then decides whether the run counts as good (Decide, Check): by codes, never
+// by the English final line alone. Accepted codes (DefaultAccepted: IMP-00041, ORA-39082,
+// ORA-39111, ORA-31684; Policy.Accept extends them) pass only when they explain every
+// error Data Pump counted; any other code fails the run; a log without a recognised final
+// line (cut off, or translated because NLS_LANG was not set) is "unknown" and never
+// accepted; "possible charset conversion" fails an export and is a recorded warning on
+// import (source and target character sets may legitimately differ).
+package oralog

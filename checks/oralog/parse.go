@@ -1,4 +1,4 @@
-package logparse
+package oralog
 
 import (
 	"bufio"
@@ -59,6 +59,11 @@ type Result struct {
 	NCharset string `json:"ncharset,omitempty"`
 	// ExportVersion is the exporter that made the file an import read (EXPORT:V19.00.00).
 	ExportVersion string `json:"exportVersion,omitempty"`
+	// Tool is the tool the log's wording says wrote it: exp, imp, expdp, impdp ("" unknown).
+	Tool string `json:"tool,omitempty"`
+	// Conversion quotes the first "(possible charset conversion)" line: the client's
+	// NLS_LANG character set differs from the database's.
+	Conversion string `json:"conversion,omitempty"`
 }
 
 // Fatal lists codes that make a run a failure even if the log ends "successfully".
@@ -86,7 +91,16 @@ var (
 	charsetRE = regexp.MustCompile(`(?i)^(?:export|import) done in (\S+) character set and (\S+) NCHAR character set`)
 	versionRE = regexp.MustCompile(`^Export file created by (EXPORT:V[\d.]+)`)
 	classicRE = regexp.MustCompile(`^(?:(?:EXP|IMP)-00000: )?(Export|Import) terminated (successfully without warnings|successfully with warnings|unsuccessfully)`)
-	dpJobRE   = regexp.MustCompile(`^Job "[^"]*"\."[^"]*" (successfully completed|completed with (\d+) error\(s\)|stopped due to fatal error)`)
+	toolRE    = []struct {
+		re   *regexp.Regexp
+		tool string
+	}{
+		{regexp.MustCompile(`^Export: Release|^Export terminated|^(?:EXP-00000: )?Export terminated|^Export done in|^About to export`), "exp"},
+		{regexp.MustCompile(`^Import: Release|^(?:IMP-00000: )?Import terminated|^Export file created by|^import done in`), "imp"},
+		{regexp.MustCompile(`"SYS_EXPORT_|^\. \. exported "`), "expdp"},
+		{regexp.MustCompile(`"SYS_IMPORT_|^\. \. imported "`), "impdp"},
+	}
+	dpJobRE = regexp.MustCompile(`^Job "[^"]*"\."[^"]*" (successfully completed|completed with (\d+) error\(s\)|stopped due to fatal error)`)
 )
 
 // Parse reads a log and classifies it.
@@ -119,6 +133,20 @@ func Parse(r io.Reader) (Result, error) {
 			}
 			addRows(res.Rows, strings.Trim(name, `"`), m[2])
 		}
+		if strings.Contains(line, "(possible charset conversion)") && res.Conversion == "" {
+			res.Conversion = strings.TrimSpace(line)
+		}
+		if res.Tool == "" || res.Tool == "exp" || res.Tool == "imp" {
+			for _, t := range toolRE {
+				if t.re.MatchString(line) {
+					// Data Pump banners also say "Export: Release"; a job name decides.
+					if res.Tool == "" || strings.HasSuffix(t.tool, "dp") {
+						res.Tool = t.tool
+					}
+					break
+				}
+			}
+		}
 		if m := charsetRE.FindStringSubmatch(line); m != nil {
 			res.Charset, res.NCharset = m[1], m[2]
 		}
@@ -150,6 +178,12 @@ func Parse(r io.Reader) (Result, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return res, fmt.Errorf("read log: %w", err)
+	}
+	for _, c := range res.Codes {
+		// A translated log keeps its codes: EXP- and IMP- name the classic tool.
+		if res.Tool == "" && (strings.HasPrefix(c, "EXP-") || strings.HasPrefix(c, "IMP-")) {
+			res.Tool = strings.ToLower(c[:3])
+		}
 	}
 	classify(&res, final)
 	return res, nil

@@ -1,8 +1,7 @@
-package logparse
+package oralog
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,8 @@ import (
 // TestGolden classifies every testdata/*.log and compares with its .golden.
 func TestGolden(t *testing.T) {
 	logs, err := filepath.Glob(filepath.Join("testdata", "*.log"))
+	real, _ := filepath.Glob(filepath.Join("testdata", "real", "*.log"))
+	logs = append(logs, real...)
 	if err != nil || len(logs) == 0 {
 		t.Fatalf("no logs: %v", err)
 	}
@@ -83,34 +84,5 @@ func TestRowsAndMetadata(t *testing.T) {
 	}
 	if e := read("impdp-errors"); e.Errors != 4 {
 		t.Errorf("impdp errors = %d", e.Errors)
-	}
-}
-
-func TestPolicy(t *testing.T) {
-	ok := Result{Verdict: Success}
-	warn := Result{Verdict: SuccessWithWarnings, Codes: []string{"EXP-00091"}, Reason: "the tool reports warnings"}
-	warnNoCode := Result{Verdict: SuccessWithWarnings, Reason: "the tool reports warnings"}
-	fail := Result{Verdict: Failure, Codes: []string{"IMP-00002"}, Reason: "fatal"}
-	tests := []struct {
-		name   string
-		p      Policy
-		r      Result
-		reject bool
-	}{
-		{"success passes", Policy{}, ok, false},
-		{"default rejects warnings", Policy{}, warn, true},
-		{"default rejects code-less warnings", Policy{}, warnNoCode, true},
-		{"allowed warning passes", Policy{Allow: []string{"exp-00091"}}, warn, false},
-		{"other warning still fails", Policy{Allow: []string{"ORA-39082"}}, warn, true},
-		{"failure fails whatever is allowed", Policy{Allow: []string{"IMP-00002"}}, fail, true},
-	}
-	for _, tc := range tests {
-		warnings, err := tc.p.Check(tc.r)
-		if (err != nil) != tc.reject || (err != nil && !errors.Is(err, ErrRejected)) {
-			t.Errorf("%s: Check = %v", tc.name, err)
-		}
-		if len(warnings) != len(tc.r.Codes) && tc.r.Verdict != Success {
-			t.Errorf("%s: warnings = %v", tc.name, warnings)
-		}
 	}
 }
