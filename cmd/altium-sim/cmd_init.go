@@ -32,6 +32,7 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.LobTablespace, "lob-tablespace", "", "a second tablespace holding every fourth table of the schema")
 	fs.IntVar(&o.CompileWarnings, "compile-warnings", 0, "views that compile with warnings on import (IMP-00041, ORA-39082) and stay INVALID until recompiled")
 	fs.IntVar(&o.InvalidObjects, "invalid-objects", 0, "objects of the schema that are INVALID for good")
+	fs.StringVar(&o.Glogin, "glogin", "", "a glogin.sql for the simulated sqlplus to run after every CONNECT")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,25 @@ func TestVerifyGrantsPerRelease(t *testing.T) {
 				t.Fatalf("after REVOKE DBA: %+v (exit %d), want noQuota %s", rep, code, tc.noQuota)
 			}
 		})
+	}
+}
+
+// TestGloginRunsAfterEveryConnect: init --glogin installs a site profile that sqlplus runs
+// after the logon argument and after every CONNECT; its SET commands change what follows.
+func TestGloginRunsAfterEveryConnect(t *testing.T) {
+	glogin, err := filepath.Abs("testdata/glogin.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHost(t, "--glogin", glogin)
+	r := h.runIn("SET PAGESIZE 0 FEEDBACK OFF TIMING OFF AUTOTRACE OFF\nCONNECT / AS SYSDBA\nSELECT 1 FROM DUAL;\nCONNECT / AS SYSDBA\nEXIT\n", "sqlplus", "-S", "/nolog")
+	mustCode(t, "sqlplus", r, 0)
+	for what, n := range map[string]int{"Connected: production database, be careful": 2, "Elapsed: 00:00:00.01": 3, "Execution Plan": 3} {
+		if got := strings.Count(r.stdout, what); got != n {
+			t.Errorf("%q printed %d times, want %d:\n%s", what, got, n, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "SP2-") {
+		t.Errorf("the profile's commands are not all understood:\n%s", r.stdout)
 	}
 }

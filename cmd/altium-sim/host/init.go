@@ -35,6 +35,8 @@ type InitOptions struct {
 	// CompileWarnings views of the schema compile with warnings on import; InvalidObjects
 	// objects are INVALID for good.
 	CompileWarnings, InvalidObjects int
+	// Glogin is a file copied to the host's glogin.sql, run after every sqlplus CONNECT.
+	Glogin string
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -108,6 +110,16 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 		return fmt.Errorf("init: %w", err)
 	}
 	fmt.Fprintln(out, simdb.Dir(h.Root))
+	if o.Glogin != "" {
+		raw, err := os.ReadFile(o.Glogin)
+		if err != nil {
+			return fmt.Errorf("init: --glogin: %w", err)
+		}
+		if err := writeFileAtomic(h.Glogin(), raw, 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		fmt.Fprintln(out, h.Glogin())
+	}
 	fmt.Fprintln(out, h.DataPumpDir())
 	if err := h.GenerateStorage(o.Files, o.FileSize); err != nil {
 		return fmt.Errorf("init: %w", err)

@@ -45,7 +45,11 @@ func (h Host) Events() string         { return filepath.Join(h.Root, "events.jso
 func (h Host) Faults() string         { return filepath.Join(h.Root, "faults.yaml") }
 func (h Host) Epoch() string          { return filepath.Join(h.Root, "epoch") }
 func (h Host) DataPumpDir() string    { return filepath.Join(h.Root, "oracle", "dpdump") }
-func (h Host) Product() string        { return filepath.Join(h.Root, "product") }
+
+// Glogin is the site profile SQL*Plus runs after every CONNECT
+// ($ORACLE_HOME/sqlplus/admin/glogin.sql); absent unless init was given --glogin.
+func (h Host) Glogin() string  { return filepath.Join(h.Root, "oracle", "glogin.sql") }
+func (h Host) Product() string { return filepath.Join(h.Root, "product") }
 
 // Tools are the names the multi-call binary answers to besides altium-sim.
 var Tools = []string{"avbackup", "exp", "imp", "expdp", "impdp", "sqlplus", "net", "appcmd"}
