@@ -321,6 +321,7 @@ func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []strin
 	return nil, nil
 }
 func (c *fakeConn) InvalidCount(ctx context.Context, schema string) (int, error) { return 0, nil }
+func (c *fakeConn) Preflight(ctx context.Context, user string) error             { return nil }
 func (c *fakeConn) CompileSchema(ctx context.Context, schema string) error       { return nil }
 func (c *fakeConn) HasRole(ctx context.Context, user, role string) (bool, error) { return false, nil }
 

@@ -56,13 +56,13 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	switch s.Spec.Oracle.Admin.Driver {
 	case manifests.DriverSqlplus:
 		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames)}
-		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log}, opt)
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log, Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
 		if err != nil {
 			return nil, fmt.Errorf("server %s spec.oracle.admin.password: %w", s.Metadata.Name, err)
 		}
-		client, err = goora.NewAdmin(goora.Config{Target: goora.Target{Descriptor: entry.Descriptor}, User: s.Spec.Oracle.Admin.User,
+		client, err = goora.NewAdmin(goora.Config{Target: goora.InPDB(goora.Target{Descriptor: entry.Descriptor}, s.Spec.Oracle.PDB), User: s.Spec.Oracle.Admin.User,
 			Password: apw, CallTimeout: t.Oracle}, opt)
 		if err != nil {
 			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
@@ -84,6 +84,11 @@ func (c *oracleConn) RevokeDBA(ctx context.Context, user string) error {
 		return nil
 	}
 	return err
+}
+
+// Preflight proves the admin session is in spec.oracle.pdb (when set) and user exists there.
+func (c *oracleConn) Preflight(ctx context.Context, user string) error {
+	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB)
 }
 
 func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {

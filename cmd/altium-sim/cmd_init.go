@@ -33,7 +33,17 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.CompileWarnings, "compile-warnings", 0, "views that compile with warnings on import (IMP-00041, ORA-39082) and stay INVALID until recompiled")
 	fs.IntVar(&o.InvalidObjects, "invalid-objects", 0, "objects of the schema that are INVALID for good")
 	fs.StringVar(&o.Glogin, "glogin", "", "a glogin.sql for the simulated sqlplus to run after every CONNECT")
+	cdb := fs.Bool("cdb", false, "a container database (needs --pdb; implied by 21c-xe)")
+	fs.StringVar(&o.PDB, "pdb", "", "the pluggable database holding the schema (CDB only; 21c-xe: XEPDB1)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *cdb && o.PDB == "" {
+		fmt.Fprintln(stderr, "altium-sim init: --cdb needs --pdb NAME")
+		return 2
+	}
+	if o.PDB != "" && !*cdb && o.OracleVersion != "21c-xe" {
+		fmt.Fprintln(stderr, "altium-sim init: --pdb needs --cdb")
 		return 2
 	}
 	if *root == "" {

@@ -89,3 +89,49 @@ func TestGloginRunsAfterEveryConnect(t *testing.T) {
 		t.Errorf("the profile's commands are not all understood:\n%s", r.stdout)
 	}
 }
+
+// TestMultitenant: on a CDB, `sqlplus / as sysdba` lands in CDB$ROOT, where the
+// application's local user does not exist: DROP USER gives ORA-01918 and CREATE USER
+// ORA-65096 until ALTER SESSION SET CONTAINER switches to the PDB. The tnsnames alias
+// names the PDB's service, so exp with the schema's password works as before.
+func TestMultitenant(t *testing.T) {
+	for _, flags := range [][]string{{"--oracle-version", "19c", "--cdb", "--pdb", "ALTPDB"}, {"--oracle-version", "21c-xe"}} {
+		t.Run(flags[1], func(t *testing.T) {
+			h := newHost(t, flags...)
+			pdb := "ALTPDB"
+			if flags[1] == "21c-xe" {
+				pdb = "XEPDB1"
+			}
+			mustCode(t, "net stop WAS /y", h.run("net", "stop", "WAS", "/y"), 0)
+			sql := func(script string) result {
+				return h.runIn("WHENEVER SQLERROR EXIT SQL.SQLCODE\n"+script+"EXIT\n", "sqlplus", "-S", "/ as sysdba")
+			}
+			r := sql("SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL;\nDROP USER AESUSER313 CASCADE;\n")
+			if r.code == 0 || !strings.Contains(r.stdout, "CDB$ROOT") || !strings.Contains(r.stdout, "ORA-01918") {
+				t.Fatalf("DROP USER in the root: exit %d\n%s", r.code, r.stdout)
+			}
+			r = sql("CREATE USER APP2 IDENTIFIED BY pw;\n")
+			if r.code == 0 || !strings.Contains(r.stdout, "ORA-65096: invalid common user or role name") {
+				t.Fatalf("CREATE USER in the root: exit %d\n%s", r.code, r.stdout)
+			}
+			r = sql("ALTER SESSION SET CONTAINER = NOPE;\n")
+			if !strings.Contains(r.stdout, "ORA-65011") {
+				t.Fatalf("unknown PDB: %s", r.stdout)
+			}
+			r = sql("ALTER SESSION SET CONTAINER = " + pdb + ";\nSELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL;\nCREATE USER APP2 IDENTIFIED BY pw;\nDROP USER AESUSER313 CASCADE;\n")
+			mustCode(t, "the same in the PDB:\n"+r.stdout, r, 0)
+			if !strings.Contains(r.stdout, pdb) {
+				t.Fatalf("CON_NAME in the PDB:\n%s", r.stdout)
+			}
+		})
+	}
+	h := newHost(t, "--cdb", "--pdb", "ALTPDB")
+	mustCode(t, "net stop WAS /y", h.run("net", "stop", "WAS", "/y"), 0)
+	mustCode(t, "exp through the PDB's alias", h.exp(t.TempDir()), 0)
+	const alter = "ALTER SESSION SET CONTAINER = ALTPDB;\nEXIT\n"
+	cdb := h.runIn(alter, "sqlplus", "-S", "/ as sysdba")
+	nonCDB := newHost(t).runIn(alter, "sqlplus", "-S", "/ as sysdba")
+	if !strings.Contains(nonCDB.stdout, "ORA-65090") || strings.Contains(cdb.stdout, "ORA-") {
+		t.Fatalf("non-CDB: %s; CDB: %s", nonCDB.stdout, cdb.stdout)
+	}
+}

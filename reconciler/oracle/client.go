@@ -393,3 +393,32 @@ func (c *Client) CompileSchema(ctx context.Context, schema string) error {
 	c.opt.Log.Info("recompiled invalid objects", "schema", strings.ToUpper(schema))
 	return nil
 }
+
+// ErrPreflight is wrapped by Preflight's refusals.
+var ErrPreflight = errors.New("preflight refused")
+
+// Preflight proves, before anything destructive, that the administrative session is
+// where the schema lives: in container pdb when one is given (CON_NAME), and that schema
+// exists there. On a container database without pdb, the session sits in CDB$ROOT where
+// DROP USER of the application's local user answers ORA-01918 as if it were gone.
+func (c *Client) Preflight(ctx context.Context, schema, pdb string) error {
+	where := "the database"
+	if pdb != "" {
+		rows, err := c.query(ctx, sqlgen.ContainerName())
+		if err != nil {
+			return fmt.Errorf("preflight: container of the admin session: %w", err)
+		}
+		if len(rows) != 1 || len(rows[0]) != 1 || !strings.EqualFold(strings.TrimSpace(rows[0][0]), pdb) {
+			return fmt.Errorf("%w: the admin session is in container %q, spec.oracle.pdb is %s", ErrPreflight, rows, strings.ToUpper(pdb))
+		}
+		where = "container " + strings.ToUpper(pdb)
+	}
+	ok, err := c.UserExists(ctx, schema)
+	if err != nil {
+		return fmt.Errorf("preflight: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: schema %s does not exist in %s (on a multitenant database, set spec.oracle.pdb to the PDB holding it)", ErrPreflight, strings.ToUpper(schema), where)
+	}
+	return nil
+}

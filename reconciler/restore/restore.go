@@ -34,6 +34,9 @@ type Admin interface {
 	// Invalid objects: an import leaves views compiled with warnings INVALID until recompiled.
 	CompileSchema(ctx context.Context, schema string) error
 	InvalidCount(ctx context.Context, schema string) (int, error)
+	// Preflight proves the admin session is in the right container (spec.oracle.pdb) and
+	// the user exists there, before anything is stopped or overwritten.
+	Preflight(ctx context.Context, user string) error
 }
 
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
@@ -142,6 +145,9 @@ func Run(ctx context.Context, j *Job) error {
 		steps = append(steps, runbook.Step{Name: "safety-backup", Timeout: j.Timeouts.Safety, Do: j.SafetyBackup})
 	}
 	steps = append(steps,
+		runbook.Step{Name: "preflight", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
+			return j.Admin.Preflight(ctx, to)
+		}},
 		runbook.Step{Name: "stop-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
 			rb.Defer(runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
 				if iisStarted {

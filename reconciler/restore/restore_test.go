@@ -75,6 +75,7 @@ func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, err
 	}
 	return out, h.do("no-quota " + u)
 }
+func (h *host) Preflight(_ context.Context, u string) error     { return h.do("preflight " + u) }
 func (h *host) CompileSchema(_ context.Context, u string) error { return h.do("recompile " + u) }
 func (h *host) InvalidCount(_ context.Context, u string) (int, error) {
 	return h.invalid, h.do("count-invalid " + u)
@@ -119,7 +120,7 @@ func job(h *host, verifyOK bool) *Job {
 
 func TestRunOrderAndGuards(t *testing.T) {
 	quotas := "tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,"
-	full := "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
+	full := "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
 		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," + quotas +
 		"recompile AESUSER313,check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-invalid AESUSER313,count-objects,count-rows,start-iis"
 	cases := []struct {
@@ -134,15 +135,17 @@ func TestRunOrderAndGuards(t *testing.T) {
 	}{
 		{name: "success in the seeds' order", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, want: full},
 		{name: "import fails: DBA revoked and IIS started", failOn: "import AESUSER313>AESUSER313", wantErr: "import",
-			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "grant fails: revoke still attempted", failOn: "grant-dba AESUSER313", wantErr: "grant-dba",
-			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "avbackup fails: nothing dropped, IIS started", failOn: "avbackup-restore", wantErr: "avbackup-restore",
-			want: "safety-backup,stop-iis,avbackup-restore,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,start-iis"},
+		{name: "preflight refuses (wrong container, schema absent): nothing stopped", failOn: "preflight AESUSER313", wantErr: "preflight",
+			want: "safety-backup,preflight AESUSER313"},
 		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
 		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
 		{name: "quota on a segment tablespace fails: restore fails, IIS started", failOn: "quota AESUSER313 ALTIUM_LOB", wantErr: "ALTIUM_LOB",
-			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
 				"tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,start-iis"},
 		{name: "more invalid objects than the backup had: restore fails", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, invalid: 3,
 			wantErr: "3 invalid objects after the import and a recompile, the backup had 1", want: full},

@@ -37,6 +37,9 @@ type InitOptions struct {
 	CompileWarnings, InvalidObjects int
 	// Glogin is a file copied to the host's glogin.sql, run after every sqlplus CONNECT.
 	Glogin string
+	// PDB makes the database a CDB whose pluggable database PDB holds the schema; the
+	// tnsnames alias then names the PDB's service. 21c-xe is always a CDB (PDB XEPDB1).
+	PDB string
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -53,8 +56,19 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	if o.Product != "EnterpriseServer" && o.Product != "NexusServer" {
 		return fmt.Errorf("init: product %q: want EnterpriseServer or NexusServer", o.Product)
 	}
-	if _, err := simdb.ParseRelease(o.OracleVersion); err != nil {
+	rel, err := simdb.ParseRelease(o.OracleVersion)
+	if err != nil {
 		return fmt.Errorf("init: %w", err)
+	}
+	if rel == simdb.Release21XE && o.PDB == "" {
+		o.PDB = "XEPDB1" // XE 18c/21c is always a CDB
+	}
+	if o.PDB != "" && rel == simdb.Release112 {
+		return fmt.Errorf("init: --pdb %s: 11.2 has no multitenant architecture", o.PDB)
+	}
+	service := o.Alias
+	if o.PDB != "" {
+		service = o.PDB
 	}
 	if entries, err := os.ReadDir(h.Root); err == nil && len(entries) > 0 {
 		return fmt.Errorf("init: root %q is not empty", h.Root)
@@ -78,7 +92,7 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	}{
 		{h.LocalVault(), lv.Render(), 0o644},
 		{h.AppHostConfig(), RenderAppHostConfig(site, o.FQDN, installDir), 0o644},
-		{h.Tnsnames(), RenderTnsnames(o.Alias, o.DBHost), 0o644},
+		{h.Tnsnames(), RenderTnsnamesService(o.Alias, o.DBHost, service), 0o644},
 		{filepath.Join(h.Secrets(), "schema-password"), o.Password, 0o600},
 		{filepath.Join(h.Secrets(), "admin-password"), o.AdminPassword, 0o600},
 		{h.Faults(), faultsTemplate, 0o644},
@@ -102,7 +116,7 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	fmt.Fprintln(out, h.IISState())
 	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
 		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1,
-		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects})
+		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects, PDB: o.PDB})
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}

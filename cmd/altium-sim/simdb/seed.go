@@ -23,6 +23,8 @@ type SeedOptions struct {
 	Release string
 	// Broken and CompileWarnings seed the schema's User fields of the same names.
 	Broken, CompileWarnings int
+	// PDB makes a container database whose pluggable database of that name holds the schema.
+	PDB string
 }
 
 // tableNames are plausible names for the schema's first tables; later ones are numbered.
@@ -55,6 +57,7 @@ func Seed(o SeedOptions) (State, error) {
 		return State{}, err
 	}
 	st.Release = rel
+	st.PDB = strings.ToUpper(o.PDB)
 	ts := strings.ToUpper(o.Tablespace)
 	if ts == "" {
 		ts = "USERS"

@@ -20,6 +20,10 @@ type State struct {
 	// Release is the Oracle release simulated: one of Releases ("" means Release19c). It
 	// decides the side effects of GRANT and REVOKE (see rules.go).
 	Release string `json:"release,omitempty"`
+	// PDB, when set, makes the database a container database (CDB) with one pluggable
+	// database of that name holding every local user (all but SYS, SYSTEM and C## names).
+	// Sessions of SYS AS SYSDBA start in CDB$ROOT (see cdb.go).
+	PDB string `json:"pdb,omitempty"`
 }
 
 // User is a database account and, when it owns objects, its schema.

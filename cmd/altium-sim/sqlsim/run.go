@@ -39,6 +39,8 @@ type session struct {
 	in     *bufio.Scanner
 	user   string // "" when not connected
 	sysdba bool
+	// container is the session's container on a CDB (CDB$ROOT or the PDB), "" otherwise.
+	container string
 	set    settings
 	onSQL  *exitSpec
 	silent bool

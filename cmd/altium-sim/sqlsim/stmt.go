@@ -58,15 +58,32 @@ func (s *session) execSQL(text string, plsql bool) (result, error) {
 		return result{}, oraErr(1012, "not logged on")
 	}
 	admin := s.sysdba || me.HasRole("DBA")
+	if res, ok, err := s.sessionStmt(toks, &db.State); ok {
+		return res, err
+	}
+	state := &db.State
+	inRoot := db.CDB() && s.container == simdb.Root
+	if inRoot {
+		if len(toks) > 2 && toks[0].text == "CREATE" && toks[1].text == "USER" && !simdb.IsCommon(toks[2].text) {
+			return result{}, oraErr(65096, "invalid common user or role name")
+		}
+		root := db.RootView() // local users do not exist here (ORA-01918, ORA-01917)
+		state = &root
+	}
 	for _, st := range statements {
 		c := &cursor{toks: toks}
 		run := st(c)
 		if run == nil || !c.end() {
 			continue
 		}
-		res, changed, err := run(&db.State, admin)
+		res, changed, err := run(state, admin)
 		if err != nil {
 			return result{}, err
+		}
+		if inRoot {
+			for n, u := range state.Users { // a common user created or changed in the root
+				db.Users[n] = u
+			}
 		}
 		if changed {
 			if err := db.Save(); err != nil {
@@ -514,4 +531,41 @@ func compileSchema(c *cursor) action {
 		u.Invalid = u.Broken
 		return result{feedback: "PL/SQL procedure successfully completed.", plsql: true}, true, nil
 	}
+}
+
+// sessionStmt runs the statements about the session itself: ALTER SESSION SET CONTAINER
+// and SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL. ok is false for others.
+func (s *session) sessionStmt(toks []token, st *simdb.State) (result, bool, error) {
+	c := &cursor{toks: toks}
+	c.kw("ALTER SESSION SET CONTAINER =")
+	name := c.name()
+	if c.end() {
+		switch {
+		case !st.CDB():
+			return result{}, true, oraErr(65090, "operation only allowed in a container database")
+		case !s.sysdba && !simdb.IsCommon(s.user):
+			return result{}, true, errInsufficient
+		case st.Container(name) == "":
+			return result{}, true, oraErr(65011, "Pluggable database %s does not exist.", name)
+		}
+		s.container = st.Container(name)
+		return result{feedback: "Session altered."}, true, nil
+	}
+	c = &cursor{toks: toks}
+	c.kw("SELECT SYS_CONTEXT (")
+	ns := c.str()
+	c.kw(",")
+	param := c.str()
+	c.kw(") FROM DUAL")
+	if c.end() && strings.EqualFold(ns, "USERENV") && strings.EqualFold(param, "CON_NAME") {
+		if st.Release == simdb.Release112 {
+			return result{}, true, oraErr(2003, "invalid USERENV parameter")
+		}
+		name := s.container
+		if name == "" {
+			name = "XE" // a non-CDB answers with its database name (not verified)
+		}
+		return result{cols: []column{{name: "SYS_CONTEXT('USERENV','CON_NAME')", width: 30}}, rows: [][]string{{name}}}, true, nil
+	}
+	return result{}, false, nil
 }

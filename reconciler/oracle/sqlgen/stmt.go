@@ -280,3 +280,17 @@ func CompileSchema(schema string) (Stmt, error) {
 	}
 	return Stmt{PLSQL: true, SQL: "BEGIN\n  DBMS_UTILITY.COMPILE_SCHEMA(" + l + ", FALSE);\nEND;"}, nil
 }
+
+// SetContainer switches the session into container pdb (a CDB's pluggable database).
+func SetContainer(pdb string) (Stmt, error) {
+	q, err := Ident(pdb)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("container: %w", err)
+	}
+	return Stmt{SQL: "ALTER SESSION SET CONTAINER = " + q}, nil
+}
+
+// ContainerName returns one row: the session's container (CON_NAME, 12.1 onward).
+func ContainerName() Stmt {
+	return Stmt{SQL: "SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL"}
+}

@@ -22,6 +22,9 @@ type Config struct {
 	Env []string
 	// Log receives sqlplus's output lines at debug level.
 	Log *slog.Logger
+	// Container is the pluggable database to switch into after CONNECT / AS SYSDBA (which
+	// lands in CDB$ROOT on a container database); "" for a non-CDB.
+	Container string
 }
 
 // Driver is an oracle.Driver that runs sqlplus for every call.
@@ -68,14 +71,27 @@ const sysdba = "CONNECT / AS SYSDBA\n" + settings
 // Script returns the script for statements run as SYSDBA, each query preceded by a
 // marker line (exported for tests and for reading in the run log).
 func Script(stmts []sqlgen.Stmt) string {
+	s, _ := ScriptIn("", stmts)
+	return s
+}
+
+// ScriptIn is Script for a session switched into container pdb ("": none).
+func ScriptIn(pdb string, stmts []sqlgen.Stmt) (string, error) {
 	var b strings.Builder
 	b.WriteString(prelude + sysdba)
+	if pdb != "" {
+		sw, err := sqlgen.SetContainer(pdb)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(sw.SQLPlus())
+	}
 	for _, s := range stmts {
 		b.WriteString("PROMPT " + marker + "\n")
 		b.WriteString(s.SQLPlus())
 	}
 	b.WriteString("EXIT\n")
-	return b.String()
+	return b.String(), nil
 }
 
 // run runs script and returns the output lines; mask lists secrets in the script.
@@ -179,7 +195,11 @@ func (d *Driver) Query(ctx context.Context, s sqlgen.Stmt) ([][]string, error) {
 
 // QueryMany implements oracle.Driver: one sqlplus run for all statements.
 func (d *Driver) QueryMany(ctx context.Context, ss []sqlgen.Stmt) ([][][]string, error) {
-	lines, err := d.run(ctx, Script(ss))
+	script, err := ScriptIn(d.cfg.Container, ss)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := d.run(ctx, script)
 	if err != nil {
 		return nil, err
 	}
