@@ -41,9 +41,9 @@ type session struct {
 	sysdba bool
 	// container is the session's container on a CDB (CDB$ROOT or the PDB), "" otherwise.
 	container string
-	set    settings
-	onSQL  *exitSpec
-	silent bool
+	set       settings
+	onSQL     *exitSpec
+	silent    bool
 }
 
 type exitNow struct{ code int }
