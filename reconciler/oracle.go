@@ -26,6 +26,7 @@ type oracleConn struct {
 	t          Timeouts
 	log        *slog.Logger
 	out        io.Writer
+	charset    string // the database character set, once read (NLS_LANG)
 }
 
 // openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
@@ -55,7 +56,8 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	var client *oracle.Client
 	switch s.Spec.Oracle.Admin.Driver {
 	case manifests.DriverSqlplus:
-		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames)}
+		// American messages; sqlplus's answers carry no data a character set could change.
+		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames), "NLS_LANG=AMERICAN_AMERICA"}
 		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log, Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()

@@ -11,15 +11,26 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
 // runner is the dump runner for tool, its credentials going through a private parfile.
-func (c *oracleConn) runner(tool dump.Tool, policy oralog.Policy) dump.Runner {
-	return dump.Runner{Program: c.dumpBin(string(tool)), Env: []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames)},
-		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath}
+// Every tool runs with NLS_LANG=AMERICAN_AMERICA.<database character set>, read from the
+// database: English messages and no client-side character set conversion.
+func (c *oracleConn) runner(ctx context.Context, tool dump.Tool, policy oralog.Policy) (dump.Runner, error) {
+	if c.charset == "" {
+		cs, err := c.DatabaseCharset(ctx)
+		if err != nil {
+			return dump.Runner{}, fmt.Errorf("%s: NLS_LANG: %w", tool, err)
+		}
+		c.charset = cs
+	}
+	return dump.Runner{Program: c.dumpBin(string(tool)),
+		Env:     []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames), oracle.NLSLang(c.charset)},
+		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath}, nil
 }
 
 // Export runs exp (or expdp) of the server's schema as the schema user, the seeds' way. The
@@ -38,7 +49,11 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 		want = dumpfile.DataPump
 		os.Remove(filepath.Join(spec.Dump.DirectoryPath, job.File)) // a leftover would make expdp fail
 	}
-	out, err := c.runner(job.Tool, oralog.Policy{Accept: spec.AcceptWarnings}).Run(ctx, job)
+	r, err := c.runner(ctx, job.Tool, oralog.Policy{Accept: spec.AcceptWarnings})
+	if err != nil {
+		return backup.Export{}, err
+	}
+	out, err := r.Run(ctx, job)
 	if job.Tool == dump.Expdp {
 		err = errors.Join(err, moveFile(filepath.Join(spec.Dump.DirectoryPath, job.File), dumpPath),
 			moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath))
@@ -81,7 +96,11 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 		policy.Accept = append(policy.Accept, dump.AllowPrecreatedUser)
 		defer moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath)
 	}
-	out, err := c.runner(job.Tool, policy).Run(ctx, job)
+	r, err := c.runner(ctx, job.Tool, policy)
+	if err != nil {
+		return err
+	}
+	out, err := r.Run(ctx, job)
 	if err == nil && len(out.Warnings) > 0 {
 		c.log.Warn("import passed with accepted warnings", "tool", job.Tool, "warnings", out.Warnings)
 		if c.out != nil {

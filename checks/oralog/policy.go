@@ -117,7 +117,7 @@ func (p Policy) Decide(r Result, tool string) Decision {
 	if r.Conversion != "" {
 		if export {
 			ok = false
-			if d.Verdict != VerdictFailure {
+			if d.Verdict == VerdictSuccess {
 				d.Verdict = VerdictWarning
 			}
 			d.Reasons = append(d.Reasons, "export with a client character set other than the database's: \""+r.Conversion+"\"")

@@ -33,6 +33,8 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.CompileWarnings, "compile-warnings", 0, "views that compile with warnings on import (IMP-00041, ORA-39082) and stay INVALID until recompiled")
 	fs.IntVar(&o.InvalidObjects, "invalid-objects", 0, "objects of the schema that are INVALID for good")
 	fs.StringVar(&o.Glogin, "glogin", "", "a glogin.sql for the simulated sqlplus to run after every CONNECT")
+	fs.StringVar(&o.NLSLang, "nls-lang", "", "the host's default NLS_LANG for client tools run without one (e.g. GERMAN_GERMANY.WE8MSWIN1252)")
+	fs.StringVar(&o.DBCharset, "db-charset", "", "the database character set (default WE8MSWIN1252)")
 	cdb := fs.Bool("cdb", false, "a container database (needs --pdb; implied by 21c-xe)")
 	fs.StringVar(&o.PDB, "pdb", "", "the pluggable database holding the schema (CDB only; 21c-xe: XEPDB1)")
 	if err := fs.Parse(args); err != nil {

@@ -46,11 +46,15 @@ func TestVerifyGrantsPerRelease(t *testing.T) {
 			}
 			h := newHost(t, extra...)
 			mustCode(t, "net stop WAS /y", h.run("net", "stop", "WAS", "/y"), 0)
+			container := ""
+			if tc.release == "21c-xe" { // always a CDB
+				container = "ALTER SESSION SET CONTAINER = XEPDB1;\n"
+			}
 			sql := func(s string) {
 				t.Helper()
-				mustCode(t, s, h.runIn("WHENEVER SQLERROR EXIT SQL.SQLCODE\n"+s+"\nEXIT\n", "sqlplus", "-S", "/ as sysdba"), 0)
+				mustCode(t, s, h.runIn("WHENEVER SQLERROR EXIT SQL.SQLCODE\n"+container+s+"\nEXIT\n", "sqlplus", "-S", "/ as sysdba"), 0)
 			}
-			mustCode(t, "create user", h.runIn(create, "sqlplus", "-S", "/ as sysdba"), 0)
+			sql(strings.TrimSuffix(strings.TrimPrefix(create, "WHENEVER SQLERROR EXIT SQL.SQLCODE\n"), "EXIT\n"))
 			sql(`REVOKE UNLIMITED TABLESPACE FROM AESUSER313;`)
 			sql(`ALTER USER AESUSER313 QUOTA UNLIMITED ON USERS;`)
 			sql(`GRANT DBA TO AESUSER313;`)

@@ -40,6 +40,8 @@ type Admin interface {
 	InvalidCount(ctx context.Context, schema string) (int, error)
 	// CompileSchema recompiles the schema's invalid objects (DBMS_UTILITY.COMPILE_SCHEMA).
 	CompileSchema(ctx context.Context, schema string) error
+	// DatabaseCharset returns the database character set (NLS_CHARACTERSET).
+	DatabaseCharset(ctx context.Context) (string, error)
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

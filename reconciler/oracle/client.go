@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -422,3 +423,22 @@ func (c *Client) Preflight(ctx context.Context, schema, pdb string) error {
 	}
 	return nil
 }
+
+var charsetRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,29}$`)
+
+// DatabaseCharset implements Admin: the database character set, for NLS_LANG.
+func (c *Client) DatabaseCharset(ctx context.Context) (string, error) {
+	rows, err := c.column(ctx, "database character set", sqlgen.DatabaseCharset(), nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rows) != 1 || !charsetRE.MatchString(strings.ToUpper(rows[0])) {
+		return "", fmt.Errorf("database character set: unexpected answer %q", rows)
+	}
+	return strings.ToUpper(rows[0]), nil
+}
+
+// NLSLang is the NLS_LANG every Oracle client tool runs with: American messages (the log
+// policy reads codes, and the final lines it quotes stay English) and the database's own
+// character set, so exp neither converts nor prints "possible charset conversion".
+func NLSLang(charset string) string { return "NLS_LANG=AMERICAN_AMERICA." + charset }

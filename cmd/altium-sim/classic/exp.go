@@ -16,6 +16,7 @@ import (
 // Exp runs `exp` with argv (program name excluded) and returns its exit code.
 func Exp(env simtool.Env, argv []string) int {
 	l := oracli.NewLog(env.Stderr)
+	l.NLS = oracli.ClientNLS(env.Host)
 	banner(l, "Export")
 	p, err := oracli.Parse(argv)
 	if err != nil {
@@ -65,9 +66,13 @@ func Exp(env simtool.Env, argv []string) int {
 		}
 	}
 	exporter := me.Name
+	dbCharset := db.DBCharset()
 	db.Close()
 	l.Println(connected)
-	l.Println("Export done in WE8MSWIN1252 character set and AL16UTF16 NCHAR character set")
+	l.Println("Export done in " + l.NLS.Charset + " character set and AL16UTF16 NCHAR character set")
+	if l.NLS.Charset != dbCharset {
+		l.Println("server uses " + dbCharset + " character set (possible charset conversion)")
+	}
 	for _, n := range notes {
 		l.Println(n)
 	}

@@ -37,6 +37,9 @@ type InitOptions struct {
 	CompileWarnings, InvalidObjects int
 	// Glogin is a file copied to the host's glogin.sql, run after every sqlplus CONNECT.
 	Glogin string
+	// NLSLang is the host's default NLS_LANG (see Host.NLSLang); DBCharset the database
+	// character set ("" → WE8MSWIN1252).
+	NLSLang, DBCharset string
 	// PDB makes the database a CDB whose pluggable database PDB holds the schema; the
 	// tnsnames alias then names the PDB's service. 21c-xe is always a CDB (PDB XEPDB1).
 	PDB string
@@ -116,7 +119,7 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	fmt.Fprintln(out, h.IISState())
 	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
 		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1,
-		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects, PDB: o.PDB})
+		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects, PDB: o.PDB, Charset: o.DBCharset})
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
@@ -124,6 +127,11 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 		return fmt.Errorf("init: %w", err)
 	}
 	fmt.Fprintln(out, simdb.Dir(h.Root))
+	if o.NLSLang != "" {
+		if err := writeFileAtomic(h.NLSLang(), []byte(o.NLSLang+"\n"), 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+	}
 	if o.Glogin != "" {
 		raw, err := os.ReadFile(o.Glogin)
 		if err != nil {

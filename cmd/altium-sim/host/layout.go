@@ -46,6 +46,10 @@ func (h Host) Faults() string         { return filepath.Join(h.Root, "faults.yam
 func (h Host) Epoch() string          { return filepath.Join(h.Root, "epoch") }
 func (h Host) DataPumpDir() string    { return filepath.Join(h.Root, "oracle", "dpdump") }
 
+// NLSLang holds the host's default NLS_LANG (the registry's, on Windows), used by the
+// client tools when the NLS_LANG environment variable is not set; absent: the default.
+func (h Host) NLSLang() string { return filepath.Join(h.Root, "oracle", "nls_lang") }
+
 // Glogin is the site profile SQL*Plus runs after every CONNECT
 // ($ORACLE_HOME/sqlplus/admin/glogin.sql); absent unless init was given --glogin.
 func (h Host) Glogin() string  { return filepath.Join(h.Root, "oracle", "glogin.sql") }

@@ -25,6 +25,8 @@ type SeedOptions struct {
 	Broken, CompileWarnings int
 	// PDB makes a container database whose pluggable database of that name holds the schema.
 	PDB string
+	// Charset is the database character set ("" → WE8MSWIN1252).
+	Charset string
 }
 
 // tableNames are plausible names for the schema's first tables; later ones are numbered.
@@ -58,6 +60,7 @@ func Seed(o SeedOptions) (State, error) {
 	}
 	st.Release = rel
 	st.PDB = strings.ToUpper(o.PDB)
+	st.Charset = strings.ToUpper(o.Charset)
 	ts := strings.ToUpper(o.Tablespace)
 	if ts == "" {
 		ts = "USERS"

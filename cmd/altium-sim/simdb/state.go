@@ -24,6 +24,16 @@ type State struct {
 	// database of that name holding every local user (all but SYS, SYSTEM and C## names).
 	// Sessions of SYS AS SYSDBA start in CDB$ROOT (see cdb.go).
 	PDB string `json:"pdb,omitempty"`
+	// Charset is the database character set (NLS_CHARACTERSET); "" is WE8MSWIN1252.
+	Charset string `json:"charset,omitempty"`
+}
+
+// DBCharset returns the database character set.
+func (s *State) DBCharset() string {
+	if s.Charset == "" {
+		return "WE8MSWIN1252"
+	}
+	return s.Charset
 }
 
 // User is a database account and, when it owns objects, its schema.

@@ -106,7 +106,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
-	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset,
 }
 
 func dictionary(admin bool) error {
@@ -568,4 +568,14 @@ func (s *session) sessionStmt(toks []token, st *simdb.State) (result, bool, erro
 		return result{cols: []column{{name: "SYS_CONTEXT('USERENV','CON_NAME')", width: 30}}, rows: [][]string{{name}}}, true, nil
 	}
 	return result{}, false, nil
+}
+
+func dbCharset(c *cursor) action {
+	c.kw("SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER =")
+	if c.str() != "NLS_CHARACTERSET" {
+		c.bad = true
+	}
+	return func(st *simdb.State, _ bool) (result, bool, error) {
+		return result{cols: []column{{name: "VALUE", width: 64}}, rows: [][]string{{st.DBCharset()}}}, false, nil
+	}
 }

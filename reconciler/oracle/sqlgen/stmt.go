@@ -294,3 +294,8 @@ func SetContainer(pdb string) (Stmt, error) {
 func ContainerName() Stmt {
 	return Stmt{SQL: "SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL"}
 }
+
+// DatabaseCharset returns one row: the database character set (NLS_CHARACTERSET).
+func DatabaseCharset() Stmt {
+	return Stmt{SQL: "SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER = 'NLS_CHARACTERSET'"}
+}

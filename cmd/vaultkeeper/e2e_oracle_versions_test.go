@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+)
+
+// oracleVerify is what `altium-sim verify -o json` says about the schema's grants.
+type oracleVerify struct {
+	Consistent     bool     `json:"consistent"`
+	IISRunning     bool     `json:"iisRunning"`
+	IsDBA          bool     `json:"isDBA"`
+	QuotaOK        bool     `json:"quotaOK"`
+	NoQuota        []string `json:"noQuota"`
+	InvalidObjects int      `json:"invalidObjects"`
+	Problems       []string `json:"problems"`
+}
+
+// TestE2EOracleVersions runs the backup of production and the standing restore into
+// staging against each simulated Oracle: 11.2 and 12.1 (REVOKE DBA wipes quotas), 19c,
+// 19c CDB with a PDB, 21c XE (always a CDB). Every host has a second (LOB) tablespace,
+// views that compile with warnings on import, an object invalid for good, a glogin.sql
+// that changes SQL*Plus output, and a German NLS_LANG default over an AL32UTF8 database.
+// Staging must end consistent, not DBA, able to allocate in every tablespace, with no
+// more invalid objects than production had.
+func TestE2EOracleVersions(t *testing.T) {
+	glogin, err := filepath.Abs("../altium-sim/testdata/glogin.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"--lob-tablespace", "ALTIUM_LOB", "--compile-warnings", "2", "--invalid-objects", "1",
+		"--glogin", glogin, "--nls-lang", "GERMAN_GERMANY.WE8MSWIN1252", "--db-charset", "AL32UTF8"}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"11.2", []string{"--oracle-version", "11.2"}},
+		{"12.1", []string{"--oracle-version", "12.1"}},
+		{"19c", []string{"--oracle-version", "19c"}},
+		{"19c-cdb", []string{"--oracle-version", "19c", "--cdb", "--pdb", "ALTPDB"}},
+		{"21c-xe", []string{"--oracle-version", "21c-xe"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, []string{"aes-prod", "aes-staging"}, true, append(tc.args, common...)...)
+			w.start()
+			var r reconciler.RestoreView
+			var p reconciler.PolicyView
+			w.waitFor("the restore", 120*time.Second, func() bool {
+				r, p = w.restoreView("staging-refresh"), w.policy("aes-prod-nightly")
+				return r.RestoredSet != "" || r.LastResult == "failure" || p.LastResult == "failure"
+			})
+			if r.RestoredSet == "" {
+				t.Fatalf("backup %s (%s), restore %s (%s)\n%s", p.LastResult, p.LastError, r.LastResult, r.LastError, tail(readFile(w.logFile), 60))
+			}
+			raw, err := os.ReadFile(filepath.Join(w.dir, "backups", "aes-prod", r.RestoredSet, catalog.FileMetadata))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var meta catalog.Meta
+			if err := json.Unmarshal(raw, &meta); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(meta.Oracle.Tablespaces, ",") != "ALTIUM_LOB,USERS" || meta.Oracle.InvalidObjects == nil || *meta.Oracle.InvalidObjects != 1 {
+				t.Errorf("the set's record: tablespaces %v, invalid objects %v", meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects)
+			}
+			out, _ := exec.CommandContext(context.Background(), filepath.Join(binDir, "altium-sim"), "verify", "--root", w.hosts["aes-staging"], "-o", "json").Output()
+			var v oracleVerify
+			if err := json.Unmarshal(out, &v); err != nil {
+				t.Fatalf("altium-sim verify: %v: %s", err, out)
+			}
+			if !v.Consistent || !v.IISRunning || v.IsDBA || !v.QuotaOK || v.InvalidObjects != 1 {
+				t.Errorf("staging after the restore: %+v", v)
+			}
+		})
+	}
+}
+
+func readFile(path string) string {
+	raw, _ := os.ReadFile(path)
+	return string(raw)
+}
