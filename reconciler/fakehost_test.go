@@ -18,7 +18,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
@@ -250,7 +250,7 @@ type fakeConn struct {
 
 // Export writes a classic exp dump (header 0x03, charset 178, EXPORT:V19.00.00, the EXIT
 // trailer) and its log, then reads them back the way the real adapter does: the dump must
-// pass dumpfile.Check, the log is classified by checks/oralog, and the record is built by
+// pass dumpid.Check, the log is classified by checks/oralog, and the record is built by
 // snapshot.Record against the admin counts.
 func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup.Export, error) {
 	if c.h.take(&c.h.failExport) {
@@ -279,11 +279,11 @@ func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup
 	if err := os.WriteFile(logPath, []byte(log.String()), 0o640); err != nil {
 		return backup.Export{}, err
 	}
-	info, err := dumpfile.Identify(dumpPath)
+	info, err := dumpid.Identify(dumpPath)
 	if err != nil {
 		return backup.Export{}, err
 	}
-	if err := dumpfile.Check(info, dumpfile.Classic); err != nil {
+	if err := dumpid.Check(info, dumpid.Classic); err != nil {
 		return backup.Export{}, fmt.Errorf("fake dump rejected: %w", err)
 	}
 	res, err := oralog.Parse(strings.NewReader(log.String()))

@@ -93,8 +93,18 @@ func (c *oracleConn) Preflight(ctx context.Context, user string) error {
 	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB)
 }
 
+// GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION)
+// and, for Data Pump servers, READ, WRITE on the dump directory: DROP USER took that grant
+// along, and without DBA expdp/impdp fail with ORA-39002, ORA-39070, ORA-39087. The
+// restore calls it after CREATE USER and again after REVOKE DBA.
 func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
-	return c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession)
+	if err := c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession); err != nil {
+		return err
+	}
+	if d := c.srv.Spec.Oracle.Dump; d.Tool == manifests.DumpExpdp {
+		return c.GrantDirectory(ctx, user, d.Directory)
+	}
+	return nil
 }
 
 // dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH).

@@ -13,7 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
@@ -40,14 +40,17 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	spec := c.srv.Spec.Oracle
 	schema := strings.ToUpper(spec.Schema)
 	job := dump.Job{Tool: dump.Exp, User: schema, Password: c.schemaPW, Alias: c.alias, Schema: schema, File: dumpPath, LogFile: logPath}
-	want := dumpfile.Classic
+	want := dumpid.Classic
 	if spec.Dump.Tool == manifests.DumpExpdp {
 		// Data Pump writes into the DIRECTORY object's folder; the files are moved into the set.
 		id := filepath.Base(filepath.Dir(dumpPath))
 		job = dump.Job{Tool: dump.Expdp, User: schema, Password: c.schemaPW, Alias: c.alias, Schema: schema,
 			File: id + ".dmp", LogFile: id + ".log", Directory: spec.Dump.Directory}
-		want = dumpfile.DataPump
+		want = dumpid.DataPump
 		os.Remove(filepath.Join(spec.Dump.DirectoryPath, job.File)) // a leftover would make expdp fail
+		if err := c.CheckDirectory(ctx, schema, spec.Dump.Directory); err != nil {
+			return backup.Export{}, fmt.Errorf("expdp: %w", err)
+		}
 	}
 	r, err := c.runner(ctx, job.Tool, oralog.Policy{Accept: spec.AcceptWarnings})
 	if err != nil {
@@ -61,11 +64,11 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	if err != nil {
 		return backup.Export{}, err
 	}
-	info, err := dumpfile.Identify(dumpPath)
+	info, err := dumpid.Identify(dumpPath)
 	if err != nil {
 		return backup.Export{}, err
 	}
-	if err := dumpfile.Check(info, want); err != nil {
+	if err := dumpid.Check(info, want); err != nil {
 		return backup.Export{}, fmt.Errorf("%s reported success but %s: %w", job.Tool, dumpPath, err)
 	}
 	meta, err := snapshot.Record(ctx, c, schema, out)

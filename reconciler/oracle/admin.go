@@ -42,6 +42,9 @@ type Admin interface {
 	CompileSchema(ctx context.Context, schema string) error
 	// DatabaseCharset returns the database character set (NLS_CHARACTERSET).
 	DatabaseCharset(ctx context.Context) (string, error)
+	// GrantDirectory grants READ, WRITE on a directory object; CheckDirectory proves both.
+	GrantDirectory(ctx context.Context, user, dir string) error
+	CheckDirectory(ctx context.Context, user, dir string) error
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

@@ -442,3 +442,29 @@ func (c *Client) DatabaseCharset(ctx context.Context) (string, error) {
 // policy reads codes, and the final lines it quotes stay English) and the database's own
 // character set, so exp neither converts nor prints "possible charset conversion".
 func NLSLang(charset string) string { return "NLS_LANG=AMERICAN_AMERICA." + charset }
+
+// GrantDirectory implements Admin.
+func (c *Client) GrantDirectory(ctx context.Context, user, dir string) error {
+	s, err := sqlgen.GrantDirectory(user, dir)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("grant read, write on directory %q to %q: %w", dir, user, err)
+	}
+	c.opt.Log.Info("granted directory", "user", strings.ToUpper(user), "directory", strings.ToUpper(dir))
+	return nil
+}
+
+// CheckDirectory implements Admin: an error unless user holds READ and WRITE on dir.
+func (c *Client) CheckDirectory(ctx context.Context, user, dir string) error {
+	s, err := sqlgen.DirectoryGrants(user, dir)
+	n, err := c.count(ctx, fmt.Sprintf("grants of %q on directory %q", user, dir), s, err)
+	if err != nil {
+		return err
+	}
+	if n < 2 {
+		return fmt.Errorf("%s lacks READ, WRITE on directory %s: expdp/impdp would fail with ORA-39002, ORA-39070, ORA-39087", strings.ToUpper(user), strings.ToUpper(dir))
+	}
+	return nil
+}

@@ -31,7 +31,7 @@ func Expdp(env simtool.Env, argv []string) int {
 		db.Close()
 		return fail(l)
 	}
-	dir, errs := directory(db, p)
+	dir, errs := directory(db, p, me)
 	if errs != nil {
 		db.Close()
 		return fail(l, errs...)

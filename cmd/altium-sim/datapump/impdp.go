@@ -30,7 +30,7 @@ func Impdp(env simtool.Env, argv []string) int {
 	if !ok {
 		return fail(l)
 	}
-	dir, errs := directory(db, p)
+	dir, errs := directory(db, p, me)
 	if errs != nil {
 		return fail(l, errs...)
 	}

@@ -72,6 +72,30 @@ func (s *State) revokeRemovesQuotas(what string) bool {
 	return false
 }
 
+// GrantDirectory grants (or with grant false revokes) READ/WRITE on a directory object.
+func (s *State) GrantDirectory(user, dir string, privs []string, grant bool) error {
+	u := s.User(user)
+	if u == nil {
+		return Ora(ErrGranteeNotExist, "user or role '%s' does not exist", strings.ToUpper(user))
+	}
+	dir = strings.ToUpper(dir)
+	if _, ok := s.Directories[dir]; !ok {
+		return Ora(942, "table or view does not exist")
+	}
+	for _, p := range privs {
+		p = strings.ToUpper(p)
+		if p != "READ" && p != "WRITE" && p != "EXECUTE" {
+			return Ora(ErrInvalidPrivilege, "missing or invalid privilege")
+		}
+		if grant && !u.HasDirPriv(dir, p) {
+			u.DirPrivs = append(u.DirPrivs, dir+":"+p)
+		} else if !grant {
+			u.DirPrivs = remove(u.DirPrivs, dir+":"+p)
+		}
+	}
+	return nil
+}
+
 // SetQuota gives user an unlimited quota on tablespace (ALTER USER … QUOTA UNLIMITED ON …).
 func (s *State) SetQuota(user, tablespace string) error {
 	u := s.User(user)

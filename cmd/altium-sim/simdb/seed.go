@@ -84,6 +84,9 @@ func Seed(o SeedOptions) (State, error) {
 		return State{}, fmt.Errorf("seed schema %q: %w", o.Schema, err)
 	}
 	u.Roles = []string{"CONNECT", "RESOURCE"}
+	if o.DataPumpDir != "" { // the install's admin granted it, so the schema can run expdp
+		u.DirPrivs = []string{"DATA_PUMP_DIR:READ", "DATA_PUMP_DIR:WRITE"}
+	}
 	u.Privileges = []string{"CREATE SESSION", "UNLIMITED TABLESPACE"}
 	u.Generation = o.Generation
 	u.Broken, u.Invalid, u.CompileWarnings = o.Broken, o.Broken, o.CompileWarnings

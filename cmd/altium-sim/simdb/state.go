@@ -56,6 +56,8 @@ type User struct {
 	Tables []Table `json:"tables,omitempty"`
 	// Objects counts the schema's other objects by type (INDEX, SEQUENCE, ...).
 	Objects map[string]int `json:"objects,omitempty"`
+	// DirPrivs are object privileges on directory objects, "DIR:READ" / "DIR:WRITE".
+	DirPrivs []string `json:"dirPrivs,omitempty"`
 	// Invalid counts the schema's objects whose status is INVALID (views, procedures or
 	// package bodies that compiled with errors).
 	Invalid int `json:"invalid,omitempty"`
@@ -134,6 +136,11 @@ func (u *User) HasPrivilege(p string) bool { return contains(u.Privileges, strin
 // CanConnect reports whether u may log on: CREATE SESSION directly or through CONNECT/DBA.
 func (u *User) CanConnect() bool {
 	return u.HasPrivilege("CREATE SESSION") || u.HasRole("CONNECT") || u.HasRole("DBA")
+}
+
+// HasDirPriv reports whether u holds priv (READ, WRITE) on directory object dir.
+func (u *User) HasDirPriv(dir, priv string) bool {
+	return contains(u.DirPrivs, strings.ToUpper(dir)+":"+strings.ToUpper(priv))
 }
 
 // CanAllocate reports whether the user may allocate a new extent in tablespace: it holds

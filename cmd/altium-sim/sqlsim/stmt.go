@@ -106,7 +106,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
-	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs,
 }
 
 func dictionary(admin bool) error {
@@ -342,7 +342,7 @@ func grantRevoke(c *cursor) action {
 		var words []string
 		for {
 			t, ok := c.peek()
-			if !ok || t.kind != tWord || t.text == "TO" || t.text == "FROM" {
+			if !ok || t.kind != tWord || t.text == "TO" || t.text == "FROM" || t.text == "ON" { // ON: an object grant
 				break
 			}
 			words = append(words, t.text)
@@ -577,5 +577,71 @@ func dbCharset(c *cursor) action {
 	}
 	return func(st *simdb.State, _ bool) (result, bool, error) {
 		return result{cols: []column{{name: "VALUE", width: 64}}, rows: [][]string{{st.DBCharset()}}}, false, nil
+	}
+}
+
+// grantDirectory is GRANT|REVOKE READ, WRITE ON DIRECTORY d TO|FROM u.
+func grantDirectory(c *cursor) action {
+	grant := c.opt("GRANT")
+	if !grant {
+		c.kw("REVOKE")
+	}
+	var privs []string
+	for {
+		privs = append(privs, c.name())
+		if !c.opt(",") {
+			break
+		}
+	}
+	c.kw("ON DIRECTORY")
+	dir := c.name()
+	if grant {
+		c.kw("TO")
+	} else {
+		c.kw("FROM")
+	}
+	user := c.name()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := ddl(admin); err != nil {
+			return result{}, false, err
+		}
+		if err := st.GrantDirectory(user, dir, privs, grant); err != nil {
+			return result{}, false, err
+		}
+		if grant {
+			return result{feedback: "Grant succeeded."}, true, nil
+		}
+		return result{feedback: "Revoke succeeded."}, true, nil
+	}
+}
+
+// countDirPrivs counts a grantee's READ and WRITE grants on a directory (DBA_TAB_PRIVS).
+func countDirPrivs(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_TAB_PRIVS WHERE GRANTEE =")
+	user := c.str()
+	c.kw("AND TABLE_NAME =")
+	dir := c.str()
+	c.kw("AND PRIVILEGE IN (")
+	if c.str() != "READ" {
+		c.bad = true
+	}
+	c.kw(",")
+	if c.str() != "WRITE" {
+		c.bad = true
+	}
+	c.kw(")")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[user]; u != nil {
+			for _, p := range []string{"READ", "WRITE"} {
+				if u.HasDirPriv(dir, p) {
+					n++
+				}
+			}
+		}
+		return one(n), false, nil
 	}
 }

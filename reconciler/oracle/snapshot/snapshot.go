@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -52,7 +52,7 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 }
 
 // Tools returns the catalog's dump tool fields from the export and the dump's header.
-func Tools(export dump.Outcome, info dumpfile.Info) (tool, version, charset string) {
+func Tools(export dump.Outcome, info dumpid.Info) (tool, version, charset string) {
 	tool = string(export.Tool)
 	version = info.Version
 	if version == "" {

@@ -299,3 +299,30 @@ func ContainerName() Stmt {
 func DatabaseCharset() Stmt {
 	return Stmt{SQL: "SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER = 'NLS_CHARACTERSET'"}
 }
+
+// GrantDirectory grants READ and WRITE on directory object dir to user (Data Pump needs
+// them for a user without DBA or the DATAPUMP_*_FULL_DATABASE roles).
+func GrantDirectory(user, dir string) (Stmt, error) {
+	u, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	d, err := Ident(dir)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("grant on directory to %s: %w", u, err)
+	}
+	return Stmt{SQL: "GRANT READ, WRITE ON DIRECTORY " + d + " TO " + u}, nil
+}
+
+// DirectoryGrants counts user's READ and WRITE grants on directory object dir (2: both).
+func DirectoryGrants(user, dir string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	d, err := literal(dir)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_TAB_PRIVS WHERE GRANTEE = " + u + " AND TABLE_NAME = " + d + " AND PRIVILEGE IN ('READ', 'WRITE')"}, nil
+}

@@ -1,4 +1,4 @@
-package dumpfile
+package dumpid
 
 import (
 	"bytes"
@@ -52,10 +52,9 @@ var Charsets = map[int]string{
 }
 
 var (
-	versionRE  = regexp.MustCompile(`^EXPORT:V\d{2}\.\d{2}\.\d{2}\n`)
-	datapumpRE = regexp.MustCompile(`^\x00\x01DATAPUMP:(V\d{2}\.\d{2}\.\d{2})\n`)
-	simMarker  = []byte("\nSIMDUMP 1\n")
-	trailer    = []byte("EXIT\nEXIT\n")
+	versionRE = regexp.MustCompile(`^EXPORT:V\d{2}\.\d{2}\.\d{2}\n`)
+	simMarker = []byte("\nSIMDUMP 1\n")
+	trailer   = []byte("EXIT\nEXIT\n")
 )
 
 // Identify reads the head and tail of the file at path.
@@ -79,7 +78,7 @@ func Identify(path string) (Info, error) {
 // IdentifyReader identifies the size bytes of r.
 func IdentifyReader(r io.ReaderAt, size int64) (Info, error) {
 	info := Info{Size: size}
-	head := make([]byte, min(size, 512))
+	head := make([]byte, min(size, 8192))
 	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return info, err
 	}
@@ -96,14 +95,12 @@ func IdentifyReader(r io.ReaderAt, size int64) (Info, error) {
 		info.Charset = Charsets[info.CharsetID]
 		info.Version = string(bytes.TrimSpace(versionRE.Find(head[3:])))
 		info.Note = "classic export header"
-	case datapumpRE.Match(head):
-		info.Kind, info.Certain = DataPump, true
-		info.Version = "EXPDP:" + string(datapumpRE.FindSubmatch(head)[1])
-		info.Note = "altium-sim's Data Pump marker"
 	case size == 0:
 		info.Note = "empty file"
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		info.Note = "a zip archive, not a dump"
+	case bytes.HasPrefix(head, []byte("\x1f\x8b")):
+		info.Note = "a gzip file, not a dump"
 	case isText(head):
 		info.Note = "text, not a dump"
 	case size >= 4096:

@@ -1,4 +1,4 @@
-package dumpfile
+package dumpid
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 func TestIdentify(t *testing.T) {
 	simClassic := "\x03\x00\xb2EXPORT:V19.00.00\nDAESUSER313\nRUSERS\nSIMDUMP 1\nOWNER X\nEXIT\nEXIT\n"
 	binary := string(bytes.Repeat([]byte{0x00, 0x9f, 0x01, 0xff}, 2048))
+	// altium-sim's Data Pump file: a 4 KiB header block of its own layout, then its body.
+	simDP := "\x00\x01KU$DFHDR FILE_VERSION=5.1" + strings.Repeat("\x00", 4096-27) + "\nDAESUSER313\nRUSERS\nSIMDUMP 1\n"
 	tests := []struct {
 		name      string
 		data      string
@@ -24,8 +26,10 @@ func TestIdentify(t *testing.T) {
 		{"sim classic", simClassic, Classic, true, "EXPORT:V19.00.00", "WE8MSWIN1252", false, true, false},
 		{"sim classic cut", simClassic[:len(simClassic)-7], Classic, true, "EXPORT:V19.00.00", "WE8MSWIN1252", true, false, true},
 		{"real classic AL32UTF8 no trailer", "\x03\x03\x69EXPORT:V21.00.00\nDSYSTEM\nRUSERS\n2048\n0\n20\n0\n", Classic, true, "EXPORT:V21.00.00", "AL32UTF8", false, false, false},
-		{"sim data pump", "\x00\x01DATAPUMP:V19.00.00\nDAESUSER313\nRUSERS\nSIMDUMP 1\nEXIT\nEXIT\n", DataPump, true, "EXPDP:V19.00.00", "", false, true, false},
-		{"sim data pump cut", "\x00\x01DATAPUMP:V19.00.00\nDAESUSER313\nRUSERS\nSIMDUMP 1\nTABLE", DataPump, true, "EXPDP:V19.00.00", "", true, false, true},
+		// No Data Pump bytes are read: its header is undocumented, the kind is by elimination.
+		{"sim data pump", simDP + "EXIT\nEXIT\n", DataPump, false, "", "", false, true, false},
+		{"sim data pump cut", simDP + "TABLE", DataPump, false, "", "", true, false, true},
+		{"gzip", "\x1f\x8b\x08" + binary, Unknown, false, "", "", false, false, true},
 		{"binary by elimination", binary, DataPump, false, "", "", false, false, false},
 		{"empty", "", Unknown, false, "", "", false, false, true},
 		{"zip", "PK\x03\x04" + binary, Unknown, false, "", "", false, false, true},
