@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
