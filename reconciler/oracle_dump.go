@@ -56,6 +56,14 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	if err != nil {
 		return backup.Export{}, err
 	}
+	// IIS is stopped: nothing of the application may still hold the schema, or it could
+	// write while the export reads (the export is read-consistent as of its start, but the
+	// file storage zip was taken before it).
+	if n, err := c.SessionCount(ctx, schema); err != nil {
+		return backup.Export{}, fmt.Errorf("%s: sessions of %s: %w", job.Tool, schema, err)
+	} else if n > 0 {
+		return backup.Export{}, fmt.Errorf("%s: %d session(s) of %s are still connected with IIS stopped: the application (or another client) could write during the export; find them in V$SESSION", job.Tool, n, schema)
+	}
 	out, err := r.Run(ctx, job)
 	if job.Tool == dump.Expdp {
 		err = errors.Join(err, moveFile(filepath.Join(spec.Dump.DirectoryPath, job.File), dumpPath),

@@ -88,3 +88,23 @@ func readFile(path string) string {
 	raw, _ := os.ReadFile(path)
 	return string(raw)
 }
+
+// TestE2EExportRefusesOpenSessions: with IIS stopped, sessions of the schema are still
+// connected (fault db sessions: 2, as a service or a second application would): the
+// backup refuses to export rather than produce a dump of several moments.
+func TestE2EExportRefusesOpenSessions(t *testing.T) {
+	w := newWorld(t, []string{"aes-prod"}, false)
+	w.fault("aes-prod", "db:\n  sessions: 2\n")
+	w.start()
+	var p reconciler.PolicyView
+	w.waitFor("the backup to fail", 60*time.Second, func() bool {
+		p = w.policy("aes-prod-nightly")
+		return p.LastResult == "failure" || p.LastResult == "success"
+	})
+	if p.LastResult != "failure" || !strings.Contains(p.LastError, "2 session(s) of AESUSER313 are still connected") {
+		t.Fatalf("backup with sessions open: %s: %s", p.LastResult, p.LastError)
+	}
+	if v := w.simVerify("aes-prod"); !v.IISRunning {
+		t.Errorf("IIS not started again after the refused export: %+v", v)
+	}
+}

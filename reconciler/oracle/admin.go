@@ -45,6 +45,8 @@ type Admin interface {
 	// GrantDirectory grants READ, WRITE on a directory object; CheckDirectory proves both.
 	GrantDirectory(ctx context.Context, user, dir string) error
 	CheckDirectory(ctx context.Context, user, dir string) error
+	// SessionCount counts the user's sessions.
+	SessionCount(ctx context.Context, user string) (int, error)
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

@@ -468,3 +468,10 @@ func (c *Client) CheckDirectory(ctx context.Context, user, dir string) error {
 	}
 	return nil
 }
+
+// SessionCount counts the sessions of user (V$SESSION).
+func (c *Client) SessionCount(ctx context.Context, user string) (int, error) {
+	s, err := sqlgen.CountSessions(user)
+	n, err := c.count(ctx, fmt.Sprintf("sessions of %q", user), s, err)
+	return int(n), err
+}

@@ -62,7 +62,7 @@ func Exp(env simtool.Env, argv []string) int {
 			notes = append(notes, fmt.Sprintf("EXP-00010: %s is not a valid username", o))
 			outcome = Warnings
 		default:
-			schemas = append(schemas, dumpfile.SchemaOf(u))
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, oracli.Yes(p["consistent"]) || p["flashback_scn"] != "" || p["flashback_time"] != ""))
 		}
 	}
 	exporter := me.Name

@@ -63,7 +63,7 @@ func Expdp(env simtool.Env, argv []string) int {
 	var missing []string
 	for _, o := range owners {
 		if u := db.User(o); u != nil {
-			schemas = append(schemas, dumpfile.SchemaOf(u))
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, p["flashback_scn"] != "" || p["flashback_time"] != ""))
 		} else {
 			missing = append(missing, o)
 		}
