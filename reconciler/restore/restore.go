@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -315,8 +316,8 @@ func (j *Job) verifyGrants(ctx context.Context, to string) []error {
 	if err != nil {
 		return append(errs, err)
 	}
-	if j.Tablespace != "" {
-		used = append(used, strings.ToUpper(j.Tablespace))
+	if ts := strings.ToUpper(j.Tablespace); ts != "" && !slices.Contains(used, ts) {
+		used = append(used, ts)
 	}
 	missing, err := j.Admin.NoQuota(ctx, to, used)
 	switch {
