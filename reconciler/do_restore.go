@@ -101,6 +101,9 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 		Timeouts: restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump},
 		Runbook:  rb,
 	}
+	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
+		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
+	}
 	if r.Spec.SafetyBackupEnabled() {
 		own := desired.PoliciesFor(target.Metadata.Name)
 		if len(own) == 0 {

@@ -320,10 +320,10 @@ func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) erro
 func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
 	return nil, nil
 }
-func (c *fakeConn) InvalidCount(ctx context.Context, schema string) (int, error) { return 0, nil }
-func (c *fakeConn) Preflight(ctx context.Context, user string) error             { return nil }
-func (c *fakeConn) CompileSchema(ctx context.Context, schema string) error       { return nil }
-func (c *fakeConn) HasRole(ctx context.Context, user, role string) (bool, error) { return false, nil }
+func (c *fakeConn) InvalidCount(ctx context.Context, schema string) (int, error)     { return 0, nil }
+func (c *fakeConn) Preflight(ctx context.Context, user string, mustExist bool) error { return nil }
+func (c *fakeConn) CompileSchema(ctx context.Context, schema string) error           { return nil }
+func (c *fakeConn) HasRole(ctx context.Context, user, role string) (bool, error)     { return false, nil }
 
 func (c *fakeConn) ObjectCounts(ctx context.Context, schema string) (map[string]int, error) {
 	out := map[string]int{}

@@ -88,9 +88,10 @@ func (c *oracleConn) RevokeDBA(ctx context.Context, user string) error {
 	return err
 }
 
-// Preflight proves the admin session is in spec.oracle.pdb (when set) and user exists there.
-func (c *oracleConn) Preflight(ctx context.Context, user string) error {
-	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB)
+// Preflight proves the admin session is in spec.oracle.pdb (when set, else not in a CDB's
+// root) and, with mustExist, that user exists there.
+func (c *oracleConn) Preflight(ctx context.Context, user string, mustExist bool) error {
+	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB, mustExist)
 }
 
 // GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION)

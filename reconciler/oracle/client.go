@@ -402,17 +402,34 @@ var ErrPreflight = errors.New("preflight refused")
 // where the schema lives: in container pdb when one is given (CON_NAME), and that schema
 // exists there. On a container database without pdb, the session sits in CDB$ROOT where
 // DROP USER of the application's local user answers ORA-01918 as if it were gone.
-func (c *Client) Preflight(ctx context.Context, schema, pdb string) error {
+//
+// Without pdb, a session that reports CDB$ROOT as its container is refused too; a database
+// without CON_NAME (11.2: ORA-02003) is not multitenant. mustExist false (a re-run after a
+// restore that already dropped the schema) proves the container only.
+func (c *Client) Preflight(ctx context.Context, schema, pdb string, mustExist bool) error {
 	where := "the database"
-	if pdb != "" {
-		rows, err := c.query(ctx, sqlgen.ContainerName())
-		if err != nil {
-			return fmt.Errorf("preflight: container of the admin session: %w", err)
-		}
-		if len(rows) != 1 || len(rows[0]) != 1 || !strings.EqualFold(strings.TrimSpace(rows[0][0]), pdb) {
-			return fmt.Errorf("%w: the admin session is in container %q, spec.oracle.pdb is %s", ErrPreflight, rows, strings.ToUpper(pdb))
-		}
+	rows, err := c.query(ctx, sqlgen.ContainerName())
+	con := ""
+	switch {
+	case err != nil && pdb == "" && Code(err) == 2003:
+		// 11.2 has no containers.
+	case err != nil:
+		return fmt.Errorf("preflight: container of the admin session: %w", err)
+	case len(rows) != 1 || len(rows[0]) != 1:
+		return fmt.Errorf("preflight: container of the admin session: unexpected answer %q", rows)
+	default:
+		con = strings.TrimSpace(rows[0][0])
+	}
+	switch {
+	case pdb != "" && !strings.EqualFold(con, pdb):
+		return fmt.Errorf("%w: the admin session is in container %s, spec.oracle.pdb is %s", ErrPreflight, con, strings.ToUpper(pdb))
+	case pdb == "" && strings.EqualFold(con, "CDB$ROOT"):
+		return fmt.Errorf("%w: the admin session is in CDB$ROOT of a container database, where %s cannot exist as a local user: set spec.oracle.pdb", ErrPreflight, strings.ToUpper(schema))
+	case pdb != "":
 		where = "container " + strings.ToUpper(pdb)
+	}
+	if !mustExist {
+		return nil
 	}
 	ok, err := c.UserExists(ctx, schema)
 	if err != nil {

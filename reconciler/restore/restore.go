@@ -35,9 +35,9 @@ type Admin interface {
 	// Invalid objects: an import leaves views compiled with warnings INVALID until recompiled.
 	CompileSchema(ctx context.Context, schema string) error
 	InvalidCount(ctx context.Context, schema string) (int, error)
-	// Preflight proves the admin session is in the right container (spec.oracle.pdb) and
-	// the user exists there, before anything is stopped or overwritten.
-	Preflight(ctx context.Context, user string) error
+	// Preflight proves the admin session is in the right container (spec.oracle.pdb) and,
+	// with mustExist, that the user exists there, before anything is stopped or overwritten.
+	Preflight(ctx context.Context, user string, mustExist bool) error
 }
 
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
@@ -78,6 +78,10 @@ type Job struct {
 	Tablespace     string
 	// ImportLog is where imp writes its log (the run's log folder, never the set).
 	ImportLog string
+	// AfterHalfDone is set when the previous run of this restore failed after it began
+	// overwriting: the schema may already be dropped, so the preflight only proves the
+	// container then.
+	AfterHalfDone bool
 
 	IIS      IIS
 	Files    FileRestore
@@ -147,7 +151,7 @@ func Run(ctx context.Context, j *Job) error {
 	}
 	steps = append(steps,
 		runbook.Step{Name: "preflight", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			return j.Admin.Preflight(ctx, to)
+			return j.Admin.Preflight(ctx, to, !j.AfterHalfDone)
 		}},
 		runbook.Step{Name: "stop-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
 			rb.Defer(runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {

@@ -75,7 +75,12 @@ func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, err
 	}
 	return out, h.do("no-quota " + u)
 }
-func (h *host) Preflight(_ context.Context, u string) error     { return h.do("preflight " + u) }
+func (h *host) Preflight(_ context.Context, u string, mustExist bool) error {
+	if !mustExist {
+		return h.do("preflight-container " + u)
+	}
+	return h.do("preflight " + u)
+}
 func (h *host) CompileSchema(_ context.Context, u string) error { return h.do("recompile " + u) }
 func (h *host) InvalidCount(_ context.Context, u string) (int, error) {
 	return h.invalid, h.do("count-invalid " + u)
@@ -151,6 +156,17 @@ func TestRunOrderAndGuards(t *testing.T) {
 			wantErr: "3 invalid objects after the import and a recompile, the backup had 1", want: full},
 		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
+	t.Run("re-run after a half-done restore: the preflight proves the container only", func(t *testing.T) {
+		h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+		j := job(h, true)
+		j.AfterHalfDone = true
+		if err := Run(context.Background(), j); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(h.calls, ","), "safety-backup,preflight-container AESUSER313,stop-iis") {
+			t.Errorf("calls: %v", h.calls)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := &host{failOn: c.failOn, rows: c.rows, invalid: c.invalid}
