@@ -320,6 +320,9 @@ func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) erro
 func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
 	return nil, nil
 }
+func (c *fakeConn) DefaultTablespace(ctx context.Context, user string) (string, error) {
+	return "USERS", nil
+}
 func (c *fakeConn) InvalidCount(ctx context.Context, schema string) (int, error)     { return 0, nil }
 func (c *fakeConn) Preflight(ctx context.Context, user string, mustExist bool) error { return nil }
 func (c *fakeConn) CompileSchema(ctx context.Context, schema string) error           { return nil }

@@ -84,7 +84,7 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 		return backup.Export{}, err
 	}
 	ex := backup.Export{Objects: meta.Objects, Rows: meta.Rows, Warnings: meta.Warnings,
-		Tablespaces: meta.Tablespaces, InvalidObjects: meta.InvalidObjects}
+		Tablespaces: meta.Tablespaces, InvalidObjects: meta.InvalidObjects, DefaultTablespace: meta.DefaultTablespace}
 	ex.Tool, ex.Version, ex.Charset = snapshot.Tools(out, info)
 	return ex, nil
 }

@@ -37,7 +37,7 @@ func TestE2EOracleVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	common := []string{"--lob-tablespace", "ALTIUM_LOB", "--compile-warnings", "2", "--invalid-objects", "1",
+	common := []string{"--tablespace", "ALTIUM_DATA", "--lob-tablespace", "ALTIUM_LOB", "--compile-warnings", "2", "--invalid-objects", "1",
 		"--glogin", glogin, "--nls-lang", "GERMAN_GERMANY.WE8MSWIN1252", "--db-charset", "AL32UTF8"}
 	for _, tc := range []struct {
 		name string
@@ -69,7 +69,7 @@ func TestE2EOracleVersions(t *testing.T) {
 			if err := json.Unmarshal(raw, &meta); err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(meta.Oracle.Tablespaces, ",") != "ALTIUM_LOB,USERS" || meta.Oracle.InvalidObjects == nil || *meta.Oracle.InvalidObjects != 1 {
+			if strings.Join(meta.Oracle.Tablespaces, ",") != "ALTIUM_DATA,ALTIUM_LOB" || meta.Oracle.DefaultTablespace != "ALTIUM_DATA" || meta.Oracle.InvalidObjects == nil || *meta.Oracle.InvalidObjects != 1 {
 				t.Errorf("the set's record: tablespaces %v, invalid objects %v", meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects)
 			}
 			out, _ := exec.CommandContext(context.Background(), filepath.Join(binDir, "altium-sim"), "verify", "--root", w.hosts["aes-staging"], "-o", "json").Output()

@@ -37,6 +37,7 @@ type Export struct {
 	Rows                   map[string]int64
 	Warnings               []string
 	Tablespaces            []string // tablespaces of the schema's segments (quota after a restore)
+	DefaultTablespace      string   // the schema user's default tablespace
 	InvalidObjects         *int     // INVALID objects of the schema
 }
 
@@ -137,6 +138,7 @@ func Run(ctx context.Context, j *Job) (*Result, error) {
 			meta.Tools.Dump, meta.Tools.DumpVersion, meta.Tools.Charset = ex.Tool, ex.Version, ex.Charset
 			meta.Oracle.Objects, meta.Oracle.Rows, meta.Oracle.Warnings = ex.Objects, ex.Rows, ex.Warnings
 			meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects = ex.Tablespaces, ex.InvalidObjects
+			meta.Oracle.DefaultTablespace = ex.DefaultTablespace
 			return nil
 		}},
 		{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {

@@ -45,6 +45,8 @@ type Admin interface {
 	// GrantDirectory grants READ, WRITE on a directory object; CheckDirectory proves both.
 	GrantDirectory(ctx context.Context, user, dir string) error
 	CheckDirectory(ctx context.Context, user, dir string) error
+	// DefaultTablespace returns the user's default tablespace.
+	DefaultTablespace(ctx context.Context, user string) (string, error)
 	// SessionCount counts the user's sessions.
 	SessionCount(ctx context.Context, user string) (int, error)
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).

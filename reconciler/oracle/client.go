@@ -492,3 +492,16 @@ func (c *Client) SessionCount(ctx context.Context, user string) (int, error) {
 	n, err := c.count(ctx, fmt.Sprintf("sessions of %q", user), s, err)
 	return int(n), err
 }
+
+// DefaultTablespace implements Admin.
+func (c *Client) DefaultTablespace(ctx context.Context, user string) (string, error) {
+	s, err := sqlgen.DefaultTablespace(user)
+	rows, err := c.column(ctx, fmt.Sprintf("default tablespace of %q", user), s, err)
+	if err != nil {
+		return "", err
+	}
+	if len(rows) != 1 {
+		return "", fmt.Errorf("default tablespace of %q: user not found", user)
+	}
+	return strings.ToUpper(rows[0]), nil
+}

@@ -332,3 +332,19 @@ func (j *Job) verifyGrants(ctx context.Context, to string) []error {
 	}
 	return errs
 }
+
+// DefaultTablespace is the tablespace the re-created user gets: the set's recorded default
+// tablespace, remapped as spec.oracle.remapTablespaces says; USERS for sets recorded before
+// it was.
+func DefaultTablespace(r *manifests.Restore, meta *catalog.Meta) string {
+	ts := strings.ToUpper(meta.Oracle.DefaultTablespace)
+	if ts == "" {
+		return "USERS"
+	}
+	for from, to := range r.Spec.Oracle.RemapTablespaces {
+		if strings.EqualFold(from, ts) {
+			return strings.ToUpper(to)
+		}
+	}
+	return ts
+}

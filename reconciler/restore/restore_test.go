@@ -217,3 +217,13 @@ func TestUsers(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultTablespace(t *testing.T) {
+	r := &manifests.Restore{}
+	r.Spec.Oracle.RemapTablespaces = map[string]string{"altium_data": "users2"}
+	for rec, want := range map[string]string{"": "USERS", "ALTIUM_DATA": "USERS2", "altium_lob": "ALTIUM_LOB"} {
+		if got := DefaultTablespace(r, &catalog.Meta{Oracle: catalog.OracleMeta{DefaultTablespace: rec}}); got != want {
+			t.Errorf("DefaultTablespace(record %q) = %s, want %s", rec, got, want)
+		}
+	}
+}

@@ -78,6 +78,9 @@ type OracleMeta struct {
 	// Tablespaces are the tablespaces holding the schema's segments, tables, indexes and
 	// LOBs at backup time: a restore grants quota on each (remapped) after REVOKE DBA.
 	Tablespaces []string `json:"tablespaces,omitempty"`
+	// DefaultTablespace is the schema user's default tablespace; a restore creates the
+	// user with it (remapped), USERS when the record has none.
+	DefaultTablespace string `json:"defaultTablespace,omitempty"`
 	// InvalidObjects counts the schema's INVALID objects at backup time (nil in sets made
 	// before it was recorded); a restore that leaves more fails.
 	InvalidObjects *int `json:"invalidObjects,omitempty"`

@@ -106,7 +106,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
-	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs, defaultTablespace,
 }
 
 func dictionary(admin bool) error {
@@ -643,5 +643,20 @@ func countDirPrivs(c *cursor) action {
 			}
 		}
 		return one(n), false, nil
+	}
+}
+
+func defaultTablespace(c *cursor) action {
+	c.kw("SELECT DEFAULT_TABLESPACE FROM DBA_USERS WHERE USERNAME =")
+	name := c.str()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "DEFAULT_TABLESPACE", width: 30}}}
+		if u := st.Users[name]; u != nil {
+			res.rows = [][]string{{u.DefaultTablespace}}
+		}
+		return res, false, nil
 	}
 }

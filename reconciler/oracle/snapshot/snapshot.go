@@ -17,6 +17,7 @@ type Counter interface {
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
 	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
 	InvalidCount(ctx context.Context, schema string) (int, error)
+	DefaultTablespace(ctx context.Context, user string) (string, error)
 }
 
 // Record builds the OracleMeta of a finished export: object counts from a, rows from
@@ -37,6 +38,9 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
 	}
 	meta.InvalidObjects = &invalid
+	if meta.DefaultTablespace, err = a.DefaultTablespace(ctx, schema); err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
 	meta.Rows = export.Log.Rows
 	if len(meta.Rows) == 0 && objs["TABLE"] > 0 {
 		rows, err := a.RowCounts(ctx, schema)

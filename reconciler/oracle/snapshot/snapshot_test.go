@@ -27,6 +27,9 @@ func (f *fakeCounter) SchemaTablespaces(context.Context, string) ([]string, erro
 	return []string{"ALTIUM_LOB", "USERS"}, f.err
 }
 func (f *fakeCounter) InvalidCount(context.Context, string) (int, error) { return 2, f.err }
+func (f *fakeCounter) DefaultTablespace(context.Context, string) (string, error) {
+	return "ALTIUM", f.err
+}
 func (f *fakeCounter) RowCounts(context.Context, string) (map[string]int64, error) {
 	f.rowCalls++
 	return f.rows, f.err
@@ -58,7 +61,7 @@ func TestRecord(t *testing.T) {
 				return
 			}
 			if meta.Schema != "AESUSER313" || fmt.Sprint(meta.Rows) != tc.wantRows || fmt.Sprint(meta.Objects) != "map[INDEX:4 TABLE:2]" ||
-				fmt.Sprint(meta.Tablespaces) != "[ALTIUM_LOB USERS]" || meta.InvalidObjects == nil || *meta.InvalidObjects != 2 ||
+				fmt.Sprint(meta.Tablespaces) != "[ALTIUM_LOB USERS]" || meta.InvalidObjects == nil || *meta.InvalidObjects != 2 || meta.DefaultTablespace != "ALTIUM" ||
 				tc.c.rowCalls != tc.rowCalls || fmt.Sprint(meta.Warnings) != fmt.Sprint(tc.out.Warnings) {
 				t.Errorf("meta = %+v (row calls %d)", meta, tc.c.rowCalls)
 			}

@@ -326,3 +326,12 @@ func DirectoryGrants(user, dir string) (Stmt, error) {
 	}
 	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_TAB_PRIVS WHERE GRANTEE = " + u + " AND TABLE_NAME = " + d + " AND PRIVILEGE IN ('READ', 'WRITE')"}, nil
 }
+
+// DefaultTablespace returns one row: user's default tablespace.
+func DefaultTablespace(user string) (Stmt, error) {
+	l, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT DEFAULT_TABLESPACE FROM DBA_USERS WHERE USERNAME = " + l}, nil
+}
