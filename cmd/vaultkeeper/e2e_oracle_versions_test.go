@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -40,17 +42,23 @@ func TestE2EOracleVersions(t *testing.T) {
 	common := []string{"--tablespace", "ALTIUM_DATA", "--lob-tablespace", "ALTIUM_LOB", "--compile-warnings", "2", "--invalid-objects", "1",
 		"--glogin", glogin, "--nls-lang", "GERMAN_GERMANY.WE8MSWIN1252", "--db-charset", "AL32UTF8"}
 	for _, tc := range []struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		expdp bool
 	}{
-		{"11.2", []string{"--oracle-version", "11.2"}},
-		{"12.1", []string{"--oracle-version", "12.1"}},
-		{"19c", []string{"--oracle-version", "19c"}},
-		{"19c-cdb", []string{"--oracle-version", "19c", "--cdb", "--pdb", "ALTPDB"}},
-		{"21c-xe", []string{"--oracle-version", "21c-xe"}},
+		{"11.2", []string{"--oracle-version", "11.2"}, false},
+		{"12.1", []string{"--oracle-version", "12.1"}, false},
+		{"19c", []string{"--oracle-version", "19c"}, false},
+		{"19c-cdb", []string{"--oracle-version", "19c", "--cdb", "--pdb", "ALTPDB"}, false},
+		{"21c-xe", []string{"--oracle-version", "21c-xe"}, false},
+		{"12.1-expdp", []string{"--oracle-version", "12.1"}, true},
+		{"21c-xe-expdp", []string{"--oracle-version", "21c-xe"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, []string{"aes-prod", "aes-staging"}, true, append(tc.args, common...)...)
+			if tc.expdp {
+				useDataPump(t, w)
+			}
 			w.start()
 			var r reconciler.RestoreView
 			var p reconciler.PolicyView
@@ -80,6 +88,16 @@ func TestE2EOracleVersions(t *testing.T) {
 			if !v.Consistent || !v.IISRunning || v.IsDBA || !v.QuotaOK || v.InvalidObjects != 1 {
 				t.Errorf("staging after the restore: %+v", v)
 			}
+			if tc.expdp { // the next expdp backup of staging needs the directory grant back
+				container := ""
+				if tc.name == "21c-xe-expdp" {
+					container = "XEPDB1"
+				}
+				a := sqlplus.NewAdmin(sqlplus.Config{Path: filepath.Join(w.hosts["aes-staging"], "bin", "sqlplus"), Container: container}, oracle.Options{})
+				if err := a.CheckDirectory(context.Background(), "AESUSER313", "DATA_PUMP_DIR"); err != nil {
+					t.Errorf("staging after the restore: %v", err)
+				}
+			}
 		})
 	}
 }
@@ -106,5 +124,28 @@ func TestE2EExportRefusesOpenSessions(t *testing.T) {
 	}
 	if v := w.simVerify("aes-prod"); !v.IISRunning {
 		t.Errorf("IIS not started again after the refused export: %+v", v)
+	}
+}
+
+// useDataPump switches every Server of the world's manifests to expdp/impdp through the
+// host's DATA_PUMP_DIR.
+func useDataPump(t *testing.T, w *world) {
+	t.Helper()
+	path := filepath.Join(w.dir, "repo", "altium.yaml")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	for _, root := range w.hosts {
+		root = filepath.ToSlash(root)
+		old := "dump: {tool: exp, bin: '" + root + "/bin'}"
+		if !strings.Contains(text, old) {
+			t.Fatalf("manifests lack %q", old)
+		}
+		text = strings.ReplaceAll(text, old, "dump: {tool: expdp, bin: '"+root+"/bin', directory: DATA_PUMP_DIR, directoryPath: '"+root+"/oracle/dpdump'}")
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
