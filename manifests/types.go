@@ -107,6 +107,14 @@ type OracleSpec struct {
 	Admin OracleAdminSpec `json:"admin"`
 	// Dump is optional: which export/import tools are used (default exp/imp on PATH).
 	Dump DumpSpec `json:"dump,omitempty"`
+	// AcceptWarnings is optional: message codes (EXP-, IMP-, ORA-, KUP-nnnnn) an export or
+	// import may carry and still count as good, besides the default IMP-00041, ORA-39082,
+	// ORA-39111 and ORA-31684. They pass only when they explain every error the tool counted.
+	AcceptWarnings []string `json:"acceptWarnings,omitempty"`
+	// PDB is optional: the pluggable database holding the schema on a multitenant (CDB)
+	// install (e.g. XEPDB1). Admin sessions switch into it (ALTER SESSION SET CONTAINER);
+	// go-ora connects to its service.
+	PDB string `json:"pdb,omitempty"`
 }
 
 // Admin drivers.

@@ -95,11 +95,14 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 	defer conn.Close()
 	job := &restore.Job{
 		Restore: r, Target: target, SetDir: dir, Meta: meta, Verify: a.verifier,
-		SchemaPassword: pw, Tablespace: "USERS", ImportLog: filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log"),
+		SchemaPassword: pw, Tablespace: restore.DefaultTablespace(r, meta), ImportLog: filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log"),
 		IIS: h.IIS, Files: h.Files, Admin: conn, Import: conn,
 		Checks:   a.restoreChecks(target, conn, desired),
 		Timeouts: restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump},
 		Runbook:  rb,
+	}
+	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
+		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
 	}
 	if r.Spec.SafetyBackupEnabled() {
 		own := desired.PoliciesFor(target.Metadata.Name)

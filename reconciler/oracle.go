@@ -27,6 +27,7 @@ type oracleConn struct {
 	log        *slog.Logger
 	out        io.Writer
 	parfileDir string // dump.ParfileDir of the state dir
+	charset    string // the database character set, once read (NLS_LANG)
 }
 
 // openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
@@ -56,14 +57,15 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	var client *oracle.Client
 	switch s.Spec.Oracle.Admin.Driver {
 	case manifests.DriverSqlplus:
-		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames)}
-		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log}, opt)
+		// American messages; sqlplus's answers carry no data a character set could change.
+		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames), "NLS_LANG=AMERICAN_AMERICA"}
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log, Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
 		if err != nil {
 			return nil, fmt.Errorf("server %s spec.oracle.admin.password: %w", s.Metadata.Name, err)
 		}
-		client, err = goora.NewAdmin(goora.Config{Target: goora.Target{Descriptor: entry.Descriptor}, User: s.Spec.Oracle.Admin.User,
+		client, err = goora.NewAdmin(goora.Config{Target: goora.InPDB(goora.Target{Descriptor: entry.Descriptor}, s.Spec.Oracle.PDB), User: s.Spec.Oracle.Admin.User,
 			Password: apw, CallTimeout: t.Oracle}, opt)
 		if err != nil {
 			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
@@ -87,8 +89,24 @@ func (c *oracleConn) RevokeDBA(ctx context.Context, user string) error {
 	return err
 }
 
+// Preflight proves the admin session is in spec.oracle.pdb (when set, else not in a CDB's
+// root) and, with mustExist, that user exists there.
+func (c *oracleConn) Preflight(ctx context.Context, user string, mustExist bool) error {
+	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB, mustExist)
+}
+
+// GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION)
+// and, for Data Pump servers, READ, WRITE on the dump directory: DROP USER took that grant
+// along, and without DBA expdp/impdp fail with ORA-39002, ORA-39070, ORA-39087. The
+// restore calls it after CREATE USER and again after REVOKE DBA.
 func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
-	return c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession)
+	if err := c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession); err != nil {
+		return err
+	}
+	if d := c.srv.Spec.Oracle.Dump; d.Tool == manifests.DumpExpdp {
+		return c.GrantDirectory(ctx, user, d.Directory)
+	}
+	return nil
 }
 
 // dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH).

@@ -41,7 +41,7 @@ type (
 
 func newInspectCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "inspect tnsnames|localvault|iis FILE",
+		Use:   "inspect tnsnames|localvault|iis|oralog FILE",
 		Short: "Show what vaultkeeper reads from tnsnames.ora, LocalVault.ini or applicationHost.config",
 		Long: `Inspect parses one configuration file the way the integrity checks do and prints what it
 found: a table, or with -o json the shapes scripts rely on. LocalVault.ini's Password is
@@ -52,6 +52,7 @@ masked. Exit status: 0 when the file parses, 1 on a parse error (file:line:colum
 		newInspectTnsnamesCmd(),
 		inspectSub("localvault", "keys of a LocalVault.ini", inspectLocalVault),
 		inspectSub("iis", "sites and bindings of an applicationHost.config", inspectIIS),
+		inspectSub("oralog", "verdict of an exp, imp, expdp or impdp log under the default warning policy (exit 1: not accepted)", inspectOralog),
 	)
 	return cmd
 }

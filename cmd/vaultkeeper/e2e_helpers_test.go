@@ -24,14 +24,15 @@ type world struct {
 	logFile  string // the last agent's log
 }
 
-// newWorld creates the hosts and the manifests.
-func newWorld(t *testing.T, names []string, restore bool) *world {
+// newWorld creates the hosts and the
+// manifests; initArgs are added to every host's `altium-sim init` (e.g. --oracle-version).
+func newWorld(t *testing.T, names []string, restore bool, initArgs ...string) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir(), hosts: map[string]string{}}
 	w.stateDir = filepath.Join(w.dir, "state")
 	var hosts []demoHost
 	for _, name := range names {
-		h := harness.NewHost(t, name, filepath.Join(w.dir, "hosts", name), "--files", "30", "--tables", "4", "--rows", "50")
+		h := harness.NewHost(t, name, filepath.Join(w.dir, "hosts", name), append([]string{"--files", "30", "--tables", "4", "--rows", "50"}, initArgs...)...)
 		w.hosts[name] = h.Root
 		hosts = append(hosts, demoHost{Name: name, Root: filepath.ToSlash(h.Root), DBLocation: "127.0.0.1:1521", AllowRestore: name == "aes-staging"})
 	}

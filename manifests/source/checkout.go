@@ -57,6 +57,11 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 		g.log.Warn("rejected revision", "revision", rev.ID, "err", err)
 		return rev, false, err
 	}
+	// checkRollback may have fetched the cache afresh: read the commit from the store in
+	// use now, not from the one it replaced.
+	if c, err = g.peel(c.Hash); err != nil {
+		return Revision{}, false, fmt.Errorf("git source %q: %w", g.safeURL, err)
+	}
 	dir, err := g.checkout(ctx, c)
 	if err != nil {
 		return Revision{}, false, err

@@ -17,11 +17,14 @@ type TNSEntry struct {
 }
 
 // RenderTnsnames returns a tnsnames.ora holding alias → host:1521/alias.
-func RenderTnsnames(alias, host string) string {
+func RenderTnsnames(alias, host string) string { return RenderTnsnamesService(alias, host, alias) }
+
+// RenderTnsnamesService is RenderTnsnames with another SERVICE_NAME (a PDB's service).
+func RenderTnsnamesService(alias, host, service string) string {
 	return fmt.Sprintf("# tnsnames.ora Network Configuration File\n\n%s =\n  (DESCRIPTION =\n"+
 		"    (ADDRESS = (PROTOCOL = TCP)(HOST = %s)(PORT = 1521))\n"+
 		"    (CONNECT_DATA =\n      (SERVER = DEDICATED)\n      (SERVICE_NAME = %s)\n    )\n  )\n",
-		strings.ToUpper(alias), host, strings.ToUpper(alias))
+		strings.ToUpper(alias), host, strings.ToUpper(service))
 }
 
 var (
