@@ -272,10 +272,10 @@ func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) 
 	signal(a.kick)
 }
 
-// update changes the store, logging (not failing) when it cannot be saved: the status in
-// memory then stays as it was (state.Store rolls back).
+// update records a result in the store, logging (not failing) when it cannot be saved: the
+// status in memory keeps it and the next save writes it (state.Store.Record).
 func (a *Agent) update(fn func(st *state.Status)) {
-	if err := a.opt.Store.Update(fn); err != nil {
+	if err := a.opt.Store.Record(fn); err != nil {
 		a.log.Error("state not saved", "err", err)
 	}
 }
@@ -297,8 +297,9 @@ func (a *Agent) rescan(ctx context.Context) {
 		return
 	}
 	for _, p := range problems {
-		if p.Kind == catalog.ProblemPartial {
-			// A backup in flight, or a crash leftover the next run of that server removes.
+		if p.Kind == catalog.ProblemPartial || p.Kind == catalog.ProblemRemoving {
+			// A backup or removal in flight (possibly another policy's), or a crash leftover the
+			// next run of that server removes.
 			a.log.Debug("unfinished set", "path", p.Path)
 			continue
 		}
