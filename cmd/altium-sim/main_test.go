@@ -162,3 +162,17 @@ func mustCode(t *testing.T, what string, r result, want int) {
 		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, want, r.stdout, r.stderr)
 	}
 }
+
+// eventsIfAny returns the complete lines of events.jsonl written so far (none when the file
+// does not exist yet), for polling while a tool runs.
+func (h *simHost) eventsIfAny() []string {
+	b, err := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return strings.Split(s[:i], "\n")
+	}
+	return nil
+}
