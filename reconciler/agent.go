@@ -60,7 +60,10 @@ type Agent struct {
 
 	syncNow chan struct{}
 	kick    chan struct{}
-	wg      sync.WaitGroup
+	// stopReq is closed by an authenticated POST /api/v1/shutdown (RequestShutdown).
+	stopReq  chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 }
 
 // New builds an agent; Run starts it.
@@ -84,7 +87,7 @@ func New(opt Options) *Agent {
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
 		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
 		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{},
-		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
 	a.Metrics.DeclareSteps("backup", "check-destination", "stop-iis", "avbackup", "export", "start-iis", "hash", "verify", "publish", "replicate")
@@ -325,3 +328,10 @@ func (a *Agent) Busy(server string) bool {
 	defer a.mu.Unlock()
 	return a.busy[server]
 }
+
+// RequestShutdown asks the process running the agent for a graceful shutdown, the way
+// SIGTERM does; Windows has no SIGTERM, and Wine cannot deliver console control events.
+func (a *Agent) RequestShutdown() { a.stopOnce.Do(func() { close(a.stopReq) }) }
+
+// ShutdownRequested is closed once RequestShutdown was called.
+func (a *Agent) ShutdownRequested() <-chan struct{} { return a.stopReq }

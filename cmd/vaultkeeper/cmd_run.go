@@ -137,9 +137,16 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if ready != nil {
 		ready(ln.Addr().String(), agent)
 	}
+	ctx, stopAgent := context.WithCancel(ctx)
+	defer stopAgent()
 	done := make(chan error, 1)
 	go func() { done <- agent.Run(ctx) }()
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-agent.ShutdownRequested(): // POST /api/v1/shutdown: SIGTERM's stand-in on Windows
+		log.Info("shutdown requested over the API")
+		stopAgent()
+	}
 	select {
 	case err = <-done:
 	case <-time.After(o.shutdown):

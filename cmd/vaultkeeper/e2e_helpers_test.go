@@ -139,12 +139,13 @@ func (w *world) start() {
 	})
 }
 
-// stop ends the agent with SIGTERM (a graceful shutdown) if it runs.
+// stop ends the agent gracefully if it runs: SIGTERM, or on Windows (no SIGTERM; Wine cannot
+// deliver console control events) the authenticated shutdown request.
 func (w *world) stop() {
 	if w.agent == nil {
 		return
 	}
-	w.agent.Process.Signal(syscall.SIGTERM)
+	w.requestStop()
 	select {
 	case <-w.waited:
 	case <-time.After(40 * time.Second):
@@ -153,6 +154,30 @@ func (w *world) stop() {
 		w.t.Errorf("agent did not stop within 40s of SIGTERM")
 	}
 	w.agent = nil
+}
+
+// requestStop asks the agent to shut down gracefully (see stop).
+func (w *world) requestStop() {
+	if runtime.GOOS != "windows" {
+		w.agent.Process.Signal(syscall.SIGTERM)
+		return
+	}
+	token, err := os.ReadFile(filepath.Join(w.stateDir, "api-token"))
+	if err != nil {
+		w.t.Errorf("shutdown request: %v", err)
+		return
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+w.addr+"/api/v1/shutdown", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Errorf("shutdown request: %v", err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		w.t.Errorf("shutdown request: %s", resp.Status)
+	}
 }
 
 // kill ends the agent with SIGKILL, as a crash.
