@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -48,7 +49,13 @@ func newRunCmd() *cobra.Command {
 			return runAgent(ctx, o, newLogger(cmd.ErrOrStderr(), o.logJSON), nil)
 		},
 	}
-	f := cmd.Flags()
+	addRunFlags(cmd.Flags(), o)
+	return cmd
+}
+
+// addRunFlags defines the flags of `run` on f (also used by `service install`, which passes
+// them on to the service's `run`).
+func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.StringVar(&o.source, "source", "", "git URL (https://, ssh://, file://) or local folder of manifests")
 	f.StringVar(&o.agent, "agent", "", "this agent's name: it owns the servers whose spec.agent equals it")
 	f.StringVar(&o.branch, "branch", "", "git branch (default: the remote's HEAD)")
@@ -66,7 +73,6 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.sshKey, "ssh-key", "", "private key file for ssh git sources")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file for ssh git sources (required with --ssh-key)")
 	f.BoolVar(&o.logJSON, "log-json", false, "log JSON lines instead of text")
-	return cmd
 }
 
 // newLogger logs text, or JSON lines, to w.
