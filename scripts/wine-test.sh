@@ -27,7 +27,7 @@ export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 work=$(mktemp -d "${TMPDIR:-/tmp}/vaultkeeper wine.XXXXXX")
 cleanup() {
   # Never leave a test service behind: Wine would try to start it in every later session.
-  wine sc delete vaultkeeper-wine-test >/dev/null 2>&1 || true
+  wine sc delete vaultkeeper >/dev/null 2>&1 || true
   wineserver -k 2>/dev/null || true
   rm -rf "$work"
 }
@@ -72,6 +72,8 @@ echo "wine: $n_out tests do not run under Wine ($list):"
 { grep -v '^\s*\(#\|$\)' "$list" || true; } | awk -F'\t' '{printf "  %-28s %-44s %s\n", $1, $2, $3}'
 
 export VAULTKEEPER_TEST_BIN_DIR
+# A test needing a missing tool fails instead of skipping (testtool.Require).
+export CI=true
 VAULTKEEPER_TEST_BIN_DIR=$(winpath "$work/bin")
 run_one() {
   local pkg=${1%%$'\t'*} dir=${1#*$'\t'}
