@@ -39,7 +39,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}
 	s := &Store{dir: dir, HistoryPerObject: 20}
-	b, err := os.ReadFile(filepath.Join(dir, statusFile))
+	b, err := atomicfile.ReadFile(filepath.Join(dir, statusFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		s.st = newStatus()
@@ -56,6 +56,24 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("state dir %s is not writable: %w", dir, err)
 	}
 	return s, nil
+}
+
+// ReadStatus reads the status file of the state dir dir without opening the store (for
+// readers beside a running agent, such as `vaultkeeper plan`): a missing file is an empty
+// status; a file being replaced by the agent is read once the replacement is done (Windows).
+func ReadStatus(dir string) (Status, error) {
+	var st Status
+	b, err := atomicfile.ReadFile(filepath.Join(dir, statusFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("state %s: %w", dir, err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("state %s: %w", dir, err)
+	}
+	return st, nil
 }
 
 // Dir is the state dir.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestInspectCmd(t *testing.T) {
 		{name: "iis table", args: []string{"iis", "testdata/inspect/applicationHost.config"}, golden: "iis.txt"},
 		{name: "parse error", args: []string{"tnsnames", "testdata/inspect/broken.ora", "-o", "json"}, code: 1,
 			errMsg: "testdata/inspect/broken.ora:3:1: missing ')' in XE (started at line 1)"},
-		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "no such file"},
+		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "none.config: " + notFoundText()},
 		{name: "bad output", args: []string{"iis", "testdata/inspect/applicationHost.config", "-o", "yaml"}, code: 2, errMsg: `-o "yaml": want json or table`},
 		{name: "no file", args: []string{"localvault"}, code: 2, errMsg: "exactly one FILE is required"},
 	}
@@ -69,4 +70,15 @@ func TestInspectWarnings(t *testing.T) {
 	if !strings.Contains(stderr.String(), "warning: testdata/inspect/tnsnames.ora:58:1: alias SALES.US.EXAMPLE.COM is already defined at testdata/inspect/tnsnames.ora:5:1") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
+}
+
+// notFoundText is this system's text for a missing file (Linux "no such file or directory",
+// Windows "The system cannot find the file specified.").
+func notFoundText() string {
+	_, err := os.Open(filepath.Join(os.TempDir(), "vaultkeeper-surely-missing-file"))
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return "no such file"
 }

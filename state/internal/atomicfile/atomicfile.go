@@ -86,3 +86,19 @@ func SyncFile(path string) error {
 	}
 	return nil
 }
+
+// ReadFile reads path like os.ReadFile, retrying for up to RenameRetryFor while Windows
+// reports a sharing violation: a writer is replacing the file (WriteFile's rename) at that
+// instant.
+func ReadFile(path string) ([]byte, error) {
+	deadline := time.Now().Add(RenameRetryFor)
+	pause := renameFirstPause
+	for {
+		b, err := os.ReadFile(path)
+		if err == nil || !retryableRead(err) || time.Now().Add(pause).After(deadline) {
+			return b, err
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, renameMaxPause)
+	}
+}
