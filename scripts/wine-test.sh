@@ -74,6 +74,8 @@ echo "wine: $n_out tests do not run under Wine ($list):"
 export VAULTKEEPER_TEST_BIN_DIR
 # A test needing a missing tool fails instead of skipping (testtool.Require).
 export CI=true
+# TestE2EServiceLifecycle may install and remove the vaultkeeper service: this prefix is ours.
+export VAULTKEEPER_TEST_SERVICE=1
 VAULTKEEPER_TEST_BIN_DIR=$(winpath "$work/bin")
 run_one() {
   local pkg=${1%%$'\t'*} dir=${1#*$'\t'}
