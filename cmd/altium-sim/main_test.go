@@ -140,7 +140,7 @@ type event struct {
 // hangUntil) and not ended: the simulator's own word that it holds the call.
 func (h *simHost) held(tool, fault string) event {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a program start can take seconds under Wine
 	for {
 		b, _ := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
 		var start *event
@@ -160,7 +160,7 @@ func (h *simHost) held(tool, fault string) event {
 			return *start
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("no %s call held by %s within 10s; events:\n%s", tool, fault, b)
+			h.t.Fatalf("no %s call held by %s within 30s; events:\n%s", tool, fault, b)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -190,4 +190,18 @@ func mustCode(t *testing.T, what string, r result, want int) {
 	if r.code != want {
 		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, want, r.stdout, r.stderr)
 	}
+}
+
+// eventsIfAny returns the complete lines of events.jsonl written so far (none when the file
+// does not exist yet), for polling while a tool runs.
+func (h *simHost) eventsIfAny() []string {
+	b, err := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return strings.Split(s[:i], "\n")
+	}
+	return nil
 }

@@ -85,7 +85,6 @@ func Launch(t testing.TB, o Options) *Agent {
 		"--listen", "127.0.0.1:0", "--interval", "1h", "--shutdown-timeout", "30s"}, o.Args...)
 	a.Cmd = exec.Command(Binary(t, Vaultkeeper), args...)
 	a.Cmd.Stdout, a.Cmd.Stderr = lf, lf
-	prepare(a.Cmd)
 	if err := a.Cmd.Start(); err != nil {
 		lf.Close()
 		t.Fatalf("start vaultkeeper run: %v", err)
@@ -159,7 +158,8 @@ func (a *Agent) Running() bool {
 // Pid is the agent's process id.
 func (a *Agent) Pid() int { return a.Cmd.Process.Pid }
 
-// Stop asks the agent to shut down gracefully (SIGTERM; CTRL_BREAK on Windows) and waits
+// Stop asks the agent to shut down gracefully (SIGTERM; on Windows, which has no SIGTERM,
+// the authenticated POST /api/v1/shutdown) and waits
 // up to StopTimeout; it returns the exit status. Where the stop signal cannot be sent, the
 // agent is killed and Stop returns nil. Calling it again returns nil.
 func (a *Agent) Stop() error {
@@ -172,9 +172,9 @@ func (a *Agent) Stop() error {
 		return a.err
 	default:
 	}
-	if err := terminate(a.Cmd); err != nil {
-		// No graceful stop here (a Windows test without a console): kill. Tests that need a
-		// graceful shutdown check its effects (IIS started again), so they still fail.
+	if err := terminate(a); err != nil {
+		// No graceful stop possible (on Windows: the agent not reachable yet): kill. Tests that
+		// need a graceful shutdown check its effects (IIS started again), so they still fail.
 		a.t.Logf("agent: no graceful stop (%v); killed", err)
 		_ = a.Cmd.Process.Kill()
 		<-a.waited

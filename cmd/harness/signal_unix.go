@@ -2,12 +2,7 @@
 
 package harness
 
-import (
-	"os/exec"
-	"syscall"
-)
+import "syscall"
 
-func prepare(*exec.Cmd) {}
-
-// terminate asks the agent to shut down gracefully.
-func terminate(cmd *exec.Cmd) error { return cmd.Process.Signal(syscall.SIGTERM) }
+// terminate asks the agent to shut down gracefully: SIGTERM.
+func terminate(a *Agent) error { return a.Cmd.Process.Signal(syscall.SIGTERM) }

@@ -71,7 +71,8 @@ func (w *world) launch(source string, extra ...string) {
 	w.logFile = w.agent.LogFile
 }
 
-// stop ends the agent gracefully (SIGTERM) if it runs.
+// stop ends the agent gracefully if it runs (SIGTERM; on Windows the shutdown request, see
+// harness.Agent.Stop).
 func (w *world) stop() {
 	w.t.Helper()
 	if w.agent == nil {
