@@ -12,9 +12,11 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -36,7 +38,7 @@ type Options struct {
 	// RequireSigned refuses revisions whose HEAD commit is not signed by the keyring.
 	RequireSigned bool
 	// Hosts builds the adapters of a server (default: the real tools the manifests name).
-	Hosts HostFactory
+	Hosts host.Factory
 }
 
 // Agent is the reconcile loop of one host.
@@ -50,6 +52,7 @@ type Agent struct {
 	desired  *manifests.Set // its part for this agent
 	revision string
 	cat      *catalog.Catalog
+	model    *view.Model // the read model of cat, rebuilt whenever cat changes
 	problems []catalog.Problem
 	busy     map[string]bool // servers with a worker
 	running  map[string]bool // KIND/NAME of runs in flight
@@ -78,12 +81,12 @@ func New(opt Options) *Agent {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Hosts == nil {
-		opt.Hosts = RealHosts{Log: opt.Log}
+		opt.Hosts = host.Real{Log: opt.Log}
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
 		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
-		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{},
+		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
@@ -283,13 +286,7 @@ func (a *Agent) update(fn func(st *state.Status)) {
 // rescan rebuilds the catalog from every destination and replica of this agent's policies.
 func (a *Agent) rescan(ctx context.Context) {
 	a.mu.Lock()
-	var roots []catalog.Root
-	for _, p := range Watched(a.desired, a.all) {
-		roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
-		for _, c := range p.Spec.Copies {
-			roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
-		}
-	}
+	roots := view.Roots(a.desired, a.all)
 	a.mu.Unlock()
 	cat, problems, err := catalog.Scan(ctx, roots)
 	if err != nil {
@@ -306,6 +303,7 @@ func (a *Agent) rescan(ctx context.Context) {
 	}
 	a.mu.Lock()
 	a.cat, a.problems = cat, problems
+	a.model = view.Build(a.desired, a.all, cat)
 	a.mu.Unlock()
 }
 
@@ -323,4 +321,25 @@ func (a *Agent) Busy(server string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.busy[server]
+}
+
+// Suspend sets or clears the CLI suspend override of policy/NAME.
+func (a *Agent) Suspend(object string, on bool) error {
+	kind, name, _ := cut(object)
+	a.mu.Lock()
+	ok := kind == "policy" && a.desired.Policy(name) != nil
+	a.mu.Unlock()
+	if !ok {
+		return errors.New(object + ": not a policy of this agent (use policy/NAME)")
+	}
+	err := a.opt.Store.Update(func(st *state.Status) { st.Policy(name).Suspended = on })
+	a.Kick()
+	return err
+}
+
+// Revision is the revision in force, "" before the first valid one.
+func (a *Agent) Revision() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.revision
 }

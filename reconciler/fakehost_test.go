@@ -16,6 +16,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
@@ -23,7 +24,7 @@ import (
 )
 
 // This file holds in-process fakes of everything the agent reaches outside itself: a clock,
-// a manifests source and a HostFactory whose IIS, avbackup and Oracle record what they are
+// a manifests source and a host.Factory whose IIS, avbackup and Oracle record what they are
 // asked and write small but structurally valid artifacts, so that the real runbooks
 // (backup.Run, catalog publish, setverify L1/L2, retention) run unchanged on them.
 
@@ -78,7 +79,7 @@ type hostEvent struct {
 	Err  error
 }
 
-// fakeHosts is a HostFactory with one fakeHost per server name.
+// fakeHosts is a host.Factory with one fakeHost per server name.
 type fakeHosts struct {
 	clock *fakeClock
 	mu    sync.Mutex
@@ -101,18 +102,18 @@ func (f *fakeHosts) host(server string) *fakeHost {
 	return h
 }
 
-func (f *fakeHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
+func (f *fakeHosts) For(s *manifests.Server, out io.Writer) (*host.Host, error) {
 	h := f.host(s.Metadata.Name)
-	return &Host{
+	return &host.Host{
 		IIS:   fakeIIS{h},
 		Files: fakeFiles{h},
-		Oracle: func(ctx context.Context) (OracleConn, error) {
+		Oracle: func(ctx context.Context) (host.OracleConn, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.conns++
 			return &fakeConn{h: h, schema: strings.ToUpper(s.Spec.Oracle.Schema)}, nil
 		},
-		Timeouts: ParseTimeouts(s),
+		Timeouts: host.ParseTimeouts(s),
 	}, nil
 }
 

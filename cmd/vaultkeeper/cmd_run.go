@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/api"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -131,7 +132,7 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if err != nil {
 		return fmt.Errorf("--listen %s: %w", o.listen, err)
 	}
-	srv := &http.Server{Handler: agent.Handler(token, webhook), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: api.Handler(agent, token, webhook), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", ln.Addr().String(), "state", o.stateDir)
 	if ready != nil {

@@ -1,79 +1,25 @@
-package reconciler
+package api
 
 import (
 	"sort"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
-	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// The JSON shapes of the read-only API (`vaultkeeper get …`).
-
-// ServerView is one server.
-type ServerView struct {
-	Name         string            `json:"name"`
-	Product      string            `json:"product"`
-	AllowRestore bool              `json:"allowRestore"`
-	ChecksOK     int               `json:"checksOK"`
-	ChecksFailed int               `json:"checksFailed"`
-	Conditions   []state.Condition `json:"conditions,omitempty"`
+// Views renders the list of kind (servers, policies, backups, restores, checks, source,
+// plan) from one reading of the agent.
+func Views(a *reconciler.Agent, kind string) (any, bool) {
+	return Render(a.Read(), kind)
 }
 
-// PolicyView is one backup policy.
-type PolicyView struct {
-	Name         string            `json:"name"`
-	Server       string            `json:"server"`
-	Schedule     string            `json:"schedule"`
-	LastSuccess  time.Time         `json:"lastSuccess"`
-	LastAttempt  time.Time         `json:"lastAttempt"`
-	LastResult   string            `json:"lastResult"`
-	LastError    string            `json:"lastError,omitempty"`
-	MaxAge       string            `json:"maxAge"`
-	Stale        bool              `json:"stale"`
-	SetsVerified int               `json:"setsVerified"`
-	Suspended    bool              `json:"suspended"`
-	Running      bool              `json:"running"`
-	Next         time.Time         `json:"next,omitempty"`
-	Conditions   []state.Condition `json:"conditions,omitempty"`
-}
-
-// BackupView is one backup set.
-type BackupView struct {
-	Policy      string    `json:"policy"`
-	Server      string    `json:"server"`
-	ID          string    `json:"id"`
-	Time        time.Time `json:"time"`
-	Kind        string    `json:"kind"`
-	Verified    bool      `json:"verified"`
-	Complete    bool      `json:"complete"`
-	SizeBytes   int64     `json:"sizeBytes"`
-	Destination string    `json:"destination"`
-	Replica     bool      `json:"replica"`
-	Dir         string    `json:"dir"`
-}
-
-// RestoreView is one Restore.
-type RestoreView struct {
-	Name        string            `json:"name"`
-	Server      string            `json:"server"`
-	Source      string            `json:"source"`
-	RestoredSet string            `json:"restoredSet,omitempty"`
-	LastSuccess time.Time         `json:"lastSuccess"`
-	LastResult  string            `json:"lastResult,omitempty"`
-	LastError   string            `json:"lastError,omitempty"`
-	Conditions  []state.Condition `json:"conditions,omitempty"`
-}
-
-// Views renders the API's lists.
-func (a *Agent) Views(kind string) (any, bool) {
-	st := a.opt.Store.Snapshot()
-	now := a.opt.Now()
-	plan := a.Plan(now)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// Render renders the list of kind from r.
+func Render(r reconciler.Reading, kind string) (any, bool) {
+	st, now, plan := r.Status, r.Now, r.Plan
 	cond := func(k, n string) []state.Condition {
 		if o := st.Objects[k+"/"+n]; o != nil {
 			return o.Conditions
@@ -82,9 +28,9 @@ func (a *Agent) Views(kind string) (any, bool) {
 	}
 	switch kind {
 	case "servers":
-		out := []ServerView{}
-		for _, s := range a.desired.Servers {
-			v := ServerView{Name: s.Metadata.Name, Product: s.Spec.Product, AllowRestore: s.Spec.AllowRestore, Conditions: cond("Server", s.Metadata.Name)}
+		out := []view.ServerView{}
+		for _, s := range r.Desired.Servers {
+			v := view.ServerView{Name: s.Metadata.Name, Product: s.Spec.Product, AllowRestore: s.Spec.AllowRestore, Conditions: cond("Server", s.Metadata.Name)}
 			for _, c := range st.Checks {
 				if c.Server == s.Metadata.Name {
 					if c.OK {
@@ -98,21 +44,20 @@ func (a *Agent) Views(kind string) (any, bool) {
 		}
 		return out, true
 	case "policies":
-		out := []PolicyView{}
-		act := Actual(a.desired, a.all, st, a.cat, nil)
-		for _, p := range a.desired.Policies {
+		out := []view.PolicyView{}
+		for _, p := range r.Desired.Policies {
 			name := p.Metadata.Name
-			ps := act.Policies[name]
-			v := PolicyView{Name: name, Server: p.Spec.Server, Schedule: p.Spec.Schedule, MaxAge: p.Spec.MaxAge,
-				LastSuccess: ps.LastSuccess, Suspended: p.Spec.Suspend || ps.Suspended, Running: a.running["policy/"+name],
+			mp := r.Model.Policy(name)
+			v := view.PolicyView{Name: name, Server: p.Spec.Server, Schedule: p.Spec.Schedule, MaxAge: p.Spec.MaxAge,
+				Suspended: p.Spec.Suspend, Running: r.Running["policy/"+name], SetsVerified: mp.Verified,
 				Conditions: cond("BackupPolicy", name)}
 			if rt := st.Policies[name]; rt != nil {
-				v.LastAttempt, v.LastResult, v.LastError = rt.LastAttempt, rt.LastResult, rt.LastError
+				v.LastAttempt, v.LastResult, v.LastError, v.LastSuccess = rt.LastAttempt, rt.LastResult, rt.LastError, rt.LastSuccess
+				v.Suspended = v.Suspended || rt.Suspended
 			}
-			for _, s := range ps.Sets {
-				if s.Verified && s.Kind != catalog.KindSafety {
-					v.SetsVerified++
-				}
+			// The catalog is the truth when the state dir was lost: its newest set counts.
+			if mp.Newest.After(v.LastSuccess) {
+				v.LastSuccess = mp.Newest
 			}
 			maxAge, _ := manifests.ParseDuration(p.Spec.MaxAge)
 			v.Stale = v.LastSuccess.IsZero() || now.Sub(v.LastSuccess) > maxAge
@@ -121,30 +66,13 @@ func (a *Agent) Views(kind string) (any, bool) {
 		}
 		return out, true
 	case "backups":
-		out := []BackupView{}
-		for _, k := range a.cat.Keys() {
-			for _, s := range a.cat.Sets(k.Server, k.Policy) {
-				v := BackupView{Policy: s.Policy, Server: s.Server, ID: s.ID, Time: s.Time, Kind: s.Meta.Kind, Verified: s.Verified(),
-					Complete: s.Complete(), SizeBytes: setSize(s.Meta).Total, Destination: s.Destination, Replica: s.Replica, Dir: s.Dir}
-				out = append(out, v)
-			}
-		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Policy != out[j].Policy {
-				return out[i].Policy < out[j].Policy
-			}
-			if !out[i].Time.Equal(out[j].Time) {
-				return out[i].Time.Before(out[j].Time)
-			}
-			return out[i].Destination < out[j].Destination
-		})
-		return out, true
+		return append([]view.BackupView{}, r.Model.Backups...), true
 	case "restores":
-		out := []RestoreView{}
-		for _, r := range a.desired.Restores {
-			v := RestoreView{Name: r.Metadata.Name, Server: r.Spec.Server, Source: r.Spec.Source.Policy + "/" + r.Spec.Source.Backup,
-				Conditions: cond("Restore", r.Metadata.Name)}
-			if rt := st.Restores[r.Metadata.Name]; rt != nil {
+		out := []view.RestoreView{}
+		for _, rs := range r.Desired.Restores {
+			v := view.RestoreView{Name: rs.Metadata.Name, Server: rs.Spec.Server, Source: rs.Spec.Source.Policy + "/" + rs.Spec.Source.Backup,
+				Conditions: cond("Restore", rs.Metadata.Name)}
+			if rt := st.Restores[rs.Metadata.Name]; rt != nil {
 				v.RestoredSet, v.LastSuccess, v.LastResult, v.LastError = rt.RestoredSet, rt.LastSuccess, rt.LastResult, rt.LastError
 			}
 			out = append(out, v)
@@ -153,7 +81,7 @@ func (a *Agent) Views(kind string) (any, bool) {
 	case "checks":
 		out := []state.Check{}
 		for _, c := range st.Checks {
-			if a.desired.Server(c.Server) != nil {
+			if r.Desired.Server(c.Server) != nil {
 				out = append(out, *c)
 			}
 		}
@@ -168,7 +96,6 @@ func (a *Agent) Views(kind string) (any, bool) {
 	}
 	return nil, false
 }
-
 func nextFor(p planner.Plan, object, kind string) time.Time {
 	for _, a := range p.Actions {
 		if a.Object == object && a.Kind == kind {

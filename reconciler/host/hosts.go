@@ -1,15 +1,13 @@
-package reconciler
+package host
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 )
 
@@ -42,13 +40,13 @@ type Timeouts struct {
 	ServiceStop, Avbackup, Dump, Oracle time.Duration
 }
 
-// HostFactory builds the adapters of a server.
-type HostFactory interface {
+// Factory builds the adapters of a server.
+type Factory interface {
 	For(s *manifests.Server, out io.Writer) (*Host, error)
 }
 
-// RealHosts drives the tools the manifests name.
-type RealHosts struct {
+// Real drives the tools the manifests name.
+type Real struct {
 	Log *slog.Logger
 }
 
@@ -66,7 +64,7 @@ func ParseTimeouts(s *manifests.Server) Timeouts {
 }
 
 // For builds the adapters of s; out receives the tools' output lines (the run log).
-func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
+func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	log := h.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -74,12 +72,10 @@ func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	log = log.With("server", s.Metadata.Name)
 	t := ParseTimeouts(s)
 	return &Host{
-		IIS: host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
-			State: host.DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
-		Files:    host.Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
+		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
+			State: DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
+		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
 		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out) },
 		Timeouts: t,
 	}, nil
 }
-
-var errNoOracle = fmt.Errorf("oracle adapters are not wired yet")
