@@ -28,7 +28,7 @@ import (
 // asked and write small but structurally valid artifacts, so that the real runbooks
 // (backup.Run, catalog publish, setverify L1/L2, retention) run unchanged on them.
 
-// fakeClock is Options.Now (and state.Now) of a simulation; the test moves it.
+// fakeClock is Options.Now (and the store's Now) of a simulation; the test moves it.
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time

@@ -84,11 +84,8 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 	// change, small: the month makes over 1,500 runs.
 	store.HistoryPerObject = 1
 	clock := &fakeClock{t: at}
-	// Journal and condition times follow the simulated clock too. Tests of this package that
-	// use it are not parallel, so no other agent reads state.Now meanwhile.
-	oldNow := state.Now
-	state.Now = clock.Now
-	t.Cleanup(func() { state.Now = oldNow })
+	// Journal and condition times follow the simulated clock too.
+	store.Now = clock.Now
 	s := &sim{t: t, ctx: context.Background(), root: root, clock: clock, hosts: newFakeHosts(clock),
 		src: &fakeSource{dir: repo}, store: store, logs: &lockedBuffer{}}
 	s.start()
