@@ -12,9 +12,12 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -90,8 +93,8 @@ func New(opt Options) *Agent {
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
-	a.Metrics.DeclareSteps("backup", "check-destination", "stop-iis", "avbackup", "export", "start-iis", "hash", "verify", "publish", "replicate")
-	a.Metrics.DeclareSteps("restore", "verify-set", "safety-backup", "stop-iis", "avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "verify-restore", "start-iis")
+	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)
+	a.Metrics.DeclareSteps("restore", runbook.Names(restore.Steps)...)
 	return a
 }
 

@@ -36,7 +36,7 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	}
 	log = log.With("run", j.ID())
 	partial := backup.SetDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started)) + catalog.PartialSuffix
-	if err := errors.Join(j.SetRecovery("start-iis", srv.Spec.IIS.Start), j.SetRecovery("partial", []string{pol.Spec.Destination, partial})); err != nil {
+	if err := errors.Join(j.SetRecovery(string(runbook.StartIIS), srv.Spec.IIS.Start), j.SetRecovery(string(runbook.RemovePartial), []string{pol.Spec.Destination, partial})); err != nil {
 		j.Finish(err, "journal")
 		return nil, err
 	}

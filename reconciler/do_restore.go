@@ -42,7 +42,7 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 		st.Object("Restore", r.Metadata.Name).SetCondition(state.Reconciling, "True", "RestoreRunning", "restoring set "+id)
 	})
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
-	meta, err := a.runRestore(ctx, desired, revision, r, target, pol, id, j, rb)
+	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
 	failed := rb.FailedStep()
 	if ferr := j.Finish(err, failed); ferr != nil {
 		log.Error("journal not closed", "err", ferr)
@@ -51,7 +51,7 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	return err
 }
 
-func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision string, r *manifests.Restore, target *manifests.Server, pol *manifests.BackupPolicy, id string, j *state.Journal, rb *runbook.Runbook) (*catalog.Meta, error) {
+func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, revision string, r *manifests.Restore, target *manifests.Server, pol *manifests.BackupPolicy, id string, j *state.Journal, rb *runbook.Runbook) (*catalog.Meta, error) {
 	// Guards (validation refuses these too; a revision is re-checked here because a
 	// destructive run must never rely on one place alone).
 	if !target.Spec.AllowRestore {
@@ -79,7 +79,7 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 	if err != nil {
 		return meta, outcome.Stalled("SecretMissing", fmt.Errorf("server %s spec.oracle.schemaPassword: %w", target.Metadata.Name, err))
 	}
-	if err := errors.Join(j.SetRecovery("start-iis", target.Spec.IIS.Start), j.SetRecovery("revoke-dba", []string{to})); err != nil {
+	if err := errors.Join(j.SetRecovery(string(runbook.StartIIS), target.Spec.IIS.Start), j.SetRecovery(string(runbook.RevokeDBA), []string{to})); err != nil {
 		return meta, err
 	}
 	runLog, closeLog := a.runLog(j.ID())
@@ -93,21 +93,22 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 		return meta, fmt.Errorf("server %s: oracle: %w", target.Metadata.Name, err)
 	}
 	defer conn.Close()
-	job := &restore.Job{
-		Restore: r, Target: target, SetDir: dir, Meta: meta, Verify: a.verifier,
-		SchemaPassword: pw, Tablespace: "USERS", ImportLog: filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log"),
-		IIS: h.IIS, Files: h.Files, Admin: conn, Import: conn,
-		Checks:   a.restoreChecks(target, conn, desired),
-		Timeouts: restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump},
-		Runbook:  rb,
+	job := restore.PlanJob(all, r, id)
+	if job == nil {
+		return meta, fmt.Errorf("restore/%s: server or policy not in the revision in force", r.Metadata.Name)
 	}
+	job.SetDir, job.Meta, job.Verify = dir, meta, a.verifier
+	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, "USERS", filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
+	job.IIS, job.Files, job.Admin, job.Import = h.IIS, h.Files, conn, conn
+	job.Checks = a.restoreChecks(target, conn, desired)
+	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
+	job.Runbook = rb
 	if r.Spec.SafetyBackupEnabled() {
-		own := desired.PoliciesFor(target.Metadata.Name)
-		if len(own) == 0 {
+		if job.Safety == nil {
 			return meta, outcome.Stalledf("NoSafetyDestination", "restore/%s: server %s has no BackupPolicy to hold the safety backup; add one or set spec.safetyBackup: false", r.Metadata.Name, target.Metadata.Name)
 		}
 		job.SafetyBackup = func(ctx context.Context) error {
-			_, err := a.backup(ctx, desired, revision, own[0], catalog.KindSafety, r.Metadata.Name)
+			_, err := a.backup(ctx, desired, revision, job.Safety, catalog.KindSafety, r.Metadata.Name)
 			return err
 		}
 	}

@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -31,18 +35,9 @@ func (a *Agent) recover(ctx context.Context) error {
 		log := a.log.With("run", r.ID, "object", r.Object, "step", r.LastStarted())
 		log.Warn("found a run the agent died in; recovering")
 		var rerrs []error
-		if argv := r.Recovery["start-iis"]; len(argv) > 0 && r.Reached("stop-iis") {
-			iis := host.IIS{StartArgv: argv, Timeout: 5 * time.Minute, Log: log}
-			if err := iis.Start(ctx); err != nil {
-				rerrs = append(rerrs, fmt.Errorf("start IIS after crash: %w", err))
-			}
-		}
-		if user := r.Recovery["revoke-dba"]; len(user) == 1 && r.Reached("grant-dba") && !doneStep(r, "revoke-dba") {
-			rerrs = append(rerrs, a.revokeAfterCrash(ctx, r, user[0]))
-		}
-		if p := r.Recovery["partial"]; len(p) == 2 && strings.HasSuffix(p[1], catalog.PartialSuffix) && filepath.Dir(filepath.Dir(p[1])) == filepath.Clean(p[0]) {
-			if err := os.RemoveAll(p[1]); err != nil {
-				rerrs = append(rerrs, err)
+		for _, o := range obligations(r.Kind) {
+			if r.Reached(o.Step) {
+				rerrs = append(rerrs, a.discharge(ctx, r, o.Recovery, log))
 			}
 		}
 		reason := "the agent stopped during step " + r.LastStarted()
@@ -56,6 +51,41 @@ func (a *Agent) recover(ctx context.Context) error {
 		a.recordAbandoned(r, reason)
 	}
 	return errors.Join(errs...)
+}
+
+// obligations are the recovery obligations of a run of kind, from its runbook's steps.
+func obligations(kind string) []runbook.Obligation {
+	switch kind {
+	case "backup":
+		return runbook.Obligations(backup.Steps)
+	case "restore":
+		return runbook.Obligations(restore.Steps)
+	}
+	return nil
+}
+
+// discharge does what recovery owes r, with what its journal recorded before the step ran.
+func (a *Agent) discharge(ctx context.Context, r state.Run, rec runbook.Recovery, log *slog.Logger) error {
+	v := r.Recovery[string(rec)]
+	switch rec {
+	case runbook.StartIIS:
+		if len(v) == 0 {
+			return nil
+		}
+		iis := host.IIS{StartArgv: v, Timeout: 5 * time.Minute, Log: log}
+		if err := iis.Start(ctx); err != nil {
+			return fmt.Errorf("start IIS after crash: %w", err)
+		}
+	case runbook.RevokeDBA:
+		if len(v) == 1 && !doneStep(r, "revoke-dba") {
+			return a.revokeAfterCrash(ctx, r, v[0])
+		}
+	case runbook.RemovePartial:
+		if len(v) == 2 && strings.HasSuffix(v[1], catalog.PartialSuffix) && filepath.Dir(filepath.Dir(v[1])) == filepath.Clean(v[0]) {
+			return os.RemoveAll(v[1])
+		}
+	}
+	return nil
 }
 
 func doneStep(r state.Run, name string) bool {
