@@ -73,9 +73,9 @@ func (s *fakeSource) Close() error             { return nil }
 
 // hostEvent is one thing a fake host was asked to do.
 type hostEvent struct {
-	Op   string // stop-iis, start-iis, avbackup, export, avbackup-restore, import
+	Op   string // stop-iis, start-iis, avbackup, export, avbackup-restore, import, drop-user, create-user, grant-dba, revoke-dba
 	At   time.Time
-	Path string // the zip or dump written
+	Path string // the zip or dump written or read; for statements, the user
 	Err  error
 }
 
@@ -303,16 +303,26 @@ func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup
 }
 
 func (c *fakeConn) Import(ctx context.Context, dumpPath, logPath, from, to string, remap map[string]string) error {
-	c.h.record("import", dumpPath, nil)
+	c.h.record("import", dumpPath+" "+from+">"+to, nil)
 	return os.WriteFile(logPath, []byte("Import terminated successfully without warnings.\n"), 0o640)
 }
 
-func (c *fakeConn) DropUserCascade(ctx context.Context, user string) error { return nil }
-func (c *fakeConn) CreateUser(ctx context.Context, user, password, tablespace string) error {
+func (c *fakeConn) DropUserCascade(ctx context.Context, user string) error {
+	c.h.record("drop-user", user, nil)
 	return nil
 }
-func (c *fakeConn) GrantDBA(ctx context.Context, user string) error   { return nil }
-func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error  { return nil }
+func (c *fakeConn) CreateUser(ctx context.Context, user, password, tablespace string) error {
+	c.h.record("create-user", user, nil)
+	return nil
+}
+func (c *fakeConn) GrantDBA(ctx context.Context, user string) error {
+	c.h.record("grant-dba", user, nil)
+	return nil
+}
+func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error {
+	c.h.record("revoke-dba", user, nil)
+	return nil
+}
 func (c *fakeConn) GrantBasic(ctx context.Context, user string) error { return nil }
 
 func (c *fakeConn) ObjectCounts(ctx context.Context, schema string) (map[string]int, error) {
