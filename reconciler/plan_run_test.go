@@ -96,7 +96,7 @@ type stepLog struct {
 }
 
 func (h stepLog) Enabled(ctx context.Context, l slog.Level) bool { return true }
-func (h stepLog) WithGroup(string) slog.Handler                   { return h }
+func (h stepLog) WithGroup(string) slog.Handler                  { return h }
 func (h stepLog) WithAttrs(as []slog.Attr) slog.Handler {
 	m := map[string]string{}
 	for k, v := range h.attrs {
@@ -146,7 +146,7 @@ func findAction(p planner.Plan, kind, object string) (planner.Action, bool) {
 	return planner.Action{}, false
 }
 
-// wordsOf checks that the plan's words are the definitions' words and returns the
+// plannedSteps checks that the plan's words are the definitions' words and returns the
 // planned steps.
 func plannedSteps(t *testing.T, act planner.Action, planned []runbook.Planned) []runbook.Planned {
 	t.Helper()
