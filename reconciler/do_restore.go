@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
@@ -36,18 +34,11 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	a.setRunning(object, true)
 	defer a.setRunning(object, false)
 	started := a.opt.Now()
-	a.update(func(st *state.Status) {
-		rt := st.Restore(r.Metadata.Name)
-		rt.Server, rt.LastAttempt = target.Metadata.Name, started
-		st.Object("Restore", r.Metadata.Name).SetCondition(state.Reconciling, "True", "RestoreRunning", "restoring set "+id)
-	})
+	a.begin("restore", r.Metadata.Name, target.Metadata.Name, j.ID(), started, id)
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
 	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
-	failed := rb.FailedStep()
-	if ferr := j.Finish(err, failed); ferr != nil {
-		log.Error("journal not closed", "err", ferr)
-	}
-	a.recordRestore(r, target, meta, hash, err, failed)
+	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
+		err: err, step: rb.FailedStep(), set: meta, hash: hash})
 	return err
 }
 
@@ -113,46 +104,6 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 		}
 	}
 	return meta, restore.Run(ctx, job)
-}
-
-func (a *Agent) recordRestore(r *manifests.Restore, target *manifests.Server, meta *catalog.Meta, hash string, err error, failed string) {
-	now := a.opt.Now()
-	result := "success"
-	if err != nil {
-		result = "failure"
-	}
-	a.Metrics.RestoreFinished(target.Metadata.Name, r.Metadata.Name, result)
-	a.update(func(st *state.Status) {
-		rt := st.Restore(r.Metadata.Name)
-		o := st.Object("Restore", r.Metadata.Name)
-		o.Server = target.Metadata.Name
-		rt.LastResult = result
-		o.SetCondition(state.Reconciling, "False", "Idle", "")
-		if err == nil {
-			rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = hash, meta.ID, meta.Started, now
-			rt.FailedHash, rt.FailedStep, rt.Stalled, rt.LastError, rt.Failures, rt.RetryAt = "", "", "", "", 0, time.Time{}
-			o.ObservedHash = hash
-			o.SetCondition(state.Ready, "True", "Restored", "set "+meta.ID+" restored and verified")
-			o.SetCondition(state.Stalled, "False", "", "")
-			return
-		}
-		rt.Failures++
-		rt.LastError = stepError(failed, err)
-		rt.FailedStep = failed
-		o.SetCondition(state.Ready, "False", outcome.Reason(err), rt.LastError)
-		switch {
-		case slices.Contains(restore.Destructive, failed):
-			// Half done: never re-run by itself for this spec.
-			rt.FailedHash = hash
-			o.SetCondition(state.Stalled, "True", "RestoreFailed", "the restore failed at "+failed+" after it began overwriting "+target.Metadata.Name+
-				"; fix the cause, then change the spec or run `vaultkeeper reconcile restore/"+r.Metadata.Name+"`")
-		case outcome.Kind(err) == "stalled":
-			rt.Stalled, rt.FailedHash = rt.LastError, hash
-			o.SetCondition(state.Stalled, "True", outcome.Reason(err), rt.LastError)
-		default:
-			rt.RetryAt = outcome.RetryAt(err, rt.Failures, now, outcome.DefaultBackoff)
-		}
-	})
 }
 
 // findSet is the folder of set id of pol: the primary destination when this host holds it

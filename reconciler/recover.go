@@ -12,7 +12,6 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -45,10 +44,9 @@ func (a *Agent) recover(ctx context.Context) error {
 			reason += "; recovery: " + err.Error()
 			errs = append(errs, err)
 		}
-		if err := j.Abandon(reason); err != nil {
+		if err := a.recordAbandoned(j, r, reason); err != nil {
 			errs = append(errs, err)
 		}
-		a.recordAbandoned(r, reason)
 	}
 	return errors.Join(errs...)
 }
@@ -117,31 +115,19 @@ func (a *Agent) revokeAfterCrash(ctx context.Context, r state.Run, user string) 
 	return nil
 }
 
-func (a *Agent) recordAbandoned(r state.Run, reason string) {
+// recordAbandoned records a run the agent died in through record: a policy's run is
+// retried after backoff, a restore is held (never re-run by itself).
+func (a *Agent) recordAbandoned(j *state.Journal, r state.Run, reason string) error {
 	kind, name, _ := cut(r.Object)
-	step := r.LastStarted()
+	f := finished{name: name, server: r.Server, journal: j, started: r.Started, err: errors.New(reason),
+		step: r.LastStarted(), abandoned: true}
 	switch kind {
 	case "policy":
-		if r.Kind == "backup" {
-			a.Metrics.BackupFinished(r.Server, name, "failure", time.Since(r.Started))
-		}
-		a.update(func(st *state.Status) {
-			p := st.Policy(name)
-			p.Failures++
-			p.LastResult, p.LastError = "failure", reason
-			// A run the agent died in is retried like any transient failure, after backoff.
-			p.RetryAt = outcome.RetryAt(errors.New(reason), p.Failures, a.opt.Now(), outcome.DefaultBackoff)
-			st.Object("BackupPolicy", name).SetCondition(state.Ready, "False", "AgentStopped", reason)
-		})
+		f.op, f.noMetric = "backup", r.Kind != "backup"
 	case "restore":
-		a.Metrics.RestoreFinished(r.Server, name, "failure")
-		a.update(func(st *state.Status) {
-			rt := st.Restore(name)
-			rt.Failures++
-			rt.LastResult, rt.LastError, rt.FailedStep, rt.FailedHash = "failure", reason, step, r.SpecHash
-			o := st.Object("Restore", name)
-			o.SetCondition(state.Ready, "False", "AgentStopped", reason)
-			o.SetCondition(state.Stalled, "True", "RestoreInterrupted", reason+"; it is not re-run by itself: change the spec or run `vaultkeeper reconcile restore/"+name+"`")
-		})
+		f.op, f.hash = "restore", r.SpecHash
+	default:
+		return j.Abandon(reason)
 	}
+	return a.record(f)
 }
