@@ -33,7 +33,7 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 		return nil, err
 	}
 	log = log.With("run", j.ID())
-	partial := backup.SetDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started)) + catalog.PartialSuffix
+	partial := catalog.PartialDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started))
 	if err := errors.Join(j.SetRecovery(string(runbook.StartIIS), srv.Spec.IIS.Start), j.SetRecovery(string(runbook.RemovePartial), []string{pol.Spec.Destination, partial})); err != nil {
 		j.Finish(err, "journal")
 		return nil, err
@@ -151,7 +151,7 @@ func (a *Agent) runLog(id string) (io.Writer, func()) {
 // have a one-second resolution and a safety backup may follow a scheduled one at once.
 func freeSetTime(destination, server string, t time.Time) time.Time {
 	for i := 0; i < 3600; i++ {
-		dir := backup.SetDir(destination, server, catalog.SetID(t))
+		dir := catalog.SetDir(destination, server, catalog.SetID(t))
 		_, err1 := os.Stat(dir)
 		_, err2 := os.Stat(dir + catalog.PartialSuffix)
 		if os.IsNotExist(err1) && os.IsNotExist(err2) {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
@@ -126,5 +125,5 @@ func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 	if replica != "" {
 		return replica
 	}
-	return backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+	return catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 }

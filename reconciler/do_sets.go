@@ -152,7 +152,7 @@ func recordVerification(dir string, vs []catalog.Verification) error {
 func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
 	var errs []error
 	for _, id := range ids {
-		src := backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+		src := catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 		for _, c := range pol.Spec.Copies {
 			errs = append(errs, backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier))
 		}

@@ -87,11 +87,6 @@ type Result struct {
 	ReplicaErrors []error
 }
 
-// SetDir is where a set lives: <destination>/<server>/<setID>.
-func SetDir(destination, server, id string) string {
-	return filepath.Join(destination, server, id)
-}
-
 // Steps is the backup runbook, in the seeds' order. Every other list of its steps (the
 // plan, the step metrics, crash recovery) is derived from it.
 var Steps = []runbook.Def[*Job]{
@@ -139,7 +134,7 @@ var Steps = []runbook.Def[*Job]{
 	{Name: "hash",
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
 		Do: func(ctx context.Context, j *Job) error {
-			files, err := HashFiles(ctx, j.partial)
+			files, err := catalog.HashSet(ctx, j.partial)
 			if err != nil {
 				return err
 			}
@@ -194,9 +189,9 @@ func Plan(srv *manifests.Server, pol *manifests.BackupPolicy) []runbook.Planned 
 
 // Run executes the backup runbook.
 func Run(ctx context.Context, j *Job) (*Result, error) {
-	id := j.Started.UTC().Format(catalog.SetIDLayout)
-	final := SetDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
-	j.partial = final + catalog.PartialSuffix
+	id := catalog.SetID(j.Started)
+	final := catalog.SetDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
+	j.partial = catalog.PartialDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
 	meta := &catalog.Meta{
 		Format: catalog.MetaFormat, ID: id, Server: j.Server.Metadata.Name, Policy: j.Policy.Metadata.Name,
 		Agent: j.Agent, Kind: j.Kind, Revision: j.Revision, Started: j.Started.UTC(), Restore: j.Restore,

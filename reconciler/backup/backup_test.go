@@ -166,10 +166,10 @@ func TestReplicaFailure(t *testing.T) {
 		t.Fatalf("result %+v: want the published set with one replica error", res)
 	}
 	id := res.Meta.ID
-	if res.Dir != SetDir(dest, "aes-prod", id) {
-		t.Errorf("set published at %s, want %s", res.Dir, SetDir(dest, "aes-prod", id))
+	if res.Dir != catalog.SetDir(dest, "aes-prod", id) {
+		t.Errorf("set published at %s, want %s", res.Dir, catalog.SetDir(dest, "aes-prod", id))
 	}
-	for _, dir := range []string{SetDir(dest, "aes-prod", id), SetDir(good, "aes-prod", id)} {
+	for _, dir := range []string{catalog.SetDir(dest, "aes-prod", id), catalog.SetDir(good, "aes-prod", id)} {
 		m, err := catalog.ReadMeta(dir)
 		if err != nil || !m.Complete() || !m.Verified() {
 			t.Errorf("%s: %v, complete/verified record expected", dir, err)
@@ -195,7 +195,7 @@ func TestReplicaFailure(t *testing.T) {
 	if err := Replicate(context.Background(), res.Dir, bad, "aes-prod", verifyExcept("")); err != nil {
 		t.Fatalf("replicate into %s once it verifies: %v", bad, err)
 	}
-	if m, err := catalog.ReadMeta(SetDir(bad, "aes-prod", id)); err != nil || !m.Verified() {
+	if m, err := catalog.ReadMeta(catalog.SetDir(bad, "aes-prod", id)); err != nil || !m.Verified() {
 		t.Errorf("the repaired copy: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // runner is the dump runner for tool, its credentials going through a private parfile.
@@ -99,5 +100,5 @@ func copyFile(src, dst string) error {
 	if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return backup.CopyFile(src, dst)
+	return catalog.CopyFile(src, dst)
 }
