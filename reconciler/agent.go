@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -308,6 +309,33 @@ func (a *Agent) rescan(ctx context.Context) {
 	a.cat, a.problems = cat, problems
 	a.model = view.Build(a.desired, a.all, cat)
 	a.mu.Unlock()
+}
+
+// putSets loads the published sets in dirs (under destination; replica says which kind of
+// root that is) into the catalog in place, instead of scanning every destination again.
+// A folder that is not a published set is left out.
+func (a *Agent) putSets(destination string, replica bool, dirs ...string) {
+	var sets []catalog.Set
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, catalog.FileMetadata)); errors.Is(err, os.ErrNotExist) {
+			continue // not published (a copy that failed)
+		}
+		s, err := catalog.Load(destination, d, replica)
+		if err != nil {
+			a.log.Warn("set not added to the catalog", "dir", d, "err", err)
+			continue
+		}
+		sets = append(sets, s)
+	}
+	a.changeCatalog(func(c *catalog.Catalog) *catalog.Catalog { return c.With(sets...) })
+}
+
+// changeCatalog replaces the catalog by change's and rebuilds the read model.
+func (a *Agent) changeCatalog(change func(*catalog.Catalog) *catalog.Catalog) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.cat = change(a.cat)
+	a.model = view.Build(a.desired, a.all, a.cat)
 }
 
 func cut(object string) (kind, name string, ok bool) {

@@ -51,7 +51,13 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 		f.set, f.published = res.Meta, f.step == "replicate"
 	}
 	a.record(f)
-	a.rescan(ctx)
+	if res != nil {
+		// The published set, and the copies that made it, join the catalog in place.
+		a.putSets(pol.Spec.Destination, false, res.Dir)
+		for _, c := range pol.Spec.Copies {
+			a.putSets(c, true, catalog.SetDir(c, srv.Metadata.Name, res.Meta.ID))
+		}
+	}
 	if err == nil && kind != catalog.KindSafety {
 		// Prune only after a successful backup (or an explicit reconcile).
 		if rerr := a.retention(ctx, pol); rerr != nil {

@@ -38,7 +38,6 @@ func (a *Agent) retention(ctx context.Context, pol *manifests.BackupPolicy) erro
 	}
 	err = errors.Join(errs...)
 	j.Finish(err, "")
-	a.rescan(ctx)
 	return err
 }
 
@@ -73,6 +72,7 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 			errs = append(errs, err)
 			continue
 		}
+		a.changeCatalog(func(c *catalog.Catalog) *catalog.Catalog { return c.Without(s.Dir) })
 		a.log.Info("set removed", "policy", pol.Metadata.Name, "set", s.ID, "destination", dest, "why", why)
 	}
 	return errors.Join(errs...)
@@ -110,6 +110,7 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 		if err == nil {
 			err = recordVerification(s.Dir, vs)
 		}
+		a.putSets(s.Destination, s.Replica, s.Dir)
 		for _, v := range vs {
 			if !v.OK {
 				err = errors.Join(err, fmt.Errorf("set %s in %s failed %s: %s", s.ID, s.Destination, v.Level, strings.Join(v.Problems, "; ")))
@@ -131,7 +132,6 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 			o.SetCondition("Verified", "True", "Verified", fmt.Sprintf("%d set(s) verified", len(todo)))
 		}
 	})
-	a.rescan(ctx)
 	return err
 }
 
@@ -155,8 +155,8 @@ func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids
 		src := catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 		for _, c := range pol.Spec.Copies {
 			errs = append(errs, backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier))
+			a.putSets(c, true, catalog.SetDir(c, pol.Spec.Server, id))
 		}
 	}
-	a.rescan(ctx)
 	return errors.Join(errs...)
 }

@@ -314,4 +314,5 @@ func TestPlanIsWhatRuns(t *testing.T) {
 	if s.hosts.host("aes-prod").IISDown() || s.hosts.host("aes-staging").IISDown() {
 		t.Error("IIS left stopped")
 	}
+	s.catalogMatchesDisk()
 }
