@@ -37,7 +37,7 @@ func (a *Agent) retention(ctx context.Context, pol *manifests.BackupPolicy) erro
 		errs = append(errs, a.prune(ctx, j, pol, dest))
 	}
 	err = errors.Join(errs...)
-	j.Finish(err, "")
+	a.record(finished{op: "retention", name: pol.Metadata.Name, server: pol.Spec.Server, journal: j, err: err})
 	return err
 }
 
@@ -120,18 +120,7 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 		errs = append(errs, err)
 	}
 	err = errors.Join(errs...)
-	j.Finish(err, "")
-	now := a.opt.Now()
-	a.update(func(st *state.Status) {
-		p := st.Policy(pol.Metadata.Name)
-		p.LastVerified = now
-		o := st.Object("BackupPolicy", pol.Metadata.Name)
-		if err != nil {
-			o.SetCondition("Verified", "False", "VerificationFailed", err.Error())
-		} else {
-			o.SetCondition("Verified", "True", "Verified", fmt.Sprintf("%d set(s) verified", len(todo)))
-		}
-	})
+	a.record(finished{op: "verify", name: pol.Metadata.Name, server: pol.Spec.Server, journal: j, err: err, verified: len(todo)})
 	return err
 }
 

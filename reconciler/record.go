@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/checks"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
@@ -14,10 +16,10 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// finished is one backup or restore run that ended (or that a restarted agent found it had
-// died in): everything record needs to say what it came to.
+// finished is one action that ended (or a run that a restarted agent found it had died
+// in): everything record needs to say what it came to.
 type finished struct {
-	op      string // "backup" or "restore"
+	op      string // "backup", "restore", "verify", "retention" or "checks"
 	name    string // the policy or Restore
 	server  string
 	journal *state.Journal
@@ -37,6 +39,10 @@ type finished struct {
 	published bool
 	// noMetric: a policy's retention or verify run the agent died in (no backup metric).
 	noMetric bool
+	// verified counts the sets a verify run checked.
+	verified int
+	// checks are the results of integrity checks.
+	checks []checks.Result
 }
 
 // verdict is what a finished run comes to, the way Flux's ComputeReconcileResult decides
@@ -104,8 +110,8 @@ func (a *Agent) begin(op, name, server, runID string, started time.Time, set str
 	return prevAttempt
 }
 
-// record is the one place a finished backup or restore is recorded: its journal closed
-// into the history, its metrics, its conditions, its result, failure count and retry time.
+// record is the one place a finished action is recorded: its journal closed into the
+// history, its metrics, its conditions, its result, failure count and retry time.
 func (a *Agent) record(f finished) error {
 	now := a.opt.Now()
 	var jerr error
@@ -121,6 +127,24 @@ func (a *Agent) record(f finished) error {
 		if jerr != nil {
 			a.log.Error("journal not closed", "run", f.journal.ID(), "err", jerr)
 		}
+	}
+	switch f.op {
+	case "retention":
+		return jerr // journaled only: each removal is in the journal and the log
+	case "verify":
+		a.update(func(st *state.Status) {
+			st.Policy(f.name).LastVerified = now
+			o := st.Object(manifests.KindBackupPolicy, f.name)
+			if f.err != nil {
+				o.SetCondition("Verified", "False", "VerificationFailed", f.err.Error())
+			} else {
+				o.SetCondition("Verified", "True", "Verified", fmt.Sprintf("%d set(s) verified", f.verified))
+			}
+		})
+		return jerr
+	case "checks":
+		a.update(func(st *state.Status) { recordChecks(st, f.checks) })
+		return jerr
 	}
 	kind := manifests.KindBackupPolicy
 	if f.op == "restore" {
@@ -220,4 +244,34 @@ func stepError(failed string, err error) string {
 		return msg
 	}
 	return fmt.Sprintf("step %s: %s", failed, msg)
+}
+
+// recordChecks stores check results and sets each server's Ready condition from all of its
+// checks' latest results.
+func recordChecks(st *state.Status, res []checks.Result) {
+	for _, r := range res {
+		st.Checks[r.Server+"/"+r.Check] = &state.Check{Server: r.Server, Check: r.Check, OK: r.OK, Message: r.Message, Time: r.Time, Duration: r.Duration}
+		o := st.Object(manifests.KindServer, r.Server)
+		o.Server = r.Server
+	}
+	seen := map[string]bool{}
+	for _, r := range res {
+		if seen[r.Server] {
+			continue
+		}
+		seen[r.Server] = true
+		var failed []string
+		for _, c := range st.Checks {
+			if c.Server == r.Server && !c.OK {
+				failed = append(failed, c.Check+": "+c.Message)
+			}
+		}
+		sort.Strings(failed)
+		o := st.Object(manifests.KindServer, r.Server)
+		if len(failed) == 0 {
+			o.SetCondition(state.Ready, "True", "ChecksPassed", "every integrity check passed")
+		} else {
+			o.SetCondition(state.Ready, "False", "CheckFailed", strings.Join(failed, "; "))
+		}
+	}
 }
