@@ -143,7 +143,7 @@ func (a *Agent) record(f finished) error {
 		})
 		return jerr
 	case "checks":
-		a.update(func(st *state.Status) { recordChecks(st, f.checks) })
+		a.update(func(st *state.Status) { applyChecks(st, f.checks) })
 		return jerr
 	}
 	kind := manifests.KindBackupPolicy
@@ -173,9 +173,9 @@ func (a *Agent) record(f finished) error {
 			o.SetCondition(state.Stalled, "True", v.stalledReason, v.stalledMsg)
 		}
 		if f.op == "backup" {
-			recordPolicy(st.Policy(f.name), f, v, now)
+			applyPolicy(st.Policy(f.name), f, v, now)
 		} else {
-			recordRestore(st.Restore(f.name), o, f, v, now)
+			applyRestore(st.Restore(f.name), o, f, v, now)
 		}
 	})
 	switch {
@@ -188,7 +188,7 @@ func (a *Agent) record(f finished) error {
 	return jerr
 }
 
-func recordPolicy(p *state.Policy, f finished, v verdict, now time.Time) {
+func applyPolicy(p *state.Policy, f finished, v verdict, now time.Time) {
 	if v.result == "" { // waited for the window: neither a success nor a failure
 		p.LastAttempt, p.WaitUntil = f.prevAttempt, v.waitUntil
 		p.Requested = p.Requested || f.requested
@@ -216,7 +216,7 @@ func recordPolicy(p *state.Policy, f finished, v verdict, now time.Time) {
 	}
 }
 
-func recordRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now time.Time) {
+func applyRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now time.Time) {
 	rt.LastResult = v.result
 	if v.result == "success" {
 		rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = f.hash, f.set.ID, f.set.Started, now
@@ -246,9 +246,9 @@ func stepError(failed string, err error) string {
 	return fmt.Sprintf("step %s: %s", failed, msg)
 }
 
-// recordChecks stores check results and sets each server's Ready condition from all of its
+// applyChecks stores check results and sets each server's Ready condition from all of its
 // checks' latest results.
-func recordChecks(st *state.Status, res []checks.Result) {
+func applyChecks(st *state.Status, res []checks.Result) {
 	for _, r := range res {
 		st.Checks[r.Server+"/"+r.Check] = &state.Check{Server: r.Server, Check: r.Check, OK: r.OK, Message: r.Message, Time: r.Time, Duration: r.Duration}
 		o := st.Object(manifests.KindServer, r.Server)

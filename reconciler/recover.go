@@ -44,7 +44,7 @@ func (a *Agent) recover(ctx context.Context) error {
 			reason += "; recovery: " + err.Error()
 			errs = append(errs, err)
 		}
-		if err := a.recordAbandoned(j, r, reason); err != nil {
+		if err := a.abandon(j, r, reason); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -115,9 +115,9 @@ func (a *Agent) revokeAfterCrash(ctx context.Context, r state.Run, user string) 
 	return nil
 }
 
-// recordAbandoned records a run the agent died in through record: a policy's run is
+// abandon records a run the agent died in through record: a policy's run is
 // retried after backoff, a restore is held (never re-run by itself).
-func (a *Agent) recordAbandoned(j *state.Journal, r state.Run, reason string) error {
+func (a *Agent) abandon(j *state.Journal, r state.Run, reason string) error {
 	kind, name, _ := cut(r.Object)
 	f := finished{name: name, server: r.Server, journal: j, started: r.Started, err: errors.New(reason),
 		step: r.LastStarted(), abandoned: true}
