@@ -108,7 +108,7 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 			vs[i].Where = s.Destination
 		}
 		if err == nil {
-			err = recordVerification(s.Dir, vs)
+			err = catalog.AppendVerifications(s.Dir, vs)
 		}
 		a.putSets(s.Destination, s.Replica, s.Dir)
 		for _, v := range vs {
@@ -124,18 +124,6 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 	return err
 }
 
-func recordVerification(dir string, vs []catalog.Verification) error {
-	m, err := catalog.ReadMeta(dir)
-	if err != nil {
-		return err
-	}
-	m.Verifications = append(m.Verifications, vs...)
-	const keep = 20 // bounded history of results per set
-	if n := len(m.Verifications); n > keep {
-		m.Verifications = m.Verifications[n-keep:]
-	}
-	return catalog.WriteMeta(dir, m)
-}
 
 // crosscheck copies verified sets missing from a replica.
 func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
