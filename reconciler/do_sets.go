@@ -124,7 +124,6 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 	return err
 }
 
-
 // crosscheck copies verified sets missing from a replica.
 func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
 	var errs []error
