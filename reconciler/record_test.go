@@ -10,6 +10,7 @@ import (
 )
 
 func TestVerdict(t *testing.T) {
+	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
 	now := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
 	set := &catalog.Meta{ID: "20261121T020000Z"}
 	boom := errors.New("step export: EXP-00056")
