@@ -33,7 +33,11 @@ type Reading struct {
 }
 
 // Read takes a Reading at the agent's clock.
-func (a *Agent) Read() Reading {
+func (a *Agent) Read() Reading { return a.read(true) }
+
+// read takes a Reading, with the plan only when asked: /metrics, read at every scrape,
+// does not need one.
+func (a *Agent) read(withPlan bool) Reading {
 	now := a.opt.Now()
 	st := a.opt.Store.Snapshot()
 	a.mu.Lock()
@@ -41,7 +45,9 @@ func (a *Agent) Read() Reading {
 		Running: maps.Clone(a.running)}
 	all, force := a.all, maps.Clone(a.force)
 	a.mu.Unlock()
-	r.Plan = planner.Compute(r.Desired, all, Actual(r.Desired, st, r.Model, force), now)
+	if withPlan {
+		r.Plan = planner.Compute(r.Desired, all, Actual(r.Desired, st, r.Model, force), now)
+	}
 	return r
 }
 

@@ -24,7 +24,7 @@ func (a *Agent) verifier(ctx context.Context, dir string) ([]catalog.Verificatio
 
 // snapshot is what /metrics exports, read at scrape time from the read model and the status.
 func (a *Agent) snapshot() metrics.Snapshot {
-	r := a.Read()
+	r := a.read(false)
 	snap := metrics.Snapshot{ManifestsInvalid: r.Invalid,
 		Source: metrics.SourceStatus{LastSync: r.Status.Source.LastSync, Revision: r.Revision}}
 	for _, p := range r.Desired.Policies {
