@@ -3,23 +3,16 @@ package reconciler
 import (
 	"context"
 
-	"github.com/vaultkeeper/vaultkeeper/checks/setverify"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// verifier runs L1 and L2 verification of a set folder. The results carry the agent's
-// clock (Options.Now), not the wall clock setverify reads: planVerify compares them with
-// that clock to decide when a set is re-verified.
+// verifier runs L1 and L2 verification of a set folder, stamped with the agent's clock.
 func (a *Agent) verifier(ctx context.Context, dir string) ([]catalog.Verification, error) {
-	rep, err := setverify.Verify(ctx, dir, catalog.LevelL1, catalog.LevelL2)
-	now := a.opt.Now().UTC()
-	for i := range rep.Levels {
-		rep.Levels[i].Time = now
-	}
-	return rep.Levels, err
+	return backup.SetVerifier(a.opt.Now)(ctx, dir)
 }
 
 // snapshot is what /metrics exports, read at scrape time from the read model and the status.
