@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/checks/iis"
 )
 
 // checkIISBinding: the server's IIS site exists and has an http(s) binding whose host name is
@@ -27,16 +29,20 @@ func checkIISBinding(_ context.Context, env Env) (string, error) {
 		return "", fmt.Errorf("IIS has no site %s (sites: %s): fix spec.iis.site of server %s, or create the site",
 			name, strings.Join(names, ", "), env.Server.Metadata.Name)
 	}
+	b, how := site.Serving(domain)
+	switch how {
+	case iis.Exact:
+		return fmt.Sprintf("IIS site %s has binding %s for WebsiteDomain %s", site.Name, b, domain), nil
+	case iis.Wildcard, iis.AnyHost:
+		return fmt.Sprintf("IIS site %s serves WebsiteDomain %s through binding %s (%s); warning: no binding names %s itself, this one answers other host names too",
+			site.Name, domain, b, how, domain), nil
+	}
 	var seen []string
 	for _, b := range site.Bindings {
 		p := strings.ToLower(b.Protocol)
-		if p != "http" && p != "https" {
-			continue
+		if p == "http" || p == "https" {
+			seen = append(seen, b.String())
 		}
-		if strings.EqualFold(b.Host, domain) {
-			return fmt.Sprintf("IIS site %s has binding %s for WebsiteDomain %s", site.Name, b, domain), nil
-		}
-		seen = append(seen, b.String())
 	}
 	if len(seen) == 0 {
 		seen = []string{"none"}

@@ -20,16 +20,16 @@ func checkTnsnamesAlias(_ context.Context, env Env) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("LocalVault.ini %s: %w", lv.Name, err)
 	}
-	alias := e.Aliases[0]
+	alias := e.Name
 	if p := e.Protocol; p != "TCP" && p != "TCPS" {
-		return "", fmt.Errorf("tnsnames.ora alias %s (%s) uses protocol %q, not TCP: point it at %s over TCP", alias, e.Pos, p, want)
+		return "", errors.New(withWarnings(fmt.Sprintf("tnsnames.ora alias %s (%s) uses protocol %q, not TCP: point it at %s over TCP", alias, e.Pos, p, want), e))
 	}
 	got := location{e.Host, e.Port}
 	if !got.equal(want) {
-		return "", fmt.Errorf("LocalVault.ini DBLocation is %s but tnsnames.ora alias %s points to %s (%s): make them agree",
-			want, alias, got, e.Pos)
+		return "", errors.New(withWarnings(fmt.Sprintf("LocalVault.ini DBLocation is %s but tnsnames.ora alias %s points to %s (%s): make them agree",
+			want, alias, got, e.Pos), e))
 	}
-	return fmt.Sprintf("tnsnames.ora alias %s points to %s, the DBLocation of LocalVault.ini", alias, got), nil
+	return withWarnings(fmt.Sprintf("tnsnames.ora alias %s points to %s, the DBLocation of LocalVault.ini", alias, got), e), nil
 }
 
 // checkOracleListener: a TCP connection to DBLocation opens within the dial timeout.
@@ -76,7 +76,7 @@ func checkOracleLogin(ctx context.Context, env Env) (string, error) {
 			msg = strings.ReplaceAll(msg, password, "********")
 		}
 		return "", fmt.Errorf("Oracle refused the LocalVault.ini credentials of user %s through alias %s (%s): %s; check the password in LocalVault.ini and that the user exists and is unlocked",
-			user, e.Aliases[0], e.HostPort(), msg)
+			user, e.Name, e.HostPort(), msg)
 	}
-	return fmt.Sprintf("user %s logs in to Oracle through alias %s (%s)", user, e.Aliases[0], e.HostPort()), nil
+	return fmt.Sprintf("user %s logs in to Oracle through alias %s (%s)", user, e.Name, e.HostPort()), nil
 }

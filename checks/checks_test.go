@@ -158,7 +158,10 @@ func TestChecksFail(t *testing.T) {
 		{"tnsnames syntax", "tnsnames-alias", func(t *testing.T, h *host) {
 			h.write(t, "tnsnames.ora", "XE=(DESCRIPTION=\n  (ADDRESS=(HOST=h)(PORT=1))\nYE=\n")
 		},
-			"tnsnames.ora has a syntax error, fix it"},
+			"tnsnames.ora has a syntax error in entry XE, which LocalVault.ini's DatabaseName names; fix it: tnsnames.ora entry XE ("},
+		{"last definition wins", "tnsnames-alias", func(t *testing.T, h *host) {
+			h.write(t, "tnsnames.ora", fmt.Sprintf(tnsTmpl, h.port)+"xe = other-db:1521/XE\n")
+		}, "LocalVault.ini DBLocation is 127.0.0.1:"},
 		{"tnsnames missing", "tnsnames-alias", func(t *testing.T, h *host) { h.server.Spec.Oracle.Tnsnames = filepath.Join(h.dir, "none.ora") },
 			"tnsnames.ora not found at "},
 		{"IPC alias", "tnsnames-alias", func(t *testing.T, h *host) { h.write(t, "tnsnames.ora", "XE=(ADDRESS=(PROTOCOL=IPC)(KEY=x))\n") },
@@ -168,6 +171,12 @@ func TestChecksFail(t *testing.T) {
 		{"binding host differs", "iis-binding", func(t *testing.T, h *host) {
 			h.write(t, "LocalVault.ini", strings.Replace(fmt.Sprintf(localVaultTmpl, h.port), "aes.corp", "nexus.corp", 1))
 		}, "IIS site Altium365 has no binding with host name nexus.corp.example.com"},
+		{"wildcard for another domain", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(appHost, "*:9785:aes.corp.example.com", "*:9785:*.example.org", 1))
+		}, "IIS site Altium365 has no binding with host name aes.corp.example.com (WebsiteDomain in "},
+		{"http binding without host", "iis-binding", func(t *testing.T, h *host) {
+			h.write(t, "applicationHost.config", strings.Replace(strings.Replace(appHost, "*:9785:aes.corp.example.com", "*:80:", 1), `"https"`, `"http"`, 2))
+		}, "its http(s) bindings are http/*:80:"},
 		{"config missing", "iis-binding", func(t *testing.T, h *host) { os.Remove(h.server.Spec.IIS.ApplicationHostConfig) },
 			"applicationHost.config not found at"},
 		{"bad config", "iis-binding", func(t *testing.T, h *host) { h.write(t, "applicationHost.config", "<configuration>") },

@@ -54,41 +54,38 @@ func localVaultValue(env Env, key string) (string, *localvault.File, error) {
 	return v, f, nil
 }
 
-func readTnsnames(env Env) (*tnsnames.File, error) {
-	p := env.Server.Spec.Oracle.Tnsnames
-	if p == "" {
-		return nil, fmt.Errorf("server %s has no spec.oracle.tnsnames", env.Server.Metadata.Name)
-	}
-	f, err := tnsnames.ParseFile(p)
-	var se *tnsnames.Error
-	switch {
-	case err == nil:
-		return f, nil
-	case errors.As(err, &se) && se.Err == nil:
-		return nil, fmt.Errorf("tnsnames.ora has a syntax error, fix it (Oracle clients stop resolving names there): %w", err)
-	case errors.Is(err, fs.ErrNotExist) && se == nil:
-		return nil, fmt.Errorf("tnsnames.ora not found at %s: restore it, or fix spec.oracle.tnsnames of server %s", p, env.Server.Metadata.Name)
-	default:
-		return nil, fmt.Errorf("cannot read tnsnames.ora: %w", err)
-	}
-}
-
-// lookupAlias resolves LocalVault.ini's DatabaseName in tnsnames.ora.
-func lookupAlias(env Env) (*tnsnames.Entry, *localvault.File, error) {
+// lookupAlias resolves LocalVault.ini's DatabaseName as Oracle Net does (tnsnames.Resolve,
+// the resolution the go-ora connection uses too).
+func lookupAlias(env Env) (*tnsnames.Resolution, *localvault.File, error) {
 	alias, lv, err := localVaultValue(env, keyDatabaseName)
 	if err != nil {
 		return nil, nil, err
 	}
-	tf, err := readTnsnames(env)
-	if err != nil {
-		return nil, lv, err
+	p := env.Server.Spec.Oracle.Tnsnames
+	if p == "" {
+		return nil, lv, fmt.Errorf("server %s has no spec.oracle.tnsnames", env.Server.Metadata.Name)
 	}
-	e, ok := tf.Lookup(alias)
-	if !ok {
-		return nil, lv, fmt.Errorf("LocalVault.ini DatabaseName is %s but tnsnames.ora %s has no alias %s: add it, or set DatabaseName to an alias it defines",
-			alias, tf.Name, alias)
+	r, err := tnsnames.Resolve(p, alias)
+	switch {
+	case err == nil:
+		return r, lv, nil
+	case errors.Is(err, tnsnames.ErrBroken):
+		return nil, lv, fmt.Errorf("tnsnames.ora has a syntax error in entry %s, which LocalVault.ini's DatabaseName names; fix it: %w", alias, err)
+	case errors.Is(err, tnsnames.ErrNotFound):
+		return nil, lv, fmt.Errorf("LocalVault.ini DatabaseName is %s but %w: add it, or set DatabaseName to an alias it defines", alias, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, lv, fmt.Errorf("tnsnames.ora not found at %s: restore it, or fix spec.oracle.tnsnames of server %s", p, env.Server.Metadata.Name)
+	default:
+		return nil, lv, fmt.Errorf("cannot read tnsnames.ora: %w", err)
 	}
-	return e, lv, nil
+}
+
+// withWarnings appends the warnings of a resolution to a check's message.
+func withWarnings(msg string, r *tnsnames.Resolution) string {
+	if len(r.Warnings) == 0 {
+		return msg
+	}
+	return msg + "; warning: " + strings.Join(r.Warnings, "; warning: ")
 }
 
 func readIIS(env Env) (*iis.Config, error) {

@@ -52,6 +52,7 @@ var wantAlerts = []string{
 	"VaultkeeperVerifiedSetsLow", "VaultkeeperVerificationOverdue", "VaultkeeperCheckFailing",
 	"VaultkeeperRestoreFailed", "VaultkeeperRestoreLagging", "VaultkeeperSourceSyncStale",
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
+	"VaultkeeperBackupFutureSets", // issue 14
 }
 
 func TestRulesShape(t *testing.T) {

@@ -157,6 +157,9 @@ func checkExplicitMinVerified(d *decoder, raw map[string]any, p *BackupPolicy) {
 	if _, ok := ret["minVerified"].(json.Number); ok && p.Spec.Retention.MinVerified == 0 {
 		d.fail("spec.retention.minVerified", "must be >= 1 (omit it for the default 1)")
 	}
+	if _, ok := ret["keepSafety"].(json.Number); ok && p.Spec.Retention.KeepSafety == 0 {
+		d.fail("spec.retention.keepSafety", fmt.Sprintf("must be >= 1 (omit it for the default %d)", DefaultKeepSafety))
+	}
 }
 
 func quoteRaw(v any) string {

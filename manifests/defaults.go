@@ -19,6 +19,7 @@ const (
 	DefaultVerifyInterval         = "168h"
 	DefaultTimeZone               = "UTC"
 	DefaultMinVerified            = 1
+	DefaultKeepSafety             = 3
 	defaultLocalVaultIniName      = "LocalVault.ini"
 	defaultAvbackupRelativeToRoot = `Tools\BackupTool\avbackup.exe`
 )
@@ -81,6 +82,9 @@ func defaultPolicy(p *BackupPolicySpec) {
 	setString(&p.TimeZone, DefaultTimeZone)
 	if p.Retention.MinVerified == 0 {
 		p.Retention.MinVerified = DefaultMinVerified
+	}
+	if p.Retention.KeepSafety == 0 {
+		p.Retention.KeepSafety = DefaultKeepSafety
 	}
 	setString(&p.Verify.Interval, DefaultVerifyInterval)
 }

@@ -22,7 +22,7 @@
 // manifest's text: an explicit "minVerified: 0" is rejected while decoding (after defaulting
 // it could not be told from an omitted field, which means 1), and an argv list given as []
 // stays an empty non-nil slice and is rejected, while an omitted one gets the default.
-// Schedules are exactly five cron fields (robfig/cron ParseStandard); descriptors such as
+// Schedules are exactly five cron fields (package cronspec: cron(8)'s day rules); descriptors such as
 // @daily or @every and CRON_TZ= prefixes are rejected, as spec.timeZone is the one zone.
 //
 // Errors are sorted by file, then document, then field in declaration order, and print as

@@ -1,32 +1,39 @@
 package manifests
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/capread"
 )
 
 // LoadDir loads the revision rooted at dir: Load(os.DirFS(dir)).
 func LoadDir(dir string) (*Set, error) {
-	return Load(os.DirFS(dir))
+	return Limits{}.LoadDir(dir)
 }
 
 // LoadFile loads a single YAML file as a revision of its own: its references must resolve
 // within it. Errors name the file by its base name.
 func LoadFile(file string) (*Set, error) {
-	return loadFiles(os.DirFS(filepath.Dir(file)), []string{filepath.Base(file)})
+	return Limits{}.LoadFile(file)
 }
 
 // Load decodes every *.yaml and *.yml file under the root of fsys (recursively, skipping
 // folders whose name starts with a dot such as .git), applies defaults and validates the
 // whole revision. When anything is invalid the error is an ErrorList with every problem;
 // other errors (the root cannot be read) are returned as such. The set is nil on error.
-func Load(fsys fs.FS) (*Set, error) {
+//
+// Files over DefaultMaxFileSize and revisions over DefaultMaxRevisionSize are refused
+// (Limits.Load sets other limits).
+func Load(fsys fs.FS) (*Set, error) { return Limits{}.Load(fsys) }
+
+// listFiles lists the manifest files of fsys.
+func listFiles(fsys fs.FS) ([]string, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -47,7 +54,7 @@ func Load(fsys fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifests: list files: %w", err)
 	}
-	return loadFiles(fsys, files)
+	return files, nil
 }
 
 type decoded struct {
@@ -56,14 +63,18 @@ type decoded struct {
 }
 
 // loadFiles decodes the files concurrently and assembles the set in file order.
-func loadFiles(fsys fs.FS, files []string) (*Set, error) {
+func loadFiles(fsys fs.FS, files []string, lim Limits) (*Set, error) {
 	results := make([]decoded, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				data, err := fs.ReadFile(fsys, files[i])
+				data, err := capread.ReadFS(fsys, files[i], lim.File)
+				if errors.Is(err, capread.ErrTooLarge) { // grew since it was measured
+					results[i].errs = ErrorList{{File: files[i], Message: fmt.Sprintf("file is too large: more than %s (--max-manifest-size)", capread.FormatSize(lim.File))}}
+					continue
+				}
 				if err != nil {
 					results[i].errs = ErrorList{{File: files[i], Message: fmt.Sprintf("read: %v", err)}}
 					continue

@@ -107,6 +107,14 @@ type OracleSpec struct {
 	Admin OracleAdminSpec `json:"admin"`
 	// Dump is optional: which export/import tools are used (default exp/imp on PATH).
 	Dump DumpSpec `json:"dump,omitempty"`
+	// AcceptWarnings is optional: message codes (EXP-, IMP-, ORA-, KUP-nnnnn) an export or
+	// import may carry and still count as good, besides the default IMP-00041, ORA-39082,
+	// ORA-39111 and ORA-31684. They pass only when they explain every error the tool counted.
+	AcceptWarnings []string `json:"acceptWarnings,omitempty"`
+	// PDB is optional: the pluggable database holding the schema on a multitenant (CDB)
+	// install (e.g. XEPDB1). Admin sessions switch into it (ALTER SESSION SET CONTAINER);
+	// go-ora connects to its service.
+	PDB string `json:"pdb,omitempty"`
 }
 
 // Admin drivers.
@@ -184,7 +192,8 @@ type BackupPolicySpec struct {
 	// Server is required: the name of the Server this policy backs up.
 	Server string `json:"server"`
 	// Schedule is required: a 5-field cron expression (minute hour day-of-month month day-of-week),
-	// read in TimeZone. Descriptors (@daily, @every 1h) and CRON_TZ= prefixes are rejected: the
+	// read in TimeZone, with cron(8)'s day rules: 0 and 7 are Sunday; a day field starting with
+	// "*" (also "*/2") ANDs with the other day field, two restricted day fields OR. Descriptors (@daily, @every 1h) and CRON_TZ= prefixes are rejected: the
 	// window and the time zone are separate fields, and five fields say exactly when a run starts.
 	Schedule string `json:"schedule"`
 	// TimeZone is optional (default UTC): IANA zone for the schedule, the window and retention buckets.
@@ -230,11 +239,29 @@ type RetentionSpec struct {
 	KeepMonthly int `json:"keepMonthly,omitempty"`
 	// KeepYearly is optional: the same per year.
 	KeepYearly int `json:"keepYearly,omitempty"`
-	// KeepWithin is optional: keep every set younger than this Go duration, counted back from the newest.
+	// KeepWithin is optional: keep every set younger than this, counted back from the newest, in
+	// restic's duration syntax: years, months, days and hours such as "1y2m3d4h", "14d", "720h"
+	// ("m" is months; minutes and seconds are rejected). Calendar months and years as restic
+	// counts them.
 	KeepWithin string `json:"keepWithin,omitempty"`
+	// KeepWithinHourly is optional: keep the newest set of each hour within this span of the
+	// newest set (restic's --keep-within-hourly); same syntax as keepWithin.
+	KeepWithinHourly string `json:"keepWithinHourly,omitempty"`
+	// KeepWithinDaily is optional: the same per day.
+	KeepWithinDaily string `json:"keepWithinDaily,omitempty"`
+	// KeepWithinWeekly is optional: the same per ISO week.
+	KeepWithinWeekly string `json:"keepWithinWeekly,omitempty"`
+	// KeepWithinMonthly is optional: the same per month.
+	KeepWithinMonthly string `json:"keepWithinMonthly,omitempty"`
+	// KeepWithinYearly is optional: the same per year.
+	KeepWithinYearly string `json:"keepWithinYearly,omitempty"`
 	// MinVerified is optional (default 1, at least 1): never fewer verified sets than this remain.
 	// An explicit 0 is rejected when decoding (omit the field for the default).
 	MinVerified int `json:"minVerified,omitempty"`
+	// KeepSafety is optional (default 3, at least 1): the safety sets (taken of this policy's
+	// server before a restore overwrote it) kept, newest first; the rules above do not apply
+	// to them. An explicit 0 is rejected when decoding (omit the field for the default).
+	KeepSafety int `json:"keepSafety,omitempty"`
 }
 
 // VerifySpec controls re-verification.
@@ -269,6 +296,10 @@ type RestoreSpec struct {
 	Oracle RestoreOracle `json:"oracle,omitempty"`
 	// Suspend is optional (default false): no restore starts while true.
 	Suspend bool `json:"suspend,omitempty"`
+	// Window is optional: new and standing restores start only inside it, in the time zone
+	// of the target's BackupPolicy (default: that policy's window; no window anywhere means
+	// any time). `vaultkeeper reconcile restore/NAME` starts one outside it.
+	Window *WindowSpec `json:"window,omitempty"`
 }
 
 // BackupLatest selects the newest verified set of the policy.
@@ -280,6 +311,13 @@ type RestoreSource struct {
 	Policy string `json:"policy"`
 	// Backup is required: "latest" or a set id such as 20261121T020000Z.
 	Backup string `json:"backup"`
+	// Safety is optional (default false): Backup names a safety set, the backup of the target
+	// taken before an earlier restore overwrote it (to roll that restore back). Policy must
+	// then be a policy of the target server, and Backup a set id.
+	Safety bool `json:"safety,omitempty"`
+	// Agents is optional (default: the source Server's spec.agent): only sets made by these
+	// agents (their vaultkeeper.json, authenticated by its signature) are restored.
+	Agents []string `json:"agents,omitempty"`
 }
 
 // RestoreOracle maps schema and tablespaces for the import.

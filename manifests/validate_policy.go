@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
+	"github.com/vaultkeeper/vaultkeeper/manifests/cronspec"
 )
 
 func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
@@ -18,14 +19,7 @@ func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
 	} else if err != nil {
 		e.add("spec.timeZone", fmt.Sprintf("unknown time zone %q: name an IANA zone such as Europe/Zurich or UTC", p.TimeZone))
 	}
-	if w := p.Window; w != nil {
-		if w.Start == "" {
-			e.add("spec.window.start", "is required")
-		} else if _, err := parseClock(w.Start); err != nil {
-			e.add("spec.window.start", fmt.Sprintf("%q: %v", w.Start, err))
-		}
-		checkDuration(e, "spec.window.duration", w.Duration, true, 24*time.Hour)
-	}
+	checkWindow(e, "spec.window", p.Window)
 	checkPath(e, "spec.destination", p.Destination, true)
 	for i, c := range p.Copies {
 		f := "spec.copies[" + strconv.Itoa(i) + "]"
@@ -73,9 +67,18 @@ func checkSchedule(e *objErrs, field, s string) {
 		e.add(field, fmt.Sprintf("%q must have 5 cron fields (minute hour day-of-month month day-of-week); descriptors such as @daily and TZ= prefixes are not accepted", s))
 		return
 	}
-	if _, err := cron.ParseStandard(s); err != nil {
+	if _, err := cronspec.Parse(s); err != nil {
 		e.add(field, fmt.Sprintf("invalid cron expression %q: %v", s, err))
 	}
+}
+
+// namedWithin is one keep-within field with its JSON name.
+type namedWithin struct{ name, value string }
+
+func (r *RetentionSpec) withins() []namedWithin {
+	return []namedWithin{{"keepWithin", r.KeepWithin}, {"keepWithinHourly", r.KeepWithinHourly},
+		{"keepWithinDaily", r.KeepWithinDaily}, {"keepWithinWeekly", r.KeepWithinWeekly},
+		{"keepWithinMonthly", r.KeepWithinMonthly}, {"keepWithinYearly", r.KeepWithinYearly}}
 }
 
 func validateRetention(e *objErrs, r *RetentionSpec) {
@@ -96,14 +99,39 @@ func validateRetention(e *objErrs, r *RetentionSpec) {
 			rules++
 		}
 	}
-	if r.KeepWithin != "" {
+	for _, w := range r.withins() {
+		if w.value == "" {
+			continue
+		}
 		rules++
-		checkDuration(e, f+".keepWithin", r.KeepWithin, false, 0)
+		d, err := calendar.Parse(w.value)
+		switch {
+		case err != nil:
+			e.add(f+"."+w.name, err.Error())
+		case d.Zero():
+			e.add(f+"."+w.name, fmt.Sprintf("must be more than 0, got %q (omit the field to disable it)", w.value))
+		}
 	}
 	if rules == 0 {
-		e.add(f, "needs at least one keep rule (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly or keepWithin)")
+		e.add(f, "needs at least one keep rule (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin or keepWithinHourly/Daily/Weekly/Monthly/Yearly)")
 	}
 	if r.MinVerified < 1 {
 		e.add(f+".minVerified", fmt.Sprintf("must be >= 1, got %d", r.MinVerified))
 	}
+	if r.KeepSafety < 1 {
+		e.add(f+".keepSafety", fmt.Sprintf("must be >= 1, got %d", r.KeepSafety))
+	}
+}
+
+// checkWindow checks a maintenance window (BackupPolicy and Restore spec.window).
+func checkWindow(e *objErrs, field string, w *WindowSpec) {
+	if w == nil {
+		return
+	}
+	if w.Start == "" {
+		e.add(field+".start", "is required")
+	} else if _, err := parseClock(w.Start); err != nil {
+		e.add(field+".start", fmt.Sprintf("%q: %v", w.Start, err))
+	}
+	checkDuration(e, field+".duration", w.Duration, true, 24*time.Hour)
 }

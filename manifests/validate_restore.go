@@ -54,6 +54,9 @@ func (v *validator) restore(e *objErrs, r *Restore) {
 			e.add("spec.source.backup", fmt.Sprintf("%q is not a valid time: %v", b, err))
 		}
 	}
+	v.restoreSafety(e, r, source)
+	v.restoreAgents(e, r)
+	checkWindow(e, "spec.window", s.Window)
 	if s.MaxLag != "" && s.Source.Backup != BackupLatest {
 		e.add("spec.maxLag", "only with spec.source.backup: latest")
 	} else {

@@ -3,6 +3,7 @@ package manifests
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"strconv"
 )
 
@@ -26,6 +27,12 @@ func validateServer(e *objErrs, s *ServerSpec) {
 	checkSecret(e, "spec.oracle.schemaPassword", o.SchemaPassword, true)
 	validateAdmin(e, &o.Admin)
 	validateDump(e, &o.Dump)
+	for i, c := range o.AcceptWarnings {
+		if !messageCode.MatchString(c) {
+			e.add(fmt.Sprintf("spec.oracle.acceptWarnings[%d]", i), fmt.Sprintf("%q is not a message code (EXP-, IMP-, ORA- or KUP- and five digits, e.g. ORA-39082)", c))
+		}
+	}
+	checkOracleID(e, "spec.oracle.pdb", o.PDB, false)
 
 	if loc := s.Expect.DBLocation; loc != "" {
 		if msg := checkHostPort(loc); msg != "" {
@@ -91,3 +98,5 @@ func checkHostPort(s string) string {
 	}
 	return ""
 }
+
+var messageCode = regexp.MustCompile(`^(EXP|IMP|ORA|KUP)-[0-9]{5}$`)

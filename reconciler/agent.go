@@ -43,6 +43,8 @@ type Options struct {
 	RequireSigned bool
 	// Hosts builds the adapters of a server (default: the real tools the manifests name).
 	Hosts host.Factory
+	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
+	ManifestLimits manifests.Limits
 }
 
 // Agent is the reconcile loop of one host.
@@ -86,6 +88,9 @@ func New(opt Options) *Agent {
 	}
 	if opt.Hosts == nil {
 		opt.Hosts = host.Real{Log: opt.Log}
+		if opt.Store != nil {
+			opt.Hosts = host.Real{Log: opt.Log, ParfileDir: host.ParfileDir(opt.Store.Dir())}
+		}
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
@@ -113,7 +118,8 @@ func signal(c chan struct{}) {
 }
 
 // Request asks for KIND/NAME (policy/x, restore/y, server/z) to be reconciled now; an empty
-// object means everything.
+// object means every server and policy. Only restore/NAME forces a restore (issue 14): a
+// destructive restore is never re-run by a request that does not name it.
 func (a *Agent) Request(object string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -123,9 +129,6 @@ func (a *Agent) Request(object string) error {
 		}
 		for _, p := range a.desired.Policies {
 			a.force["policy/"+p.Metadata.Name] = true
-		}
-		for _, r := range a.desired.Restores {
-			a.force["restore/"+r.Metadata.Name] = true
 		}
 	} else {
 		if !a.known(object) {
@@ -202,7 +205,13 @@ func (a *Agent) loadLastGood() {
 	if src.LastAppliedDir == "" {
 		return
 	}
-	set, err := manifests.LoadDir(src.LastAppliedDir)
+	if rv, ok := a.opt.Source.(source.Reverifier); ok { // the cache may have changed while the agent was down
+		if err := rv.Reverify(src.LastApplied, src.LastAppliedDir); err != nil {
+			a.log.Warn("last applied revision not used: it no longer verifies; waiting for the source", "dir", src.LastAppliedDir, "err", err)
+			return
+		}
+	}
+	set, err := a.opt.ManifestLimits.LoadDir(src.LastAppliedDir)
 	if err != nil {
 		a.log.Warn("last applied revision not readable", "dir", src.LastAppliedDir, "err", err)
 		return
@@ -237,7 +246,7 @@ func (a *Agent) sync(ctx context.Context) {
 		return
 	}
 	dir := filepath.Join(rev.Dir, rev.Path)
-	set, lerr := manifests.LoadDir(dir)
+	set, lerr := a.opt.ManifestLimits.LoadDir(dir)
 	var list manifests.ErrorList
 	if lerr != nil {
 		var lines []string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
@@ -88,11 +89,14 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 		return meta, fmt.Errorf("restore/%s: server or policy not in the revision in force", r.Metadata.Name)
 	}
 	job.SetDir, job.Meta, job.Verify = dir, meta, a.verifier
-	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, "USERS", filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
+	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, restore.DefaultTablespace(r, meta), filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
 	job.IIS, job.Files, job.Admin, job.Import = h.IIS, h.Files, conn, conn
 	job.Checks = a.restoreChecks(target, conn, desired)
 	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
 	job.Runbook = rb
+	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
+		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
+	}
 	if r.Spec.SafetyBackupEnabled() {
 		if job.Safety == nil {
 			return meta, outcome.Stalledf("NoSafetyDestination", "restore/%s: server %s has no BackupPolicy to hold the safety backup; add one or set spec.safetyBackup: false", r.Metadata.Name, target.Metadata.Name)

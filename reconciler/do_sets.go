@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/retention"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -14,10 +15,13 @@ import (
 )
 
 // Rules converts a policy's retention spec.
+// The keep-within fields were validated with the manifest, so parse errors cannot occur here.
 func Rules(r manifests.RetentionSpec) retention.Rules {
-	within, _ := manifests.ParseDuration(r.KeepWithin)
+	span := func(s string) calendar.Duration { d, _ := calendar.Parse(s); return d }
 	return retention.Rules{Last: r.KeepLast, Hourly: r.KeepHourly, Daily: r.KeepDaily, Weekly: r.KeepWeekly,
-		Monthly: r.KeepMonthly, Yearly: r.KeepYearly, Within: within, MinVerified: r.MinVerified}
+		Monthly: r.KeepMonthly, Yearly: r.KeepYearly, Within: span(r.KeepWithin),
+		WithinHourly: span(r.KeepWithinHourly), WithinDaily: span(r.KeepWithinDaily), WithinWeekly: span(r.KeepWithinWeekly),
+		WithinMonthly: span(r.KeepWithinMonthly), WithinYearly: span(r.KeepWithinYearly), MinVerified: r.MinVerified}
 }
 
 // retention applies the policy's rules to the primary destination and to every replica,

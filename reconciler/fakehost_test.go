@@ -13,13 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
@@ -251,7 +251,7 @@ type fakeConn struct {
 
 // Export writes a classic exp dump (header 0x03, charset 178, EXPORT:V19.00.00, the EXIT
 // trailer) and its log, then reads them back the way the real adapter does: the dump must
-// pass dumpfile.Check, the log is classified by logparse, and the record is built by
+// pass dumpid.Check, the log is classified by checks/oralog, and the record is built by
 // snapshot.Record against the admin counts.
 func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup.Export, error) {
 	if c.h.take(&c.h.failExport) {
@@ -280,14 +280,14 @@ func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup
 	if err := os.WriteFile(logPath, []byte(log.String()), 0o640); err != nil {
 		return backup.Export{}, err
 	}
-	info, err := dumpfile.Identify(dumpPath)
+	info, err := dumpid.Identify(dumpPath)
 	if err != nil {
 		return backup.Export{}, err
 	}
-	if err := dumpfile.Check(info, dumpfile.Classic); err != nil {
+	if err := dumpid.Check(info, dumpid.Classic); err != nil {
 		return backup.Export{}, fmt.Errorf("fake dump rejected: %w", err)
 	}
-	res, err := logparse.Parse(strings.NewReader(log.String()))
+	res, err := oralog.Parse(strings.NewReader(log.String()))
 	if err != nil {
 		return backup.Export{}, err
 	}
@@ -324,6 +324,20 @@ func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error {
 	return nil
 }
 func (c *fakeConn) GrantBasic(ctx context.Context, user string) error { return nil }
+func (c *fakeConn) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
+	return []string{"USERS"}, nil
+}
+func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) error { return nil }
+func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
+	return nil, nil
+}
+func (c *fakeConn) DefaultTablespace(ctx context.Context, user string) (string, error) {
+	return "USERS", nil
+}
+func (c *fakeConn) InvalidCount(ctx context.Context, schema string) (int, error)     { return 0, nil }
+func (c *fakeConn) Preflight(ctx context.Context, user string, mustExist bool) error { return nil }
+func (c *fakeConn) CompileSchema(ctx context.Context, schema string) error           { return nil }
+func (c *fakeConn) HasRole(ctx context.Context, user, role string) (bool, error)     { return false, nil }
 
 func (c *fakeConn) ObjectCounts(ctx context.Context, schema string) (map[string]int, error) {
 	out := map[string]int{}

@@ -49,16 +49,34 @@ func Open(dir string) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("state %s: %w", filepath.Join(dir, statusFile), err)
 	default:
-		if err := json.Unmarshal(b, &s.st); err != nil {
+		if s.st, err = decodeStatus(b); err != nil {
 			return nil, fmt.Errorf("state %s is damaged (move it away to start afresh): %w", filepath.Join(dir, statusFile), err)
 		}
-		s.st.fill()
 	}
 	// A probe write makes a read-only state dir an error at start, not at the first backup.
 	if err := writeFileAtomic(filepath.Join(dir, statusFile), mustJSON(s.st), 0o600); err != nil {
 		return nil, fmt.Errorf("state dir %s is not writable: %w", dir, err)
 	}
 	return s, nil
+}
+
+// ReadStatus reads the status in dir without opening the store for writing (for `plan`). A
+// missing file is a fresh agent's empty status; a damaged or empty-looking one is an error
+// naming it, as in Open.
+func ReadStatus(dir string) (Status, error) {
+	p := filepath.Join(dir, statusFile)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return newStatus(), nil
+	}
+	if err != nil {
+		return Status{}, fmt.Errorf("state %s: %w", p, err)
+	}
+	st, err := decodeStatus(b)
+	if err != nil {
+		return Status{}, fmt.Errorf("state %s is damaged (move it away to start afresh): %w", p, err)
+	}
+	return st, nil
 }
 
 // Dir is the state dir.
@@ -102,6 +120,33 @@ func (s *Store) Token() (string, error) {
 		return "", fmt.Errorf("api token %s: %w", p, err)
 	}
 	return tok, nil
+}
+
+// statusKeys are the members every status file this code writes carries; a file without them
+// (empty, null, {}) is not a status that was ever saved, and reading it as an empty one would
+// forget every applied restore.
+var statusKeys = []string{"source", "objects", "policies", "restores"}
+
+// decodeStatus parses a status file, refusing content that only looks like an empty status.
+func decodeStatus(b []byte) (Status, error) {
+	var st Status
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return st, err
+	}
+	if top == nil {
+		return st, errors.New("it holds no status object (empty or null)")
+	}
+	for _, k := range statusKeys {
+		if _, ok := top[k]; !ok {
+			return st, fmt.Errorf("it has no %q member (a saved status always has one)", k)
+		}
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, err
+	}
+	st.fill()
+	return st, nil
 }
 
 func mustJSON(v any) []byte {

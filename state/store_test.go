@@ -52,6 +52,40 @@ func TestDamagedStatusIsAnErrorNotReplaced(t *testing.T) {
 	}
 }
 
+// Content that parses but was never a saved status is refused like a damaged file, naming it,
+// and left in place: read as empty it would make every applied restore look new.
+func TestEmptyLookingStatusIsRefused(t *testing.T) {
+	for name, content := range map[string]string{
+		"empty":      "",
+		"blank":      " \n",
+		"null":       "null",
+		"object":     "{}",
+		"array":      "[]",
+		"no objects": `{"source":{},"policies":{},"restores":{}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, statusFile)
+			if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ReadStatus(dir); err == nil || !strings.Contains(err.Error(), p) {
+				t.Errorf("ReadStatus(%q) = %v, want an error naming %s", content, err, p)
+			}
+			_, err := Open(dir)
+			if err == nil {
+				t.Fatalf("status %q accepted", content)
+			}
+			if !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "damaged") {
+				t.Errorf("error %q does not name %s as damaged", err, p)
+			}
+			if b, _ := os.ReadFile(p); string(b) != content {
+				t.Errorf("status was overwritten: %q", b)
+			}
+		})
+	}
+}
+
 func TestReadOnlyStateDir(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("permissions differ on Windows")

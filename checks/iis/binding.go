@@ -9,7 +9,9 @@ import (
 // Binding is one way a request reaches a site.
 type Binding struct {
 	Protocol string
-	// IP is "*" for all addresses, an address without brackets, or "" when unparsed.
+	// IP is "*" for all addresses (also when bindingInformation leaves it empty, ":80:host",
+	// as PowerShell's New-WebBinding writes it), an address without brackets, or "" for
+	// protocols whose information is not IP:port:host.
 	IP string
 	// Port is 0 for protocols whose information is not IP:port:host.
 	Port int
@@ -46,6 +48,9 @@ func parseInformation(info string) (ip string, port int, host string, err error)
 	p, err := strconv.Atoi(rest[:i])
 	if err != nil || p < 1 || p > 65535 {
 		return "", 0, "", fmt.Errorf("bindingInformation %q: port %q is not 1-65535", info, rest[:i])
+	}
+	if ip == "" {
+		ip = "*" // an empty address is every address, as "*" is
 	}
 	return ip, p, rest[i+1:], nil
 }

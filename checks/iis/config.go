@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/capread"
 )
 
 // Limits on input.
@@ -61,14 +62,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ParseFile reads the applicationHost.config at path.
 func ParseFile(path string) (*Config, error) {
-	f, err := os.Open(path)
+	data, err := capread.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read applicationHost.config %q: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read applicationHost.config %q: %w", path, err)
+		return nil, fmt.Errorf("read applicationHost.config: %w", err) // err names the file
 	}
 	return Parse(path, data)
 }

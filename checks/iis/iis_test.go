@@ -81,7 +81,7 @@ func TestParseInformation(t *testing.T) {
 		{in: "192.168.0.1:80:www.contoso.com", ip: "192.168.0.1", port: 80, host: "www.contoso.com"},
 		{in: "[::]:443:aes.example.com", ip: "::", port: 443, host: "aes.example.com"},
 		{in: "[fe80::1%4]:443:", ip: "fe80::1%4", port: 443},
-		{in: ":80:h", ip: "", port: 80, host: "h"},
+		{in: ":80:h", ip: "*", port: 80, host: "h"}, // empty IP: all addresses (New-WebBinding writes it so)
 		{in: "*:0:", err: "port \"0\" is not 1-65535"},
 		{in: "*:http:", err: "port \"http\""},
 		{in: "*:80", err: "is not IP:port:host"},

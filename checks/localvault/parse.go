@@ -2,9 +2,9 @@ package localvault
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"strings"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/capread"
 )
 
 // MaxFileSize is the largest file accepted.
@@ -84,14 +84,9 @@ func (f *File) Keys() map[string]string {
 
 // ParseFile reads and parses the file at path.
 func ParseFile(path string) (*File, error) {
-	fh, err := os.Open(path)
+	data, err := capread.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read LocalVault.ini %q: %w", path, err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read LocalVault.ini %q: %w", path, err)
+		return nil, fmt.Errorf("read LocalVault.ini: %w", err) // err names the file
 	}
 	return Parse(path, data)
 }

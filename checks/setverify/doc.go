@@ -6,7 +6,7 @@
 // with its own section reader on the file, decompressed by klauspost/compress/flate); entry
 // names that would escape their folder fail; the dump's header (classic exp: 0x03, a two-byte
 // character-set id, "EXPORT:V…"; Data Pump: no documented magic, so recognised by
-// elimination); and the export log, classified by reconciler/oracle/logparse and held to the
+// elimination); and the export log, classified by checks/oralog and held to the
 // warnings the record says were allowed.
 //
 // Everything streams through fixed buffers, so memory stays flat whatever the set's size.

@@ -5,10 +5,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 )
 
-// checkLog classifies the export log with reconciler/oracle/logparse (the same reading the
+// checkLog classifies the export log with checks/oralog (the same reading the
 // backup run made) and holds it to the record: the verdict must not be a failure, every
 // code in the log must be one of the warnings vaultkeeper.json says the policy let pass,
 // and the log must come from the set's dump tool.
@@ -18,14 +18,14 @@ func checkLog(path, tool string, allowed []string) []string {
 		return []string{err.Error()}
 	}
 	defer f.Close()
-	res, err := logparse.Parse(f)
+	res, err := oralog.Parse(f)
 	if err != nil {
 		return []string{err.Error()}
 	}
 	if res.Final == "" {
 		return []string{"no final verdict (log truncated?): " + res.Reason}
 	}
-	if _, err := (logparse.Policy{Allow: allowed}).Check(res); err != nil {
+	if _, err := (oralog.Policy{Accept: allowed}).Check(res, tool); err != nil {
 		return []string{"export failed: " + err.Error()}
 	}
 	logTool := "exp"

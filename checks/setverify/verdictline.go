@@ -22,7 +22,7 @@ var (
 
 // ClassifyLogLine reads an export verdict line (exp or expdp, LOGTIME prefix allowed); ok
 // reports whether line is one. It looks at one line only: to classify a whole log, with its
-// codes and fatal messages, use reconciler/oracle/logparse, as Verify does.
+// codes and fatal messages, use checks/oralog, as Verify does.
 func ClassifyLogLine(line string) (v Verdict, ok bool) {
 	line = strings.TrimSpace(logtimePrefix.ReplaceAllString(strings.TrimSpace(line), ""))
 	switch {

@@ -20,7 +20,30 @@
 //
 // Each Entry reports the first address of the first description (protocol, host, port) and
 // that description's SERVICE_NAME or SID, plus Descriptor, the first description rewritten on
-// one line, usable as a go-ora connect string. When an alias is defined twice, Lookup returns
-// the first definition, in file order with includes expanded in place; later ones are listed
-// in File.Duplicates.
+// one line, usable as a go-ora connect string.
+//
+// Lookups follow Oracle Net rather than the file's order of appearance:
+//
+//   - The last definition of an alias wins ("the alias on the bottom is the one used"), with
+//     includes expanded where their IFILE stands; File.Duplicates names both places.
+//   - A parameter given twice in one list (HOST twice in an ADDRESS) takes its last value;
+//     Entry.Warnings says so, and Descriptor holds only that value, so a driver reading the
+//     descriptor cannot choose differently. Descriptions and addresses are lists, not
+//     parameters: the first address is still the first tried.
+//   - Easy Connect values are entries: "A = [tcp[s]://][//]host[:port][/service[:server][/instance]]",
+//     port 1521 when omitted ("DEV = devdb:1521/devpdb", "PROD = tcp://db1:1522/prodsvc").
+//   - Parse, ParseFile and ParseFS are strict: the first syntax error fails, as `vaultkeeper
+//     inspect tnsnames FILE` needs. Read is lenient, as Oracle clients are: an entry with an
+//     error is skipped (File.Errors; File.Broken when its names could be read) and parsing
+//     resumes at the next line starting in column 1; an IFILE that cannot be read is skipped too.
+//   - Resolve is the one resolution the checks, the go-ora connection and `inspect tnsnames
+//     --resolve` share: Read, then NAMES.DEFAULT_DOMAIN from the sqlnet.ora in the same folder
+//     appended to an alias without a dot ("AES" is looked up as "AES.CORP"; "AES." asks for the
+//     unqualified name), names compared case-insensitively, the last definition used, an error
+//     when that definition is broken, and warnings for everything passed over.
+//
+// Not modelled: TNS_ADMIN search order and the Windows registry (the caller names the file),
+// sqlnet.ora's NAMES.DIRECTORY_PATH (tnsnames is assumed to be tried), LDAP naming. Whether an
+// Oracle client resolves an alias whose last definition is broken (by falling back to an
+// earlier one) is not known; Resolve reports an error.
 package tnsnames

@@ -1,6 +1,7 @@
 package tnsnames
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -17,11 +18,14 @@ type Entry struct {
 	// ServiceName and SID come from the first description's CONNECT_DATA.
 	ServiceName string
 	SID         string
-	// Descriptor is the first description on one line, keywords upper-cased, usable as a
-	// go-ora connect string: (DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=h)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=XE))).
+	// Descriptor is the first description on one line, keywords upper-cased, a parameter given
+	// twice written once with its last value, usable as a go-ora connect string: (DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=h)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=XE))).
 	Descriptor string
 	// Pos is where the entry's first alias is written.
 	Pos Pos
+	// Warnings name parameters given twice in one list (the last value is used, as Oracle
+	// Net does).
+	Warnings []string
 	// Root is the whole parsed value (a DESCRIPTION, DESCRIPTION_LIST or address).
 	Root *Node
 }
@@ -56,29 +60,48 @@ func newEntry(names []string, root *Node, at Pos) (*Entry, error) {
 	if addr == nil {
 		return nil, errorf(desc.Pos, "the DESCRIPTION of %s has no ADDRESS", alias)
 	}
-	if n := addr.Child("PROTOCOL"); n != nil {
+	if n := addr.Param("PROTOCOL"); n != nil {
 		e.Protocol = strings.ToUpper(n.Value)
 	}
-	if n := addr.Child("HOST"); n != nil {
+	if n := addr.Param("HOST"); n != nil {
 		e.Host = n.Value
 	}
-	if n := addr.Child("PORT"); n != nil {
+	if n := addr.Param("PORT"); n != nil {
 		port, err := strconv.Atoi(n.Value)
 		if err != nil || port < 1 || port > 65535 || n.Children != nil {
 			return nil, errorf(n.Pos, "PORT %q of %s is not a port number (1-65535)", n.Value, alias)
 		}
 		e.Port = port
 	}
-	if cd := desc.Child("CONNECT_DATA"); cd != nil {
-		if n := cd.Child("SERVICE_NAME"); n != nil {
+	if cd := desc.Param("CONNECT_DATA"); cd != nil {
+		if n := cd.Param("SERVICE_NAME"); n != nil {
 			e.ServiceName = n.Value
 		}
-		if n := cd.Child("SID"); n != nil {
+		if n := cd.Param("SID"); n != nil {
 			e.SID = n.Value
 		}
 	}
 	e.Descriptor = desc.String()
+	e.Warnings = repeated(root, alias, nil)
 	return e, nil
+}
+
+// repeated lists the parameters given more than once in one list of n and below.
+func repeated(n *Node, alias string, out []string) []string {
+	seen := map[string]*Node{}
+	for _, c := range n.Children {
+		if prev, ok := seen[c.Key]; ok && !isList(c.Key) {
+			val := c.Value
+			if c.Children != nil {
+				val = c.String()
+			}
+			out = append(out, fmt.Sprintf("%s: %s of %s is given again in the same (%s=…) after %s; Oracle Net uses the last value, %s",
+				c.Pos, c.Key, alias, n.Key, prev.Pos, val))
+		}
+		seen[c.Key] = c
+		out = repeated(c, alias, out)
+	}
+	return out
 }
 
 // firstAddress returns the first ADDRESS in document order, looking into ADDRESS_LISTs.

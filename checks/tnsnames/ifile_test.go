@@ -43,8 +43,10 @@ func TestIFILE(t *testing.T) {
 	if got := strings.Join(order, ","); got != "a,b,shadowed,d,c" {
 		t.Errorf("entries in order %s, want includes expanded in place", got)
 	}
-	if e, _ := f.Lookup("a"); e == nil || e.Host != "a" {
-		t.Errorf("Lookup(a) = %+v, want the first definition", e)
+	// The IFILE stands after A, so its definition of A is read later and wins (Oracle Net:
+	// "the position of the IFILE reference determines which entry is used").
+	if e, _ := f.Lookup("a"); e == nil || e.Host != "shadowed" {
+		t.Errorf("Lookup(a) = %+v, want the included, later definition", e)
 	}
 	if e, _ := f.Lookup("D"); e == nil || e.Host != "d" || !strings.HasSuffix(e.Pos.File, "last one.ora") || e.Pos.Line != 2 {
 		t.Errorf("Lookup(D) = %+v", e)

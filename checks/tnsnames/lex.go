@@ -39,6 +39,7 @@ type token struct {
 	text      string
 	quoted    bool
 	pos       Pos
+	off       int // byte offset of the token's first byte
 	lineStart bool
 }
 
@@ -80,6 +81,31 @@ func isSpecial(c byte) bool {
 	return isBlank(c) || c == '\n'
 }
 
+// resync moves to the first line after the one holding t that starts a parameter (a word in
+// column 1), or to the end of the data. It is how a broken entry is skipped: Oracle clients
+// still resolve the entries after it.
+func (l *lexer) resync(t token) {
+	line, off := t.pos.Line, t.off-(t.pos.Col-1)
+	for {
+		nl := bytes.IndexByte(l.data[off:], '\n')
+		if nl < 0 {
+			l.off, l.lineOff, l.line, l.lineStart = len(l.data), len(l.data), line, false
+			return
+		}
+		off += nl + 1
+		line++
+		if off < len(l.data) && startsParameter(l.data[off]) {
+			l.off, l.lineOff, l.line, l.lineStart = off, off, line, true
+			return
+		}
+	}
+}
+
+// startsParameter reports whether c in column 1 starts a parameter.
+func startsParameter(c byte) bool {
+	return !isSpecial(c) && c >= 0x20 && c != 0x7f || c == '"' || c == '\''
+}
+
 // next returns the next token, skipping blanks, newlines and comments.
 func (l *lexer) next() (token, error) {
 	for l.off < len(l.data) {
@@ -106,7 +132,7 @@ func (l *lexer) next() (token, error) {
 }
 
 func (l *lexer) token() (token, error) {
-	t := token{pos: l.pos(), lineStart: l.lineStart}
+	t := token{pos: l.pos(), off: l.off, lineStart: l.lineStart}
 	l.lineStart = false
 	c := l.data[l.off]
 	switch c {

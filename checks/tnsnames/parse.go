@@ -1,6 +1,9 @@
 package tnsnames
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // Limits on input, so that no file makes the parser allocate without bound.
 const (
@@ -35,6 +38,27 @@ func (n *Node) Child(key string) *Node {
 	return nil
 }
 
+// Param returns the last child whose key is key (upper case), or nil: a parameter given
+// twice in one list takes its last value, as Oracle Net reads it.
+func (n *Node) Param(key string) *Node {
+	for i := len(n.Children) - 1; i >= 0; i-- {
+		if n.Children[i].Key == key {
+			return n.Children[i]
+		}
+	}
+	return nil
+}
+
+// isList reports keys that may repeat in one list as alternatives, not as a parameter given
+// twice: descriptions and addresses.
+func isList(key string) bool {
+	switch key {
+	case "DESCRIPTION", "ADDRESS", "ADDRESS_LIST":
+		return true
+	}
+	return false
+}
+
 // Param is a top-level parameter whose value is a single word, other than IFILE.
 type Param struct {
 	Names []string
@@ -51,6 +75,8 @@ type parser struct {
 	nest    int // open parentheses
 	current string
 	start   Pos
+	first   token    // the current parameter's first token
+	names   []string // the current parameter's names, once read
 }
 
 func (p *parser) advance() error {
@@ -66,21 +92,42 @@ func (p *parser) advance() error {
 	return nil
 }
 
-// parse reads parameters until the end of the file.
+// parse reads parameters until the end of the file. A syntax error in one parameter is
+// recorded (File.Errors, and File.Broken when its names were read) and the parser goes on at
+// the next line that starts a parameter, as Oracle clients resolve the other entries; only
+// errors that bound the work (limits, an include that failed as a whole) end the file.
 func (p *parser) parse() error {
-	if err := p.advance(); err != nil {
-		return err
-	}
-	for p.tok.kind != tokEOF {
-		if err := p.parameter(); err != nil {
-			return err
+	err := p.advance()
+	for {
+		if err != nil {
+			var fe *fatalError
+			if errors.As(err, &fe) {
+				return fe
+			}
+			p.st.out.broken(p.names, p.first.pos, err)
+			p.lx.resync(p.first)
+			// Resume from here: an error before the next parameter starts resyncs past this
+			// line, so every resync moves forward.
+			p.first = token{pos: p.lx.pos(), off: p.lx.off}
+			p.nest, p.names = 0, nil
+			err = p.advance()
+			continue
 		}
+		if p.tok.kind == tokEOF {
+			return nil
+		}
+		err = p.parameter()
 	}
-	return nil
 }
+
+// fatalError ends the parsing of a file instead of skipping one entry.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
 
 func (p *parser) parameter() error {
 	t := p.tok
+	p.first, p.names = t, nil
 	switch {
 	case t.kind == tokLParen:
 		return errorf(t.pos, "'(' outside any entry: the previous entry's parentheses are already closed (one ')' too many?)")
@@ -106,6 +153,7 @@ func (p *parser) parameter() error {
 			return err
 		}
 	}
+	p.names = names
 	if p.tok.kind != tokEq {
 		return errorf(p.tok.pos, "expected '=' after %s, got %s", strings.Join(names, ", "), p.tok.describe())
 	}
@@ -118,7 +166,8 @@ func (p *parser) parameter() error {
 		if err != nil {
 			return err
 		}
-		return p.st.out.add(names, node, t.pos)
+		p.st.out.add(names, node, t.pos)
+		return nil
 	case tokWord:
 		return p.word(names, t.pos)
 	default:
@@ -142,12 +191,22 @@ func (p *parser) word(names []string, at Pos) error {
 		}
 	}
 	if !isInclude {
+		ez, ok, err := parseEasyConnect(v.text)
+		if err != nil {
+			p.st.out.broken(names, at, &Error{Pos: v.pos, Msg: err.Error()})
+			return nil
+		}
+		if ok {
+			p.st.out.add(names, ez.node(v.pos), at)
+			return nil
+		}
 		p.st.out.Params = append(p.st.out.Params, Param{Names: names, Value: v.text, Pos: at})
 		return nil
 	}
 	if len(names) > 1 {
 		return errorf(at, "IFILE cannot share its value with other names")
 	}
+	p.names = nil // an include that fails is not a broken entry
 	return p.st.include(p, v.text, v.pos)
 }
 
@@ -210,19 +269,33 @@ func (n *Node) String() string {
 	return b.String()
 }
 
-// render writes n on one line with upper-case keywords, quoting values that need it.
+// render writes n on one line with upper-case keywords, quoting values that need it. A
+// parameter given twice in one list is written once, with its last value, so that a driver
+// reading the descriptor cannot pick the other one.
 func render(b *strings.Builder, n *Node) {
 	b.WriteByte('(')
 	b.WriteString(n.Key)
 	b.WriteByte('=')
 	if n.Children != nil {
-		for _, c := range n.Children {
+		for i, c := range n.Children {
+			if !isList(c.Key) && laterParam(n.Children[i+1:], c.Key) {
+				continue
+			}
 			render(b, c)
 		}
 	} else {
 		writeValue(b, n.Value)
 	}
 	b.WriteByte(')')
+}
+
+func laterParam(rest []*Node, key string) bool {
+	for _, c := range rest {
+		if c.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // writeValue writes v, quoted when it holds blanks or reserved characters. The quote is one

@@ -121,17 +121,20 @@ func TestParseTooLarge(t *testing.T) {
 	}
 }
 
-func TestLookupFirstWins(t *testing.T) {
+func TestLookupLastWins(t *testing.T) {
 	f, err := Parse("t.ora", []byte("A=(ADDRESS=(HOST=one)(PORT=1))\na=(ADDRESS=(HOST=two)(PORT=2))\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e, ok := f.Lookup("A")
-	if !ok || e.Host != "one" {
-		t.Fatalf("Lookup = %+v, %v; want the first definition", e, ok)
+	if !ok || e.Host != "two" {
+		t.Fatalf("Lookup = %+v, %v; want the last definition, as Oracle Net uses", e, ok)
 	}
-	if len(f.Duplicates) != 1 || f.Duplicates[0].Again.Line != 2 || f.Duplicates[0].First.Line != 1 {
+	if len(f.Duplicates) != 1 || f.Duplicates[0].Last.Line != 2 || f.Duplicates[0].First.Line != 1 {
 		t.Fatalf("Duplicates = %+v", f.Duplicates)
+	}
+	if got, want := f.Duplicates[0].String(), "alias a is defined at t.ora:1:1 and again at t.ora:2:1; Oracle Net uses the last one (t.ora:2:1)"; got != want {
+		t.Errorf("warning = %q, want %q", got, want)
 	}
 	if _, ok := f.Lookup("B"); ok {
 		t.Fatal("Lookup of an unknown alias succeeded")

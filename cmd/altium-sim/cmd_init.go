@@ -28,7 +28,24 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Tables, "tables", o.Tables, "tables in the schema")
 	fs.Int64Var(&o.Rows, "rows", o.Rows, "rows per table (table i holds rows+i)")
 	fs.IntVar(&o.AppSessions, "app-sessions", o.AppSessions, "sessions the application holds while IIS runs")
+	fs.StringVar(&o.OracleVersion, "oracle-version", "19c", "simulated Oracle release: 11.2, 12.1, 19c or 21c-xe")
+	fs.StringVar(&o.LobTablespace, "lob-tablespace", "", "a second tablespace holding every fourth table of the schema")
+	fs.IntVar(&o.CompileWarnings, "compile-warnings", 0, "views that compile with warnings on import (IMP-00041, ORA-39082) and stay INVALID until recompiled")
+	fs.IntVar(&o.InvalidObjects, "invalid-objects", 0, "objects of the schema that are INVALID for good")
+	fs.StringVar(&o.Glogin, "glogin", "", "a glogin.sql for the simulated sqlplus to run after every CONNECT")
+	fs.StringVar(&o.NLSLang, "nls-lang", "", "the host's default NLS_LANG for client tools run without one (e.g. GERMAN_GERMANY.WE8MSWIN1252)")
+	fs.StringVar(&o.DBCharset, "db-charset", "", "the database character set (default WE8MSWIN1252)")
+	cdb := fs.Bool("cdb", false, "a container database (needs --pdb; implied by 21c-xe)")
+	fs.StringVar(&o.PDB, "pdb", "", "the pluggable database holding the schema (CDB only; 21c-xe: XEPDB1)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *cdb && o.PDB == "" {
+		fmt.Fprintln(stderr, "altium-sim init: --cdb needs --pdb NAME")
+		return 2
+	}
+	if o.PDB != "" && !*cdb && o.OracleVersion != "21c-xe" {
+		fmt.Fprintln(stderr, "altium-sim init: --pdb needs --cdb")
 		return 2
 	}
 	if *root == "" {

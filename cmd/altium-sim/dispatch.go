@@ -84,7 +84,9 @@ func apply(h host.Host, name string, args []string, f faults.Fault, stdin io.Rea
 		fmt.Fprintln(stderr, failureMessage(name))
 		return *f.Exit
 	}
-	if err := h.Tick(extraSessions(h)); err != nil {
+	// Sessions held regardless of IIS: the db/sqlplus faults, or this tool's own
+	// (exp: {sessions: N} is the application writing while the export runs).
+	if err := h.Tick(max(extraSessions(h), f.Sessions)); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}

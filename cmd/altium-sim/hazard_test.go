@@ -69,6 +69,9 @@ func dropAndCreate(t *testing.T, h *simHost) {
 	if err := db.Grant("AESUSER313", "CONNECT", "RESOURCE", "CREATE SESSION"); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.SetQuota("AESUSER313", "USERS"); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Save(); err != nil {
 		t.Fatal(err)
 	}

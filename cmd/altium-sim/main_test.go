@@ -74,6 +74,10 @@ func (h *simHost) runIn(stdin, tool string, args ...string) result {
 }
 
 type report struct {
+	IsDBA            bool     `json:"isDBA"`
+	QuotaOK          bool     `json:"quotaOK"`
+	NoQuota          []string `json:"noQuota"`
+	InvalidObjects   int      `json:"invalidObjects"`
 	Consistent       bool     `json:"consistent"`
 	FilesGeneration  int64    `json:"filesGeneration"`
 	DBGeneration     int64    `json:"dbGeneration"`

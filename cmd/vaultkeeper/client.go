@@ -21,7 +21,7 @@ type apiFlags struct {
 }
 
 func (f *apiFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.addr, "addr", defaultListen, "the agent's --listen address")
+	cmd.Flags().StringVar(&f.addr, "addr", defaultListen, "the agent's --listen address (https://HOST:PORT for an agent with --tls-cert)")
 	cmd.Flags().StringVar(&f.stateDir, "state-dir", defaultStateDir(), "the agent's state folder (for the API token)")
 }
 
@@ -29,6 +29,9 @@ func (f *apiFlags) do(ctx context.Context, method, path string, q url.Values, ou
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	u := "http://" + f.addr + path
+	if strings.Contains(f.addr, "://") { // https://host:port for an agent with --tls-cert
+		u = strings.TrimSuffix(f.addr, "/") + path
+	}
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -36,12 +39,13 @@ func (f *apiFlags) do(ctx context.Context, method, path string, q url.Values, ou
 	if err != nil {
 		return err
 	}
-	if method == http.MethodPost {
-		tok, err := os.ReadFile(filepath.Join(f.stateDir, "api-token"))
-		if err != nil {
-			return fmt.Errorf("API token: %w (run as the agent's user, or pass --state-dir)", err)
-		}
+	// A non-loopback agent wants the token for GET too; a loopback one only for POST.
+	tok, err := os.ReadFile(filepath.Join(f.stateDir, "api-token"))
+	switch {
+	case err == nil:
 		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	case method == http.MethodPost:
+		return fmt.Errorf("API token: %w (run as the agent's user, or pass --state-dir)", err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

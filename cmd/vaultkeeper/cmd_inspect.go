@@ -13,7 +13,6 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/checks/iis"
 	"github.com/vaultkeeper/vaultkeeper/checks/localvault"
-	"github.com/vaultkeeper/vaultkeeper/checks/tnsnames"
 )
 
 // inspectSecretMask replaces secret values (LocalVault.ini Password) in inspect's output.
@@ -21,18 +20,6 @@ const inspectSecretMask = "********"
 
 // JSON shapes of DESIGN §6 (contract).
 type (
-	inspectTnsnamesJSON struct {
-		Entries []inspectEntryJSON `json:"entries"`
-	}
-	inspectEntryJSON struct {
-		Aliases     []string `json:"aliases"`
-		Protocol    string   `json:"protocol"`
-		Host        string   `json:"host"`
-		Port        int      `json:"port"`
-		ServiceName string   `json:"service_name"`
-		SID         string   `json:"sid"`
-		Descriptor  string   `json:"descriptor"`
-	}
 	inspectLocalVaultJSON struct {
 		Keys map[string]string `json:"keys"`
 	}
@@ -48,12 +35,13 @@ type (
 		IP       string `json:"ip"`
 		Port     int    `json:"port"`
 		Host     string `json:"host"`
+		SSLFlags int    `json:"sslFlags"`
 	}
 )
 
 func newInspectCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "inspect tnsnames|localvault|iis FILE",
+		Use:   "inspect tnsnames|localvault|iis|oralog FILE",
 		Short: "Show what vaultkeeper reads from tnsnames.ora, LocalVault.ini or applicationHost.config",
 		Long: `Inspect parses one configuration file the way the integrity checks do and prints what it
 found: a table, or with -o json the shapes scripts rely on. LocalVault.ini's Password is
@@ -61,9 +49,10 @@ masked. Exit status: 0 when the file parses, 1 on a parse error (file:line:colum
 2 on usage errors.`,
 	}
 	cmd.AddCommand(
-		inspectSub("tnsnames", "net service names of a tnsnames.ora (IFILE includes followed)", inspectTnsnames),
+		newInspectTnsnamesCmd(),
 		inspectSub("localvault", "keys of a LocalVault.ini", inspectLocalVault),
 		inspectSub("iis", "sites and bindings of an applicationHost.config", inspectIIS),
+		inspectSub("oralog", "verdict of an exp, imp, expdp or impdp log under the default warning policy (exit 1: not accepted)", inspectOralog),
 	)
 	return cmd
 }
@@ -94,29 +83,6 @@ func inspectWriteJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-func inspectTnsnames(cmd *cobra.Command, path string, asJSON bool) error {
-	f, err := tnsnames.ParseFile(path)
-	if err != nil {
-		return failf("%w", err)
-	}
-	for _, d := range f.Duplicates {
-		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", d)
-	}
-	out := inspectTnsnamesJSON{Entries: []inspectEntryJSON{}}
-	for _, e := range f.Entries {
-		out.Entries = append(out.Entries, inspectEntryJSON{e.Aliases, e.Protocol, e.Host, e.Port, e.ServiceName, e.SID, e.Descriptor})
-	}
-	if asJSON {
-		return inspectWriteJSON(cmd.OutOrStdout(), out)
-	}
-	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ALIASES\tPROTOCOL\tHOST\tPORT\tSERVICE_NAME\tSID")
-	for _, e := range out.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(e.Aliases, ","), inspectDash(e.Protocol), inspectDash(e.Host), inspectPort(e.Port), inspectDash(e.ServiceName), inspectDash(e.SID))
-	}
-	return tw.Flush()
 }
 
 func inspectLocalVault(cmd *cobra.Command, path string, asJSON bool) error {
@@ -162,7 +128,7 @@ func inspectIIS(cmd *cobra.Command, path string, asJSON bool) error {
 		for _, s := range c.Sites {
 			site := inspectSiteJSON{Name: s.Name, Bindings: []inspectBindingJSON{}}
 			for _, b := range s.Bindings {
-				site.Bindings = append(site.Bindings, inspectBindingJSON{b.Protocol, b.IP, b.Port, b.Host})
+				site.Bindings = append(site.Bindings, inspectBindingJSON{b.Protocol, b.IP, b.Port, b.Host, b.SSLFlags})
 			}
 			out.Sites = append(out.Sites, site)
 		}

@@ -27,6 +27,15 @@ func TestInspectCmd(t *testing.T) {
 		{name: "parse error", args: []string{"tnsnames", "testdata/inspect/broken.ora", "-o", "json"}, code: 1,
 			errMsg: "testdata/inspect/broken.ora:3:1: missing ')' in XE (started at line 1)"},
 		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "no such file"},
+		{name: "resolve json", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora", "--resolve", "aes", "-o", "json"}, golden: "resolve.json"},
+		{name: "resolve table", args: []string{"tnsnames", "testdata/inspect/tns_admin", "--resolve", "AES"}, golden: "resolve.txt"},
+		{name: "resolve broken entry", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora", "--resolve", "broken"}, code: 1,
+			errMsg: "tnsnames.ora entry broken.corp.example.com (testdata/inspect/tns_admin/tnsnames.ora:8:1) has an error, so Oracle Net cannot resolve it: testdata/inspect/tns_admin/tnsnames.ora:12:1: missing ')' in BROKEN.corp.example.com (started at line 8)"},
+		{name: "resolve unknown", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora", "--resolve", "nexus"}, code: 1,
+			errMsg: "has no alias nexus.corp.example.com (nexus qualified by NAMES.DEFAULT_DOMAIN = corp.example.com in testdata/inspect/tns_admin/sqlnet.ora)"},
+		{name: "list with a broken entry", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora"}, code: 1,
+			errMsg: "testdata/inspect/tns_admin/tnsnames.ora:12:1: missing ')' in BROKEN.corp.example.com (started at line 8)"},
+		{name: "resolve without alias", args: []string{"tnsnames", "testdata/inspect/tns_admin", "--resolve", ""}, code: 2, errMsg: "--resolve: an ALIAS is required"},
 		{name: "bad output", args: []string{"iis", "testdata/inspect/applicationHost.config", "-o", "yaml"}, code: 2, errMsg: `-o "yaml": want json or table`},
 		{name: "no file", args: []string{"localvault"}, code: 2, errMsg: "exactly one FILE is required"},
 	}
@@ -66,7 +75,7 @@ func TestInspectWarnings(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stderr.String(), "warning: testdata/inspect/tnsnames.ora:58:1: alias SALES.US.EXAMPLE.COM is already defined at testdata/inspect/tnsnames.ora:5:1") {
+	if !strings.Contains(stderr.String(), "warning: alias SALES.US.EXAMPLE.COM is defined at testdata/inspect/tnsnames.ora:5:1 and again at testdata/inspect/tnsnames.ora:58:1; Oracle Net uses the last one") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }

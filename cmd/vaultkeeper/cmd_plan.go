@@ -73,18 +73,7 @@ func newPlanCmd() *cobra.Command {
 
 // readStatus reads the agent's status without opening the store for writing.
 func readStatus(dir string) (state.Status, error) {
-	var st state.Status
-	b, err := os.ReadFile(dir + string(os.PathSeparator) + "status.json")
-	if errors.Is(err, os.ErrNotExist) {
-		return st, nil
-	}
-	if err != nil {
-		return st, fmt.Errorf("state %s: %w", dir, err)
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return st, fmt.Errorf("state %s: %w", dir, err)
-	}
-	return st, nil
+	return state.ReadStatus(dir)
 }
 
 func printPlan(w io.Writer, p planner.Plan) {

@@ -13,9 +13,9 @@ func newReconcileCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "reconcile [KIND/NAME]",
 		Short: "Ask the agent to reconcile now (everything, source, policy/NAME, restore/NAME or server/NAME)",
-		Long: "Without an argument the agent fetches its source and reconciles everything now.\n" +
+		Long: "Without an argument the agent fetches its source and reconciles every server and policy now.\n" +
 			"policy/NAME runs a backup and retention now; restore/NAME re-runs a restore, also one that\n" +
-			"failed half-way (the explicit way to retry a destructive restore); server/NAME runs its checks.",
+			"failed half-way: it is the only request that runs a restore. server/NAME runs its checks.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			obj := ""

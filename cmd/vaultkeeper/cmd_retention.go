@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/retention"
 )
 
@@ -44,7 +43,7 @@ type retentionRemoveJSON struct {
 func newRetentionPlanCmd() *cobra.Command {
 	var (
 		r      retention.Rules
-		within string
+		within [6]string // --keep-within, then -hourly … -yearly
 		tz     string
 		output string
 	)
@@ -55,8 +54,11 @@ func newRetentionPlanCmd() *cobra.Command {
 which they remove, newest first, with the reasons each is kept. The rules are restic's forget
 rules: calendar buckets in --tz (default UTC), ISO weeks, rules ORed, --keep-within counted back
 from the newest time, and the oldest time kept while a bucket rule has counts left. Every time
-counts as a complete, verified set. A count of -1 keeps every bucket. --keep-within takes a Go
-duration and also "d" for days of 24 hours (7d, 1d12h).
+counts as a complete, verified set. A count of -1 keeps every bucket. --keep-within and
+--keep-within-hourly|daily|weekly|monthly|yearly take restic's durations: years, months, days
+and hours such as 1y2m3d4h, 14d or 720h ("m" is months; minutes and seconds are refused),
+calendar months and years counted back from the newest time as restic does; the -hourly …
+-yearly forms keep the newest time of each bucket within that span.
 
 Exit status: 0, 1 for a bad input line (named by its number), 2 for bad flags.`,
 		Args: cobra.NoArgs,
@@ -67,12 +69,13 @@ Exit status: 0, 1 for a bad input line (named by its number), 2 for bad flags.`,
 					return usageErr(fmt.Errorf("--%s %d: want a count >= 0, or -1 for all", name, n))
 				}
 			}
-			if within != "" {
-				d, err := parseWithin(within)
+			spans := []*calendar.Duration{&r.Within, &r.WithinHourly, &r.WithinDaily, &r.WithinWeekly, &r.WithinMonthly, &r.WithinYearly}
+			for i, s := range within {
+				d, err := calendar.Parse(s)
 				if err != nil {
-					return usageErr(fmt.Errorf("--keep-within: %w", err))
+					return usageErr(fmt.Errorf("--%s: %w", withinFlags[i], err))
 				}
-				r.Within = d
+				*spans[i] = d
 			}
 			loc, err := time.LoadLocation(tz)
 			if err != nil {
@@ -109,7 +112,10 @@ Exit status: 0, 1 for a bad input line (named by its number), 2 for bad flags.`,
 	f.IntVar(&r.Weekly, "keep-weekly", 0, "keep the newest of each of the last N ISO weeks")
 	f.IntVar(&r.Monthly, "keep-monthly", 0, "keep the newest of each of the last N months")
 	f.IntVar(&r.Yearly, "keep-yearly", 0, "keep the newest of each of the last N years")
-	f.StringVar(&within, "keep-within", "", "keep everything younger than this, counted back from the newest (e.g. 48h, 7d)")
+	f.StringVar(&within[0], withinFlags[0], "", "keep everything younger than this, counted back from the newest (restic syntax: 1y2m3d4h, 7d, 48h)")
+	for i, per := range []string{"hour", "day", "ISO week", "month", "year"} {
+		f.StringVar(&within[i+1], withinFlags[i+1], "", "keep the newest of each "+per+" younger than this, counted back from the newest")
+	}
 	f.StringVar(&tz, "tz", "UTC", "IANA time zone of the calendar buckets")
 	f.StringVarP(&output, "output", "o", "table", "output format: json or table")
 	return cmd
@@ -140,32 +146,9 @@ func readTimes(cmd *cobra.Command) ([]retention.Item, map[string]string, error) 
 	return items, given, nil
 }
 
-var daysPrefix = regexp.MustCompile(`^(\d+)d`)
-
-// parseWithin parses a Go duration, also accepting a leading "Nd" for N days of 24 hours.
-func parseWithin(s string) (time.Duration, error) {
-	var d time.Duration
-	rest := s
-	if m := daysPrefix.FindStringSubmatch(s); m != nil {
-		days, err := strconv.Atoi(m[1])
-		if err != nil || days > 100000 {
-			return 0, fmt.Errorf("%q: too many days", s)
-		}
-		d = time.Duration(days) * 24 * time.Hour
-		rest = s[len(m[0]):]
-	}
-	if rest != "" {
-		x, err := time.ParseDuration(rest)
-		if err != nil {
-			return 0, fmt.Errorf("%q: %w", s, err)
-		}
-		d += x
-	}
-	if d < 0 {
-		return 0, errors.New("must not be negative")
-	}
-	return d, nil
-}
+// withinFlags are restic's keep-within flags, in the order of newRetentionPlanCmd's within.
+var withinFlags = [6]string{"keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",
+	"keep-within-monthly", "keep-within-yearly"}
 
 func printPlanTable(cmd *cobra.Command, res retention.Result, given map[string]string) error {
 	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)

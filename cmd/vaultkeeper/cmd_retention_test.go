@@ -118,6 +118,24 @@ func TestRetentionPlanCases(t *testing.T) {
 		{name: "bad line", stdin: "2024-01-01T00:00:00Z\n\nyesterday\n", args: []string{"plan", "-o", "json"}, code: 1, errHas: "line 3"},
 		{name: "bad zone", args: []string{"plan", "--tz", "Mars/Base"}, code: 2, errHas: "Mars/Base"},
 		{name: "bad within", args: []string{"plan", "--keep-within", "soon"}, code: 2, errHas: "keep-within"},
+		{name: "within in seconds", args: []string{"plan", "--keep-within", "3600s"}, code: 2,
+			errHas: "--keep-within: invalid keep-within duration \"3600s\": seconds (s) after 3600: keep-within counts calendar time as restic does"},
+		{name: "within-daily in minutes", args: []string{"plan", "--keep-within-daily", "90min"}, code: 2, errHas: "--keep-within-daily: invalid keep-within duration \"90min\": minutes (min)"},
+		{
+			// 1m is one calendar month, as in restic: back from 31 March it reaches 2 March
+			// (AddDate normalises 31 February), so 2 March 00:00 is out and 2 March 12:00 in.
+			name:  "keep-within months and keep-within-daily",
+			stdin: "2024-03-31T00:00:00Z\n2024-03-30T10:00:00Z\n2024-03-30T09:00:00Z\n2024-03-02T12:00:00Z\n2024-03-02T00:00:00Z\n2023-12-01T00:00:00Z\n",
+			args:  []string{"plan", "--keep-within", "1m", "--keep-within-daily", "1y"},
+			stdout: "TIME                  ACTION  REASONS\n" +
+				"2024-03-31T00:00:00Z  keep    within,within-daily\n" +
+				"2024-03-30T10:00:00Z  keep    within,within-daily\n" +
+				"2024-03-30T09:00:00Z  keep    within\n" +
+				"2024-03-02T12:00:00Z  keep    within,within-daily\n" +
+				"2023-12-01T00:00:00Z  keep    within-daily\n" +
+				"2024-03-02T00:00:00Z  remove  no longer kept by: within,within-daily\n" +
+				"5 kept, 1 removed\n",
+		},
 		{name: "bad count", args: []string{"plan", "--keep-daily", "-2"}, code: 2, errHas: "keep-daily"},
 		{name: "bad output", args: []string{"plan", "-o", "yaml"}, code: 2, errHas: "yaml"},
 		{
@@ -143,20 +161,5 @@ func TestRetentionPlanCases(t *testing.T) {
 				t.Errorf("stdout:\n%s\nwant:\n%s", out, tc.stdout)
 			}
 		})
-	}
-}
-
-func TestParseWithin(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		"48h": 48 * time.Hour, "7d": 7 * 24 * time.Hour, "1d12h": 36 * time.Hour, "90m": 90 * time.Minute,
-	} {
-		if got, err := parseWithin(in); err != nil || got != want {
-			t.Errorf("parseWithin(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "d", "-1h", "7days", "1y"} {
-		if _, err := parseWithin(bad); err == nil && bad != "" {
-			t.Errorf("parseWithin(%q) accepted", bad)
-		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -16,19 +15,30 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/api"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/dirlock"
+	"github.com/vaultkeeper/vaultkeeper/state/secdir"
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
 // runOptions are the flags of `vaultkeeper run`.
 type runOptions struct {
 	source, agent, branch, tag, commit, path, stateDir, listen string
 	interval, shutdown                                         time.Duration
-	webhookSecretFile, verifyKeyring                           string
+	webhookSecretFile, verifyKeyring, setKeyFile               string
 	gitUser, gitTokenFile, sshKey, knownHosts                  string
-	logJSON                                                    bool
+	logJSON, allowRollback                                     bool
+	// hardening (issue 19): API exposure and input caps
+	metricsListen, tlsCert, tlsKey string
+	insecureAPI                    bool
+	httpLimits                     httpguard.Limits // zero: httpguard.DefaultLimits
+	manifestLimits                 manifests.Limits
 }
 
 func newRunCmd() *cobra.Command {
@@ -62,11 +72,18 @@ func newRunCmd() *cobra.Command {
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 2*time.Minute, "on SIGINT/SIGTERM, how long running steps get to stop and restart IIS")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "file holding the webhook HMAC secret; enables POST /webhook")
 	f.StringVar(&o.verifyKeyring, "verify-keyring", "", "armored OpenPGP keyring: only revisions whose HEAD commit is signed by it are applied")
+	f.BoolVar(&o.allowRollback, "allow-rollback", false, "with --verify-keyring, also apply a revision that does not descend from the last applied one")
+	f.StringVar(&o.setKeyFile, "set-key-file", "", "file of HMAC keys for backup set records (shared by agents that restore each other's sets); default: a key generated in the state dir")
 	f.StringVar(&o.gitUser, "git-username", "", "https user for the git source")
 	f.StringVar(&o.gitTokenFile, "git-token-file", "", "file holding the https password or token")
 	f.StringVar(&o.sshKey, "ssh-key", "", "private key file for ssh git sources")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file for ssh git sources (required with --ssh-key)")
 	f.BoolVar(&o.logJSON, "log-json", false, "log JSON lines instead of text")
+	f.StringVar(&o.metricsListen, "metrics-listen", "", "second HTTP address serving only /metrics, /healthz and /readyz (for Prometheus), without the API")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve the API over HTTPS (with --tls-key)")
+	f.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
+	f.BoolVar(&o.insecureAPI, "insecure-api", false, "allow a non-loopback --listen without TLS (the token then crosses the network in clear text)")
+	addManifestLimitFlags(cmd, &o.manifestLimits)
 	return cmd
 }
 
@@ -101,21 +118,39 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // runAgent runs the agent until ctx ends. ready, when set, receives the listen address.
 func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(addr string, a *reconciler.Agent)) error {
+	lock, err := lockStateDir(o.stateDir, o.agent)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := secdir.Prepare(o.stateDir, log); err != nil {
+		return err
+	}
+	if err := dump.ResetParfiles(dump.ParfileDir(o.stateDir)); err != nil {
+		return err
+	}
 	store, err := state.Open(o.stateDir)
 	if err != nil {
 		return err
 	}
+	setKeys, err := setsig.Open(o.setKeyFile, o.stateDir)
+	if err != nil {
+		return err
+	}
+	log.Info("set key", "file", setKeys.Source, "key_ids", setKeys.KeyIDs())
 	src, err := source.New(source.GitOptions{
 		URL: o.source, Branch: o.branch, Tag: o.tag, Commit: o.commit, Path: o.path,
 		CacheDir: filepath.Join(o.stateDir, "git"), VerifyKeyring: o.verifyKeyring, Log: log,
-		Auth: source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
+		Applied:       func() string { return store.Snapshot().Source.LastApplied },
+		AllowRollback: o.allowRollback,
+		Auth:          source.AuthOptions{Username: o.gitUser, TokenFile: o.gitTokenFile, SSHKeyFile: o.sshKey, KnownHostsFile: o.knownHosts},
 	}, source.DefaultDebounce)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
 	agent := reconciler.New(reconciler.Options{Agent: o.agent, Source: src, Store: store, Log: log, Interval: o.interval,
-		Version: version, RequireSigned: o.verifyKeyring != ""})
+		Version: version, RequireSigned: o.verifyKeyring != "", ManifestLimits: o.manifestLimits})
 	token, err := store.Token()
 	if err != nil {
 		return err
@@ -128,15 +163,14 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 		}
 		webhook = source.NewWebhook([]byte(strings.TrimSpace(string(secret))), 1<<20, agent.Trigger, log)
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	srv, err := httpguard.Start(httpguard.Config{Listen: o.listen, MetricsListen: o.metricsListen, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
+		InsecureAPI: o.insecureAPI, Token: token, Limits: o.httpLimits, Log: log}, api.Handler(agent, token, webhook))
 	if err != nil {
-		return fmt.Errorf("--listen %s: %w", o.listen, err)
+		return err
 	}
-	srv := &http.Server{Handler: api.Handler(agent, token, webhook), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", ln.Addr().String(), "state", o.stateDir)
+	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", srv.Addr(), "metrics_listen", srv.MetricsAddr(), "state", o.stateDir)
 	if ready != nil {
-		ready(ln.Addr().String(), agent)
+		ready(srv.Addr(), agent)
 	}
 	done := make(chan error, 1)
 	go func() { done <- agent.Run(ctx) }()
@@ -151,4 +185,13 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	srv.Shutdown(sctx)
 	log.Info("agent stopped")
 	return err
+}
+
+// lockStateDir makes the state dir this process's for its lifetime: a second agent on it
+// exits non-zero, naming the holder (issue 14 point 2).
+func lockStateDir(dir, agent string) (*dirlock.Lock, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir %s: %w", dir, err)
+	}
+	return dirlock.Acquire(dir, dirlock.Holder{Agent: agent})
 }

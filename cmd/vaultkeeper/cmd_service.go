@@ -23,6 +23,7 @@ func newServiceCmd() *cobra.Command {
 	f.StringVar(&o.listen, "listen", defaultListen, "for install: the run --listen")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "for install: the run --webhook-secret-file")
 	f.StringVar(&o.verifyKeyring, "verify-keyring", "", "for install: the run --verify-keyring")
+	f.StringVar(&o.setKeyFile, "set-key-file", "", "for install: the run --set-key-file")
 	return cmd
 }
 

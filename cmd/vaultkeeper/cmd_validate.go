@@ -12,7 +12,8 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	var lim manifests.Limits
+	cmd := &cobra.Command{
 		Use:   "validate PATH...",
 		Short: "Decode and validate manifests; print one line per error",
 		Long: `Validate decodes every *.yaml and *.yml file under each PATH (a folder, the root of a
@@ -32,7 +33,7 @@ line per error on stdout: file: Kind/name: field.path: message), 2 on usage erro
 			}
 			objects, invalid := 0, manifests.ErrorList{}
 			for _, p := range args {
-				n, errs, err := validatePath(p)
+				n, errs, err := validatePath(p, lim)
 				if err != nil {
 					return failf("validate %s: %w", p, err)
 				}
@@ -48,20 +49,22 @@ line per error on stdout: file: Kind/name: field.path: message), 2 on usage erro
 			return nil
 		},
 	}
+	addManifestLimitFlags(cmd, &lim)
+	return cmd
 }
 
 // validatePath loads one folder or file and returns its object count or its errors, with
 // the files named as PATH/relative so that editors can open them.
-func validatePath(p string) (int, manifests.ErrorList, error) {
+func validatePath(p string, lim manifests.Limits) (int, manifests.ErrorList, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return 0, nil, err
 	}
 	var set *manifests.Set
 	if fi.IsDir() {
-		set, err = manifests.LoadDir(p)
+		set, err = lim.LoadDir(p)
 	} else {
-		set, err = manifests.LoadFile(p)
+		set, err = lim.LoadFile(p)
 	}
 	var list manifests.ErrorList
 	if errors.As(err, &list) {

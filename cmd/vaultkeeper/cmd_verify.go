@@ -14,9 +14,10 @@ import (
 
 func newVerifyCmd() *cobra.Command {
 	var (
-		output string
-		levels []string
-		record bool
+		output            string
+		levels            []string
+		record            bool
+		keyFile, stateDir string
 	)
 	cmd := &cobra.Command{
 		Use:   "verify SETDIR",
@@ -26,8 +27,13 @@ SHA-256 of every file, missing and extra files; L2, every zip entry decompressed
 CRC-32 checked, entry names that would escape, the dump's header and the export log's final
 verdict. It only reads, unless --record appends the results to vaultkeeper.json.
 
+With --set-key-file (or --state-dir of an agent that generated its own key) it also checks
+the record's HMAC-SHA256 signature; without a key it says the signature was not checked,
+which is not a failure.
+
 Exit status: 0 when the set verifies, 1 when it does not (each failing file and why on
-stdout) or SETDIR is not a backup set, 2 on usage errors.`,
+stdout), its signature does not verify with the key given, or SETDIR is not a backup set,
+2 on usage errors.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErr(errors.New("verify: exactly one SETDIR is required"))
@@ -41,10 +47,15 @@ stdout) or SETDIR is not a backup set, 2 on usage errors.`,
 				}
 			}
 			dir := args[0]
+			keys, err := setKeyring(keyFile, stateDir)
+			if err != nil {
+				return usageErr(err)
+			}
 			rep, err := setverify.Verify(cmd.Context(), dir, levels...)
 			if err != nil {
 				return failf("%w", err)
 			}
+			sig := checkSignature(dir, keys)
 			if record {
 				if err := setverify.Record(dir, rep); err != nil {
 					return failf("%w", err)
@@ -54,7 +65,7 @@ stdout) or SETDIR is not a backup set, 2 on usage errors.`,
 			if output == "json" {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				if err := enc.Encode(verifyReport{&rep, sig}); err != nil {
 					return err
 				}
 			} else {
@@ -68,6 +79,13 @@ stdout) or SETDIR is not a backup set, 2 on usage errors.`,
 				for _, p := range rep.Problems {
 					fmt.Fprintf(out, "  %s %s: %s\n", p.Level, p.File, p.Reason)
 				}
+				state := "SKIP"
+				if sig.Checked && sig.OK {
+					state = "OK"
+				} else if sig.Checked {
+					state = "FAIL"
+				}
+				fmt.Fprintf(out, "%-4s signature  %s\n", state, sig.Reason)
 			}
 			if !rep.OK {
 				files := map[string]bool{}
@@ -80,11 +98,16 @@ stdout) or SETDIR is not a backup set, 2 on usage errors.`,
 				}
 				return failf("set %s failed verification: %d problems in %s", dir, len(rep.Problems), strings.Join(names, ", "))
 			}
+			if sig.Checked && !sig.OK {
+				return failf("set %s: signature: %s", dir, sig.Reason)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: json or table")
 	cmd.Flags().StringSliceVar(&levels, "level", nil, "levels to run: L1, L2 (default both)")
 	cmd.Flags().BoolVar(&record, "record", false, "append the results to the set's vaultkeeper.json")
+	cmd.Flags().StringVar(&keyFile, "set-key-file", "", "set key file: check the record's signature with it")
+	cmd.Flags().StringVar(&stateDir, "state-dir", "", "an agent's state folder: check the signature with the key it generated")
 	return cmd
 }

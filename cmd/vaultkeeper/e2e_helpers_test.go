@@ -53,16 +53,17 @@ type world struct {
 	waited   chan error
 }
 
-// newWorld creates the hosts (with faults.yaml content per host, may be empty) and the manifests.
-func newWorld(t *testing.T, names []string, restore bool) *world {
+// newWorld creates the hosts (with faults.yaml content per host, may be empty) and the
+// manifests; initArgs are added to every host's `altium-sim init` (e.g. --oracle-version).
+func newWorld(t *testing.T, names []string, restore bool, initArgs ...string) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir(), hosts: map[string]string{}}
 	w.stateDir = filepath.Join(w.dir, "state")
 	var hosts []demoHost
 	for _, name := range names {
 		root := filepath.Join(w.dir, "hosts", name)
-		out, err := exec.Command(filepath.Join(binDir, "altium-sim"), "init", "--root", root, "--db-host", "127.0.0.1",
-			"--files", "30", "--tables", "4", "--rows", "50").CombinedOutput()
+		out, err := exec.Command(filepath.Join(binDir, "altium-sim"), append([]string{"init", "--root", root, "--db-host", "127.0.0.1",
+			"--files", "30", "--tables", "4", "--rows", "50"}, initArgs...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("altium-sim init: %v\n%s", err, out)
 		}

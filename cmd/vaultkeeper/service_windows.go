@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vaultkeeper/vaultkeeper/state/secdir"
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/eventlog"
 	"golang.org/x/sys/windows/svc/mgr"
@@ -30,7 +31,7 @@ func serviceAction(cmd *cobra.Command, action string, o *runOptions) error {
 			return failf("%w", err)
 		}
 		args := []string{"run", "--source", o.source, "--agent", o.agent, "--state-dir", o.stateDir, "--listen", o.listen}
-		for flag, v := range map[string]string{"--branch": o.branch, "--path": o.path, "--webhook-secret-file": o.webhookSecretFile, "--verify-keyring": o.verifyKeyring} {
+		for flag, v := range map[string]string{"--branch": o.branch, "--path": o.path, "--webhook-secret-file": o.webhookSecretFile, "--verify-keyring": o.verifyKeyring, "--set-key-file": o.setKeyFile} {
 			if v != "" {
 				args = append(args, flag, v)
 			}
@@ -42,6 +43,9 @@ func serviceAction(cmd *cobra.Command, action string, o *runOptions) error {
 		}
 		defer s.Close()
 		eventlog.InstallAsEventCreate(serviceName, eventlog.Error|eventlog.Warning|eventlog.Info)
+		if err := secdir.Secure(o.stateDir); err != nil { // the service starts on a protected state dir
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: state dir %s: %v\n", o.stateDir, err)
+		}
 	case "uninstall", "start", "stop":
 		s, err := m.OpenService(serviceName)
 		if err != nil {

@@ -52,6 +52,16 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 			return rev, false, err
 		}
 	}
+	if err := g.checkRollback(ctx, c); err != nil {
+		g.rejected = &rejection{ref: ref, rev: rev, err: err}
+		g.log.Warn("rejected revision", "revision", rev.ID, "err", err)
+		return rev, false, err
+	}
+	// checkRollback may have fetched the cache afresh: read the commit from the store in
+	// use now, not from the one it replaced.
+	if c, err = g.peel(c.Hash); err != nil {
+		return Revision{}, false, fmt.Errorf("git source %q: %w", g.safeURL, err)
+	}
 	dir, err := g.checkout(ctx, c)
 	if err != nil {
 		return Revision{}, false, err
@@ -68,6 +78,9 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 	if g.last != nil {
 		keep = append(keep, g.last.rev.Dir)
 	}
+	if applied := g.applied(); applied != "" {
+		keep = append(keep, filepath.Join(g.opts.CacheDir, revPrefix+applied))
+	}
 	g.prune(keep...)
 	g.last = &gitState{ref: ref, rev: rev}
 	g.rejected = nil
@@ -82,7 +95,19 @@ func (g *gitSource) adopt(ctx context.Context, ref plumbing.Hash) (Revision, boo
 func (g *gitSource) checkout(ctx context.Context, c *object.Commit) (string, error) {
 	dir := filepath.Join(g.opts.CacheDir, revPrefix+c.Hash.String())
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-		return dir, nil
+		// Reused only while its files still hash to the commit's tree (the commit's
+		// signature was checked by adopt just before).
+		err := verifyCommitObject(g.repo.Storer, c.Hash)
+		if err == nil {
+			err = verifyCheckout(dir, c)
+		}
+		if err == nil {
+			return dir, nil
+		}
+		g.log.Warn("cached checkout changed since it was written; checking it out again", "dir", dir, "err", err)
+		if err := os.RemoveAll(dir); err != nil {
+			return "", fmt.Errorf("removing changed checkout %q: %w", dir, err)
+		}
 	}
 	tmp, err := os.MkdirTemp(g.opts.CacheDir, ".tmp-"+revPrefix)
 	if err != nil {

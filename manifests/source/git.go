@@ -38,6 +38,7 @@ type gitSource struct {
 	last         *gitState // last revision handed out, nil before the first success
 	rejected     *rejection
 	closed       bool
+	refspecs     []string // of the last fetch, to fetch the history again when needed
 }
 
 type gitState struct {
@@ -157,8 +158,9 @@ func (g *gitSource) Fetch(ctx context.Context) (Revision, bool, error) {
 	if g.rejected != nil && g.rejected.ref == hash {
 		return g.rejected.rev, false, g.rejected.err
 	}
+	g.refspecs = []string{"+" + remoteRef.String() + ":" + localRef}
 	if err := g.ensure(ctx, hash, func(ctx context.Context) error {
-		return g.fetch(ctx, 1, "+"+remoteRef.String()+":"+localRef)
+		return g.fetch(ctx, g.depth(), g.refspecs...)
 	}); err != nil {
 		return Revision{}, false, err
 	}
@@ -175,6 +177,7 @@ func (g *gitSource) fetchCommit(ctx context.Context) (Revision, bool, error) {
 		return g.rejected.rev, false, g.rejected.err
 	}
 	hash := plumbing.NewHash(g.opts.Commit)
+	g.refspecs = []string{g.opts.Commit + ":" + localRef}
 	err := g.ensure(ctx, hash, func(ctx context.Context) error {
 		// Servers that allow it send just that commit; the others need the branches.
 		err := g.fetch(ctx, 1, g.opts.Commit+":"+localRef)

@@ -55,6 +55,11 @@ type Source interface {
 // is unsigned, signed by a key not in the keyring, or carries a bad signature.
 var ErrNotSigned = errors.New("commit is not signed by a trusted key")
 
+// ErrRollback is wrapped by Fetch's error when a keyring is configured and the new HEAD does
+// not descend from the last applied revision (a force-push back to an older signed commit),
+// unless AllowRollback is set. Like ErrNotSigned, the previous revision stays valid.
+var ErrRollback = errors.New("revision does not descend from the last applied revision")
+
 // GitOptions configures a git source.
 type GitOptions struct {
 	URL string // https://, http://, ssh://, user@host:path or file://
@@ -65,6 +70,14 @@ type GitOptions struct {
 	Auth                AuthOptions
 	// VerifyKeyring is the path of an armored OpenPGP keyring; "" turns verification off.
 	VerifyKeyring string
+	// Applied, when set, returns the revision the agent applied last ("" before the first).
+	// Its checkout is never pruned from the cache (after a restart with only invalid newer
+	// revisions it is what stays in force), and with VerifyKeyring a new revision must
+	// descend from it (see ErrRollback).
+	Applied func() string
+	// AllowRollback lets a signed revision that does not descend from the applied one be
+	// applied (`vaultkeeper run --allow-rollback`).
+	AllowRollback bool
 	// Timeout bounds each remote operation (ls-remote, fetch). Default 1 minute.
 	Timeout time.Duration
 	Log     *slog.Logger

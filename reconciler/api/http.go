@@ -1,12 +1,11 @@
 package api
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
 )
 
 // Handler serves /metrics, /healthz, /readyz, the read-only JSON API under /api/v1/, the
@@ -33,9 +32,8 @@ func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handl
 	})
 	auth := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				http.Error(w, "a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
+			if !httpguard.BearerOK(r, token) {
+				http.Error(w, "\"Authorization: Bearer TOKEN\" with a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
 				return
 			}
 			h(w, r)

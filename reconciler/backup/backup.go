@@ -34,6 +34,9 @@ type Export struct {
 	Objects                map[string]int
 	Rows                   map[string]int64
 	Warnings               []string
+	Tablespaces            []string // tablespaces of the schema's segments (quota after a restore)
+	DefaultTablespace      string   // the schema user's default tablespace
+	InvalidObjects         *int     // INVALID objects of the schema
 }
 
 // Verifier checks a set folder (L1 and L2) and returns its results.
@@ -125,6 +128,8 @@ var Steps = []runbook.Def[*Job]{
 			meta := j.res.Meta
 			meta.Tools.Dump, meta.Tools.DumpVersion, meta.Tools.Charset = ex.Tool, ex.Version, ex.Charset
 			meta.Oracle.Objects, meta.Oracle.Rows, meta.Oracle.Warnings = ex.Objects, ex.Rows, ex.Warnings
+			meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects = ex.Tablespaces, ex.InvalidObjects
+			meta.Oracle.DefaultTablespace = ex.DefaultTablespace
 			return nil
 		}},
 	{Name: "start-iis",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 )
 
@@ -48,6 +49,8 @@ type Factory interface {
 // Real drives the tools the manifests name.
 type Real struct {
 	Log *slog.Logger
+	// ParfileDir holds the tools' parfiles (dump.ParfileDir of the state dir).
+	ParfileDir string
 }
 
 // ParseTimeouts reads a server's (validated, defaulted) timeouts.
@@ -75,7 +78,10 @@ func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
 			State: DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
 		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
-		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out) },
+		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
 		Timeouts: t,
 	}, nil
 }
+
+// ParfileDir is where the dump tools' parfiles live under the state dir stateDir.
+func ParfileDir(stateDir string) string { return dump.ParfileDir(stateDir) }

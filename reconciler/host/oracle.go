@@ -26,11 +26,13 @@ type oracleConn struct {
 	t          Timeouts
 	log        *slog.Logger
 	out        io.Writer
+	parfileDir string // dump.ParfileDir of the state dir
+	charset    string // the database character set, once read (NLS_LANG)
 }
 
 // openOracle resolves the server's connect descriptor (LocalVault DatabaseName → tnsnames.ora)
 // and opens the administrative driver the manifest names.
-func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer) (OracleConn, error) {
+func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.Logger, out io.Writer, parfileDir string) (OracleConn, error) {
 	lv, err := localvault.ParseFile(s.Spec.LocalVaultIni)
 	if err != nil {
 		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
@@ -39,13 +41,13 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	if alias == "" {
 		return nil, fmt.Errorf("server %s: %s has no DatabaseName", s.Metadata.Name, s.Spec.LocalVaultIni)
 	}
-	tns, err := tnsnames.ParseFile(s.Spec.Oracle.Tnsnames)
+	// The same resolution as the tnsnames-alias check and `inspect tnsnames --resolve`.
+	entry, err := tnsnames.Resolve(s.Spec.Oracle.Tnsnames, alias)
 	if err != nil {
-		return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
+		return nil, fmt.Errorf("server %s: alias %s (LocalVault.ini DatabaseName): %w", s.Metadata.Name, alias, err)
 	}
-	entry, ok := tns.Lookup(alias)
-	if !ok {
-		return nil, fmt.Errorf("server %s: alias %s (LocalVault.ini DatabaseName) is not in %s", s.Metadata.Name, alias, s.Spec.Oracle.Tnsnames)
+	for _, w := range entry.Warnings {
+		log.Warn("tnsnames.ora", "alias", alias, "warning", w)
 	}
 	pw, err := s.Spec.Oracle.SchemaPassword.Resolve()
 	if err != nil {
@@ -55,20 +57,21 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	var client *oracle.Client
 	switch s.Spec.Oracle.Admin.Driver {
 	case manifests.DriverSqlplus:
-		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames)}
-		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log}, opt)
+		// American messages; sqlplus's answers carry no data a character set could change.
+		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames), "NLS_LANG=AMERICAN_AMERICA"}
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log, Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
 		if err != nil {
 			return nil, fmt.Errorf("server %s spec.oracle.admin.password: %w", s.Metadata.Name, err)
 		}
-		client, err = goora.NewAdmin(goora.Config{Target: goora.Target{Descriptor: entry.Descriptor}, User: s.Spec.Oracle.Admin.User,
+		client, err = goora.NewAdmin(goora.Config{Target: goora.InPDB(goora.Target{Descriptor: entry.Descriptor}, s.Spec.Oracle.PDB), User: s.Spec.Oracle.Admin.User,
 			Password: apw, CallTimeout: t.Oracle}, opt)
 		if err != nil {
 			return nil, fmt.Errorf("server %s: %w", s.Metadata.Name, err)
 		}
 	}
-	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out}, nil
+	return &oracleConn{Client: client, srv: s, descriptor: entry.Descriptor, alias: alias, schemaPW: pw, t: t, log: log, out: out, parfileDir: parfileDir}, nil
 }
 
 func (c *oracleConn) Descriptor() string { return c.descriptor }
@@ -86,8 +89,24 @@ func (c *oracleConn) RevokeDBA(ctx context.Context, user string) error {
 	return err
 }
 
+// Preflight proves the admin session is in spec.oracle.pdb (when set, else not in a CDB's
+// root) and, with mustExist, that user exists there.
+func (c *oracleConn) Preflight(ctx context.Context, user string, mustExist bool) error {
+	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB, mustExist)
+}
+
+// GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION)
+// and, for Data Pump servers, READ, WRITE on the dump directory: DROP USER took that grant
+// along, and without DBA expdp/impdp fail with ORA-39002, ORA-39070, ORA-39087. The
+// restore calls it after CREATE USER and again after REVOKE DBA.
 func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
-	return c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession)
+	if err := c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession); err != nil {
+		return err
+	}
+	if d := c.srv.Spec.Oracle.Dump; d.Tool == manifests.DumpExpdp {
+		return c.GrantDirectory(ctx, user, d.Directory)
+	}
+	return nil
 }
 
 // dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH).

@@ -8,19 +8,30 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // runner is the dump runner for tool, its credentials going through a private parfile.
-func (c *oracleConn) runner(tool dump.Tool, policy logparse.Policy) dump.Runner {
-	return dump.Runner{Program: c.dumpBin(string(tool)), Env: []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames)},
-		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath}
+// Every tool runs with NLS_LANG=AMERICAN_AMERICA.<database character set>, read from the
+// database: English messages and no client-side character set conversion.
+func (c *oracleConn) runner(ctx context.Context, tool dump.Tool, policy oralog.Policy) (dump.Runner, error) {
+	if c.charset == "" {
+		cs, err := c.DatabaseCharset(ctx)
+		if err != nil {
+			return dump.Runner{}, fmt.Errorf("%s: NLS_LANG: %w", tool, err)
+		}
+		c.charset = cs
+	}
+	return dump.Runner{Program: c.dumpBin(string(tool)),
+		Env:     []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames), oracle.NLSLang(c.charset)},
+		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath, ParfileDir: c.parfileDir}, nil
 }
 
 // Export runs exp (or expdp) of the server's schema as the schema user, the seeds' way. The
@@ -30,16 +41,31 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	spec := c.srv.Spec.Oracle
 	schema := strings.ToUpper(spec.Schema)
 	job := dump.Job{Tool: dump.Exp, User: schema, Password: c.schemaPW, Alias: c.alias, Schema: schema, File: dumpPath, LogFile: logPath}
-	want := dumpfile.Classic
+	want := dumpid.Classic
 	if spec.Dump.Tool == manifests.DumpExpdp {
 		// Data Pump writes into the DIRECTORY object's folder; the files are moved into the set.
 		id := filepath.Base(filepath.Dir(dumpPath))
 		job = dump.Job{Tool: dump.Expdp, User: schema, Password: c.schemaPW, Alias: c.alias, Schema: schema,
 			File: id + ".dmp", LogFile: id + ".log", Directory: spec.Dump.Directory}
-		want = dumpfile.DataPump
+		want = dumpid.DataPump
 		os.Remove(filepath.Join(spec.Dump.DirectoryPath, job.File)) // a leftover would make expdp fail
+		if err := c.CheckDirectory(ctx, schema, spec.Dump.Directory); err != nil {
+			return backup.Export{}, fmt.Errorf("expdp: %w", err)
+		}
 	}
-	out, err := c.runner(job.Tool, logparse.Policy{}).Run(ctx, job)
+	r, err := c.runner(ctx, job.Tool, oralog.Policy{Accept: spec.AcceptWarnings})
+	if err != nil {
+		return backup.Export{}, err
+	}
+	// IIS is stopped: nothing of the application may still hold the schema, or it could
+	// write while the export reads (the export is read-consistent as of its start, but the
+	// file storage zip was taken before it).
+	if n, err := c.SessionCount(ctx, schema); err != nil {
+		return backup.Export{}, fmt.Errorf("%s: sessions of %s: %w", job.Tool, schema, err)
+	} else if n > 0 {
+		return backup.Export{}, fmt.Errorf("%s: %d session(s) of %s are still connected with IIS stopped: the application (or another client) could write during the export; find them in V$SESSION", job.Tool, n, schema)
+	}
+	out, err := r.Run(ctx, job)
 	if job.Tool == dump.Expdp {
 		err = errors.Join(err, moveFile(filepath.Join(spec.Dump.DirectoryPath, job.File), dumpPath),
 			moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath))
@@ -47,18 +73,19 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	if err != nil {
 		return backup.Export{}, err
 	}
-	info, err := dumpfile.Identify(dumpPath)
+	info, err := dumpid.Identify(dumpPath)
 	if err != nil {
 		return backup.Export{}, err
 	}
-	if err := dumpfile.Check(info, want); err != nil {
+	if err := dumpid.Check(info, want); err != nil {
 		return backup.Export{}, fmt.Errorf("%s reported success but %s: %w", job.Tool, dumpPath, err)
 	}
 	meta, err := snapshot.Record(ctx, c, schema, out)
 	if err != nil {
 		return backup.Export{}, err
 	}
-	ex := backup.Export{Objects: meta.Objects, Rows: meta.Rows, Warnings: meta.Warnings}
+	ex := backup.Export{Objects: meta.Objects, Rows: meta.Rows, Warnings: meta.Warnings,
+		Tablespaces: meta.Tablespaces, InvalidObjects: meta.InvalidObjects, DefaultTablespace: meta.DefaultTablespace}
 	ex.Tool, ex.Version, ex.Charset = snapshot.Tools(out, info)
 	return ex, nil
 }
@@ -68,7 +95,7 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to string, remap map[string]string) error {
 	spec := c.srv.Spec.Oracle
 	job := dump.Job{Tool: dump.Imp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to, File: dumpPath, LogFile: logPath}
-	var policy logparse.Policy
+	policy := oralog.Policy{Accept: spec.AcceptWarnings}
 	if spec.Dump.Tool == manifests.DumpExpdp {
 		staged := "vaultkeeper-import.dmp"
 		if err := copyFile(dumpPath, filepath.Join(spec.Dump.DirectoryPath, staged)); err != nil {
@@ -78,10 +105,20 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 		job = dump.Job{Tool: dump.Impdp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to,
 			RemapTablespaces: remap, File: staged, LogFile: "vaultkeeper-import.log", Directory: spec.Dump.Directory}
 		// The runbook creates the user before the import, as the seeds do; Data Pump says so.
-		policy = logparse.Policy{Allow: []string{dump.AllowPrecreatedUser}}
+		policy.Accept = append(policy.Accept, dump.AllowPrecreatedUser)
 		defer moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath)
 	}
-	_, err := c.runner(job.Tool, policy).Run(ctx, job)
+	r, err := c.runner(ctx, job.Tool, policy)
+	if err != nil {
+		return err
+	}
+	out, err := r.Run(ctx, job)
+	if err == nil && len(out.Warnings) > 0 {
+		c.log.Warn("import passed with accepted warnings", "tool", job.Tool, "warnings", out.Warnings)
+		if c.out != nil {
+			fmt.Fprintf(c.out, "vaultkeeper: %s passed with accepted warnings: %s\n", job.Tool, strings.Join(out.Warnings, ", "))
+		}
+	}
 	return err
 }
 

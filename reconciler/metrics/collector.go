@@ -23,6 +23,7 @@ var (
 	descRunning        = desc("backup_running", "1 while a backup run of the policy is in flight, else 0.", sp...)
 	descSize           = desc("backup_size_bytes", "Size of the newest backup set by component (files, dump, total); 0 before the first set.", "server", "policy", "component")
 	descSets           = desc("backup_sets", "Complete backup sets kept, by verification state (verified: true, false).", "server", "policy", "verified")
+	descFutureSets     = desc("backup_future_sets", "Sets dated more than an hour ahead: ignored for last success, due times, retention and latest.", sp...)
 	descLastVerified   = desc("backup_last_verified_timestamp_seconds", "Every kept set was verified at or after this time; 0 when none was verified.", sp...)
 	descFree           = desc("destination_free_bytes", "Free space of the policy's destination file system; absent when unknown.", sp...)
 	descRestoreSuccess = desc("restore_last_success_timestamp_seconds", "End time of the most recent successful restore; 0 when none.", sr...)
@@ -38,7 +39,7 @@ var (
 		descLastSuccess, descLastAttempt, descMaxAge, descMinVerified, descVerifyInterval,
 		descRunning, descSize, descSets, descLastVerified, descFree, descRestoreSuccess,
 		descRestoreAge, descRestoreMaxLag, descCheckOK, descCheckLastRun, descSourceSync,
-		descRevision, descInvalid,
+		descRevision, descInvalid, descFutureSets,
 	}
 )
 
@@ -85,6 +86,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(ch, descSets, float64(p.SetsVerified), p.Server, p.Policy, "true")
 		gauge(ch, descSets, float64(p.SetsUnverified), p.Server, p.Policy, "false")
 		gauge(ch, descLastVerified, unix(p.LastVerified), p.Server, p.Policy)
+		gauge(ch, descFutureSets, float64(p.FutureSets), p.Server, p.Policy)
 		if p.FreeBytes >= 0 {
 			gauge(ch, descFree, float64(p.FreeBytes), p.Server, p.Policy)
 		}

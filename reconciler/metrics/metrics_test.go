@@ -24,7 +24,7 @@ func fixture() Snapshot {
 			Server: "aes-prod", Policy: "nightly", MaxAge: 26 * time.Hour, MinVerified: 2,
 			VerifyInterval: 168 * time.Hour,
 			LastSuccess:    epoch.Add(-10 * time.Hour), LastAttempt: epoch.Add(-10 * time.Hour),
-			LastVerified: epoch.Add(-30 * time.Hour), SetsVerified: 3, SetsUnverified: 1,
+			LastVerified: epoch.Add(-30 * time.Hour), SetsVerified: 3, SetsUnverified: 1, FutureSets: 1,
 			Size:      SetSize{Files: 1 << 30, Dump: 1 << 28, Total: 1<<30 + 1<<28 + 4096},
 			FreeBytes: 500 << 30,
 		}, {
@@ -115,6 +115,8 @@ var contract = map[string][]string{
 	"backup_min_verified":            {"server", "policy"},
 	"backup_verify_interval_seconds": {"server", "policy"},
 	"restore_max_lag_seconds":        {"server", "restore"},
+	// Issue 14 (catalog.FutureSetsMetric).
+	"backup_future_sets": {"server", "policy"},
 }
 
 func families(t *testing.T, m *Metrics) map[string]*dto.MetricFamily {

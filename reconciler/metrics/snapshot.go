@@ -43,6 +43,9 @@ type PolicyStatus struct {
 	Running bool
 	// SetsVerified and SetsUnverified count the complete sets kept in the catalog.
 	SetsVerified, SetsUnverified int
+	// FutureSets counts the sets dated more than an hour ahead (catalog.SplitFuture), which
+	// count for nothing else.
+	FutureSets int
 	// Size is the size of the newest set; zero before the first set.
 	Size SetSize
 	// FreeBytes is the free space of the destination's file system; -1 when unknown (the

@@ -28,6 +28,27 @@ type Admin interface {
 	Revoke(ctx context.Context, user string, privs ...sqlgen.Privilege) error
 	// HasRole reports whether role is granted to user directly.
 	HasRole(ctx context.Context, user, role string) (bool, error)
+	// SchemaTablespaces lists the tablespaces holding the schema's segments, tables,
+	// indexes and LOBs.
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	// GrantQuota gives user an unlimited quota on tablespace.
+	GrantQuota(ctx context.Context, user, tablespace string) error
+	// NoQuota returns those of tablespaces user cannot allocate in (ORA-01950 at the
+	// next extent): neither UNLIMITED TABLESPACE nor a quota with room there.
+	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
+	// InvalidCount counts the schema's objects with status INVALID.
+	InvalidCount(ctx context.Context, schema string) (int, error)
+	// CompileSchema recompiles the schema's invalid objects (DBMS_UTILITY.COMPILE_SCHEMA).
+	CompileSchema(ctx context.Context, schema string) error
+	// DatabaseCharset returns the database character set (NLS_CHARACTERSET).
+	DatabaseCharset(ctx context.Context) (string, error)
+	// GrantDirectory grants READ, WRITE on a directory object; CheckDirectory proves both.
+	GrantDirectory(ctx context.Context, user, dir string) error
+	CheckDirectory(ctx context.Context, user, dir string) error
+	// DefaultTablespace returns the user's default tablespace.
+	DefaultTablespace(ctx context.Context, user string) (string, error)
+	// SessionCount counts the user's sessions.
+	SessionCount(ctx context.Context, user string) (int, error)
 	// ObjectCounts counts the schema's objects by type (TABLE, INDEX, …).
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	// RowCounts counts the rows of each of the schema's tables.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -307,3 +308,200 @@ func (c *Client) RowCounts(ctx context.Context, schema string) (map[string]int64
 
 // Close implements Admin.
 func (c *Client) Close() error { return c.d.Close() }
+
+// column reads the first column of every row of s.
+func (c *Client) column(ctx context.Context, what string, s sqlgen.Stmt, err error) ([]string, error) {
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	rows, err := c.query(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if len(r) != 1 {
+			return nil, fmt.Errorf("%s: want 1 column, got %q", what, r)
+		}
+		if v := strings.TrimSpace(r[0]); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// SchemaTablespaces implements Admin.
+func (c *Client) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
+	s, err := sqlgen.SchemaTablespaces(schema)
+	return c.column(ctx, fmt.Sprintf("tablespaces of %q", schema), s, err)
+}
+
+// GrantQuota implements Admin.
+func (c *Client) GrantQuota(ctx context.Context, user, tablespace string) error {
+	s, err := sqlgen.QuotaUnlimited(user, tablespace)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("quota on %q for %q: %w", tablespace, user, err)
+	}
+	c.opt.Log.Info("granted quota", "user", strings.ToUpper(user), "tablespace", strings.ToUpper(tablespace))
+	return nil
+}
+
+// NoQuota implements Admin: of tablespaces, those user can allocate nothing in (neither
+// UNLIMITED TABLESPACE nor a quota with room there).
+func (c *Client) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
+	s, err := sqlgen.HasUnlimitedTablespace(user)
+	n, err := c.count(ctx, fmt.Sprintf("does %q hold UNLIMITED TABLESPACE", user), s, err)
+	if err != nil || n > 0 {
+		return nil, err
+	}
+	q, err := sqlgen.QuotaTablespaces(user)
+	have, err := c.column(ctx, fmt.Sprintf("quotas of %q", user), q, err)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, ts := range tablespaces {
+		ok := false
+		for _, h := range have {
+			ok = ok || strings.EqualFold(h, ts)
+		}
+		if !ok {
+			missing = append(missing, strings.ToUpper(ts))
+		}
+	}
+	return missing, nil
+}
+
+// InvalidCount implements Admin.
+func (c *Client) InvalidCount(ctx context.Context, schema string) (int, error) {
+	s, err := sqlgen.InvalidCount(schema)
+	n, err := c.count(ctx, fmt.Sprintf("invalid objects of %q", schema), s, err)
+	return int(n), err
+}
+
+// CompileSchema implements Admin.
+func (c *Client) CompileSchema(ctx context.Context, schema string) error {
+	s, err := sqlgen.CompileSchema(schema)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("recompile schema %q: %w", schema, err)
+	}
+	c.opt.Log.Info("recompiled invalid objects", "schema", strings.ToUpper(schema))
+	return nil
+}
+
+// ErrPreflight is wrapped by Preflight's refusals.
+var ErrPreflight = errors.New("preflight refused")
+
+// Preflight proves, before anything destructive, that the administrative session is
+// where the schema lives: in container pdb when one is given (CON_NAME), and that schema
+// exists there. On a container database without pdb, the session sits in CDB$ROOT where
+// DROP USER of the application's local user answers ORA-01918 as if it were gone.
+//
+// Without pdb, a session that reports CDB$ROOT as its container is refused too; a database
+// without CON_NAME (11.2: ORA-02003) is not multitenant. mustExist false (a re-run after a
+// restore that already dropped the schema) proves the container only.
+func (c *Client) Preflight(ctx context.Context, schema, pdb string, mustExist bool) error {
+	where := "the database"
+	rows, err := c.query(ctx, sqlgen.ContainerName())
+	con := ""
+	switch {
+	case err != nil && pdb == "" && Code(err) == 2003:
+		// 11.2 has no containers.
+	case err != nil:
+		return fmt.Errorf("preflight: container of the admin session: %w", err)
+	case len(rows) != 1 || len(rows[0]) != 1:
+		return fmt.Errorf("preflight: container of the admin session: unexpected answer %q", rows)
+	default:
+		con = strings.TrimSpace(rows[0][0])
+	}
+	switch {
+	case pdb != "" && !strings.EqualFold(con, pdb):
+		return fmt.Errorf("%w: the admin session is in container %s, spec.oracle.pdb is %s", ErrPreflight, con, strings.ToUpper(pdb))
+	case pdb == "" && strings.EqualFold(con, "CDB$ROOT"):
+		return fmt.Errorf("%w: the admin session is in CDB$ROOT of a container database, where %s cannot exist as a local user: set spec.oracle.pdb", ErrPreflight, strings.ToUpper(schema))
+	case pdb != "":
+		where = "container " + strings.ToUpper(pdb)
+	}
+	if !mustExist {
+		return nil
+	}
+	ok, err := c.UserExists(ctx, schema)
+	if err != nil {
+		return fmt.Errorf("preflight: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: schema %s does not exist in %s (on a multitenant database, set spec.oracle.pdb to the PDB holding it)", ErrPreflight, strings.ToUpper(schema), where)
+	}
+	return nil
+}
+
+var charsetRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,29}$`)
+
+// DatabaseCharset implements Admin: the database character set, for NLS_LANG.
+func (c *Client) DatabaseCharset(ctx context.Context) (string, error) {
+	rows, err := c.column(ctx, "database character set", sqlgen.DatabaseCharset(), nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rows) != 1 || !charsetRE.MatchString(strings.ToUpper(rows[0])) {
+		return "", fmt.Errorf("database character set: unexpected answer %q", rows)
+	}
+	return strings.ToUpper(rows[0]), nil
+}
+
+// NLSLang is the NLS_LANG every Oracle client tool runs with: American messages (the log
+// policy reads codes, and the final lines it quotes stay English) and the database's own
+// character set, so exp neither converts nor prints "possible charset conversion".
+func NLSLang(charset string) string { return "NLS_LANG=AMERICAN_AMERICA." + charset }
+
+// GrantDirectory implements Admin.
+func (c *Client) GrantDirectory(ctx context.Context, user, dir string) error {
+	s, err := sqlgen.GrantDirectory(user, dir)
+	if err == nil {
+		err = c.exec(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("grant read, write on directory %q to %q: %w", dir, user, err)
+	}
+	c.opt.Log.Info("granted directory", "user", strings.ToUpper(user), "directory", strings.ToUpper(dir))
+	return nil
+}
+
+// CheckDirectory implements Admin: an error unless user holds READ and WRITE on dir.
+func (c *Client) CheckDirectory(ctx context.Context, user, dir string) error {
+	s, err := sqlgen.DirectoryGrants(user, dir)
+	n, err := c.count(ctx, fmt.Sprintf("grants of %q on directory %q", user, dir), s, err)
+	if err != nil {
+		return err
+	}
+	if n < 2 {
+		return fmt.Errorf("%s lacks READ, WRITE on directory %s: expdp/impdp would fail with ORA-39002, ORA-39070, ORA-39087", strings.ToUpper(user), strings.ToUpper(dir))
+	}
+	return nil
+}
+
+// SessionCount counts the sessions of user (V$SESSION).
+func (c *Client) SessionCount(ctx context.Context, user string) (int, error) {
+	s, err := sqlgen.CountSessions(user)
+	n, err := c.count(ctx, fmt.Sprintf("sessions of %q", user), s, err)
+	return int(n), err
+}
+
+// DefaultTablespace implements Admin.
+func (c *Client) DefaultTablespace(ctx context.Context, user string) (string, error) {
+	s, err := sqlgen.DefaultTablespace(user)
+	rows, err := c.column(ctx, fmt.Sprintf("default tablespace of %q", user), s, err)
+	if err != nil {
+		return "", err
+	}
+	if len(rows) != 1 {
+		return "", fmt.Errorf("default tablespace of %q: user not found", user)
+	}
+	return strings.ToUpper(rows[0]), nil
+}

@@ -6,6 +6,6 @@
 // Drivers live in sub-packages: goora (database/sql with go-ora, an administrative
 // account) and sqlplus (`sqlplus -S /nolog`, SQL on stdin, `/ as sysdba` by OS
 // authentication). SQL text comes only from sqlgen. admintest is the conformance suite
-// both drivers pass; dump runs exp/imp and expdp/impdp; logparse classifies their logs;
+// both drivers pass; dump runs exp/imp and expdp/impdp; checks/oralog classifies their logs;
 // dumpfile identifies dump files; snapshot records what a backup saw.
 package oracle

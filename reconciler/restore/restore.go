@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -26,6 +27,18 @@ type Admin interface {
 	GrantBasic(ctx context.Context, user string) error // CONNECT, RESOURCE, CREATE SESSION
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
+	// Quotas: REVOKE DBA takes UNLIMITED TABLESPACE along, and on 11.2 and 12.1 every
+	// tablespace quota too (MOS 1169515.1).
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	GrantQuota(ctx context.Context, user, tablespace string) error
+	NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error)
+	HasRole(ctx context.Context, user, role string) (bool, error)
+	// Invalid objects: an import leaves views compiled with warnings INVALID until recompiled.
+	CompileSchema(ctx context.Context, schema string) error
+	InvalidCount(ctx context.Context, schema string) (int, error)
+	// Preflight proves the admin session is in the right container (spec.oracle.pdb) and,
+	// with mustExist, that the user exists there, before anything is stopped or overwritten.
+	Preflight(ctx context.Context, user string, mustExist bool) error
 }
 
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
@@ -72,6 +85,10 @@ type Job struct {
 	Tablespace     string
 	// ImportLog is where imp writes its log (the run's log folder, never the set).
 	ImportLog string
+	// AfterHalfDone is set when the previous run of this restore failed after it began
+	// overwriting: the schema may already be dropped, so the preflight only proves the
+	// container then.
+	AfterHalfDone bool
 
 	IIS      IIS
 	Files    FileRestore
@@ -152,6 +169,16 @@ var Steps = []runbook.Def[*Job]{
 			}
 			return j.SafetyBackup(ctx)
 		}},
+	{Name: "preflight",
+		Words: func(j *Job) string {
+			where := "the database"
+			if pdb := j.Target.Spec.Oracle.PDB; pdb != "" {
+				where = "container " + pdb
+			}
+			return fmt.Sprintf("check the admin session reaches %s and %s exists there (before anything is stopped)", where, j.To)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.Admin.Preflight(ctx, j.To, !j.AfterHalfDone) }},
 	{Name: "stop-iis", Recovery: runbook.StartIIS,
 		Words: func(j *Job) string {
 			return fmt.Sprintf("stop IIS on %s (%s)", j.Target.Metadata.Name, strings.Join(j.Target.Spec.IIS.Stop, " "))
@@ -197,6 +224,16 @@ var Steps = []runbook.Def[*Job]{
 				j.From, j.To, j.Restore.Spec.Oracle.RemapTablespaces)
 		}},
 	revokeDBA,
+	{Name: "grant-quotas", Destructive: true,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("GRANT UNLIMITED TABLESPACE quotas to %s on the tablespaces it uses; GRANT CONNECT, RESOURCE, CREATE SESSION again", j.To)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.grantQuotas(ctx, j.To) }},
+	{Name: "recompile", Destructive: true,
+		Words:   func(j *Job) string { return fmt.Sprintf("recompile the invalid objects of %s", j.To) },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.Admin.CompileSchema(ctx, j.To) }},
 	{Name: "verify-restore", Destructive: true,
 		Words: func(*Job) string {
 			return "verify tnsnames.ora alias, IIS binding host, LocalVault.ini keys, Oracle login, object and row counts"
@@ -295,6 +332,16 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 			errs = append(errs, fmt.Errorf("check %s: %w", c.Name, err))
 		}
 	}
+	errs = append(errs, j.verifyGrants(ctx, to)...)
+	if rec := j.Meta.Oracle.InvalidObjects; rec != nil {
+		n, err := j.Admin.InvalidCount(ctx, to)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case n > *rec:
+			errs = append(errs, fmt.Errorf("%s has %d invalid objects after the import and a recompile, the backup had %d", to, n, *rec))
+		}
+	}
 	objects, err := j.Admin.ObjectCounts(ctx, to)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("object counts of %s: %w", to, err))...)
@@ -310,4 +357,102 @@ func (j *Job) verifyRestore(ctx context.Context, to string) error {
 		errs = append(errs, fmt.Errorf("%s differs from set %s: %s", to, j.Meta.ID, strings.Join(diff, "; ")))
 	}
 	return errors.Join(errs...)
+}
+
+// grantQuotas runs after REVOKE DBA: an unlimited quota on every tablespace the set's
+// record names (remapped as the import remapped them), every tablespace the restored
+// schema's segments really use (classic imp falls back to the default tablespace when a
+// source one is missing) and the default tablespace; then the seed's grants again
+// (CONNECT, RESOURCE, CREATE SESSION). A record tablespace that holds nothing of the
+// restored schema may be missing on the target: its grant may fail.
+func (j *Job) grantQuotas(ctx context.Context, to string) error {
+	used, err := j.Admin.SchemaTablespaces(ctx, to)
+	if err != nil {
+		return err
+	}
+	need := map[string]bool{strings.ToUpper(j.Tablespace): true}
+	for _, ts := range used {
+		need[strings.ToUpper(ts)] = true
+	}
+	var errs []error
+	for _, ts := range j.quotaTablespaces(used) {
+		if err := j.Admin.GrantQuota(ctx, to, ts); err != nil && need[ts] {
+			errs = append(errs, err)
+		}
+	}
+	if err := j.Admin.GrantBasic(ctx, to); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// quotaTablespaces is the sorted union of the default tablespace, the record's (remapped)
+// and used.
+func (j *Job) quotaTablespaces(used []string) []string {
+	set := map[string]bool{}
+	if j.Tablespace != "" {
+		set[strings.ToUpper(j.Tablespace)] = true
+	}
+	for _, ts := range j.Meta.Oracle.Tablespaces {
+		ts = strings.ToUpper(ts)
+		for from, to := range j.Restore.Spec.Oracle.RemapTablespaces {
+			if strings.EqualFold(from, ts) {
+				ts = strings.ToUpper(to)
+			}
+		}
+		set[ts] = true
+	}
+	for _, ts := range used {
+		set[strings.ToUpper(ts)] = true
+	}
+	out := make([]string, 0, len(set))
+	for ts := range set {
+		out = append(out, ts)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// verifyGrants proves the restored schema is no longer DBA and can allocate in every
+// tablespace its segments use.
+func (j *Job) verifyGrants(ctx context.Context, to string) []error {
+	var errs []error
+	dba, err := j.Admin.HasRole(ctx, to, "DBA")
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("is %s DBA: %w", to, err))
+	case dba:
+		errs = append(errs, fmt.Errorf("%s still holds the DBA role", to))
+	}
+	used, err := j.Admin.SchemaTablespaces(ctx, to)
+	if err != nil {
+		return append(errs, err)
+	}
+	if ts := strings.ToUpper(j.Tablespace); ts != "" && !slices.Contains(used, ts) {
+		used = append(used, ts)
+	}
+	missing, err := j.Admin.NoQuota(ctx, to, used)
+	switch {
+	case err != nil:
+		errs = append(errs, err)
+	case len(missing) > 0:
+		errs = append(errs, fmt.Errorf("%s cannot allocate in tablespace(s) %s (ORA-01950 at the next extent)", to, strings.Join(missing, ", ")))
+	}
+	return errs
+}
+
+// DefaultTablespace is the tablespace the re-created user gets: the set's recorded default
+// tablespace, remapped as spec.oracle.remapTablespaces says; USERS for sets recorded before
+// it was.
+func DefaultTablespace(r *manifests.Restore, meta *catalog.Meta) string {
+	ts := strings.ToUpper(meta.Oracle.DefaultTablespace)
+	if ts == "" {
+		return "USERS"
+	}
+	for from, to := range r.Spec.Oracle.RemapTablespaces {
+		if strings.EqualFold(from, ts) {
+			return strings.ToUpper(to)
+		}
+	}
+	return ts
 }

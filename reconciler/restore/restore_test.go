@@ -16,10 +16,13 @@ import (
 // host is a hand-written fake of every adapter the runbook drives; it records calls in order
 // and fails the call named in failOn.
 type host struct {
-	mu     sync.Mutex
-	calls  []string
-	failOn string
-	rows   map[string]int64
+	mu      sync.Mutex
+	calls   []string
+	failOn  string
+	rows    map[string]int64
+	dba     bool
+	quotas  map[string]bool
+	invalid int
 }
 
 func (h *host) do(call string) error {
@@ -39,8 +42,52 @@ func (h *host) DropUserCascade(_ context.Context, u string) error { return h.do(
 func (h *host) CreateUser(_ context.Context, u, _, _ string) error {
 	return h.do("create " + u)
 }
-func (h *host) GrantDBA(_ context.Context, u string) error   { return h.do("grant-dba " + u) }
-func (h *host) RevokeDBA(_ context.Context, u string) error  { return h.do("revoke-dba " + u) }
+func (h *host) GrantDBA(_ context.Context, u string) error {
+	h.dba = true
+	return h.do("grant-dba " + u)
+}
+func (h *host) RevokeDBA(_ context.Context, u string) error {
+	err := h.do("revoke-dba " + u)
+	if err == nil {
+		h.dba, h.quotas = false, nil // as on 11.2 and 12.1 (MOS 1169515.1)
+	}
+	return err
+}
+func (h *host) SchemaTablespaces(_ context.Context, u string) ([]string, error) {
+	return []string{"ALTIUM_LOB", "USERS"}, h.do("tablespaces " + u)
+}
+func (h *host) GrantQuota(_ context.Context, u, ts string) error {
+	if err := h.do("quota " + u + " " + ts); err != nil {
+		return err
+	}
+	if h.quotas == nil {
+		h.quotas = map[string]bool{}
+	}
+	h.quotas[ts] = true
+	return nil
+}
+func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, error) {
+	var out []string
+	for _, ts := range tss {
+		if !h.quotas[ts] {
+			out = append(out, ts)
+		}
+	}
+	return out, h.do("no-quota " + u)
+}
+func (h *host) Preflight(_ context.Context, u string, mustExist bool) error {
+	if !mustExist {
+		return h.do("preflight-container " + u)
+	}
+	return h.do("preflight " + u)
+}
+func (h *host) CompileSchema(_ context.Context, u string) error { return h.do("recompile " + u) }
+func (h *host) InvalidCount(_ context.Context, u string) (int, error) {
+	return h.invalid, h.do("count-invalid " + u)
+}
+func (h *host) HasRole(_ context.Context, u, role string) (bool, error) {
+	return h.dba, h.do("has-" + strings.ToLower(role) + " " + u)
+}
 func (h *host) GrantBasic(_ context.Context, u string) error { return h.do("grant-basic " + u) }
 func (h *host) ObjectCounts(context.Context, string) (map[string]int, error) {
 	return map[string]int{"TABLE": 2}, h.do("count-objects")
@@ -52,15 +99,20 @@ func (h *host) Import(_ context.Context, _, _, from, to string, _ map[string]str
 	return h.do("import " + from + ">" + to)
 }
 
+// recordedInvalid is the set's record of invalid objects at backup time.
+var recordedInvalid = 1
+
 func job(h *host, verifyOK bool) *Job {
 	r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "staging-refresh"}}
 	r.Spec.Server, r.Spec.Confirm = "aes-staging", "aes-staging"
 	target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-staging"}}
 	target.Spec.Oracle.Schema = "AESUSER313"
 	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
-		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}}
+		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3},
+		Tablespaces: []string{"ALTIUM_LOB", "USERS"}, InvalidObjects: &recordedInvalid}}
 	return &Job{
-		Restore: r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
+		Tablespace: "USERS",
+		Restore:    r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
 		Verify: func(context.Context, string) ([]catalog.Verification, error) {
 			return []catalog.Verification{{Level: catalog.LevelL1, OK: verifyOK, Problems: []string{"files.zip: sha256 mismatch"}}}, nil
 		},
@@ -72,8 +124,10 @@ func job(h *host, verifyOK bool) *Job {
 }
 
 func TestRunOrderAndGuards(t *testing.T) {
-	full := "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
-		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,check iis-binding,count-objects,count-rows,start-iis"
+	quotas := "tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,"
+	full := "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
+		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," + quotas +
+		"recompile AESUSER313,check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-invalid AESUSER313,count-objects,count-rows,start-iis"
 	cases := []struct {
 		name      string
 		failOn    string
@@ -82,21 +136,40 @@ func TestRunOrderAndGuards(t *testing.T) {
 		want      string
 		wantErr   string
 		stalled   bool
+		invalid   int
 	}{
 		{name: "success in the seeds' order", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, want: full},
 		{name: "import fails: DBA revoked and IIS started", failOn: "import AESUSER313>AESUSER313", wantErr: "import",
-			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "grant fails: revoke still attempted", failOn: "grant-dba AESUSER313", wantErr: "grant-dba",
-			want: "safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "avbackup fails: nothing dropped, IIS started", failOn: "avbackup-restore", wantErr: "avbackup-restore",
-			want: "safety-backup,stop-iis,avbackup-restore,start-iis"},
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,start-iis"},
+		{name: "preflight refuses (wrong container, schema absent): nothing stopped", failOn: "preflight AESUSER313", wantErr: "preflight",
+			want: "safety-backup,preflight AESUSER313"},
 		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
 		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
+		{name: "quota on a segment tablespace fails: restore fails, IIS started", failOn: "quota AESUSER313 ALTIUM_LOB", wantErr: "ALTIUM_LOB",
+			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
+				"tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,start-iis"},
+		{name: "more invalid objects than the backup had: restore fails", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, invalid: 3,
+			wantErr: "3 invalid objects after the import and a recompile, the backup had 1", want: full},
 		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
+	t.Run("re-run after a half-done restore: the preflight proves the container only", func(t *testing.T) {
+		h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+		j := job(h, true)
+		j.AfterHalfDone = true
+		if err := Run(context.Background(), j); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(h.calls, ","), "safety-backup,preflight-container AESUSER313,stop-iis") {
+			t.Errorf("calls: %v", h.calls)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := &host{failOn: c.failOn, rows: c.rows}
+			h := &host{failOn: c.failOn, rows: c.rows, invalid: c.invalid}
 			err := Run(context.Background(), job(h, !c.verifyBad))
 			if got := strings.Join(h.calls, ","); got != c.want {
 				t.Errorf("calls:\n got %s\nwant %s", got, c.want)
@@ -142,5 +215,15 @@ func TestUsers(t *testing.T) {
 				t.Fatalf("Users = %s, %s, %v; want %s, %s", from, to, err, c.wantFrom, c.wantTo)
 			}
 		})
+	}
+}
+
+func TestDefaultTablespace(t *testing.T) {
+	r := &manifests.Restore{}
+	r.Spec.Oracle.RemapTablespaces = map[string]string{"altium_data": "users2"}
+	for rec, want := range map[string]string{"": "USERS", "ALTIUM_DATA": "USERS2", "altium_lob": "ALTIUM_LOB"} {
+		if got := DefaultTablespace(r, &catalog.Meta{Oracle: catalog.OracleMeta{DefaultTablespace: rec}}); got != want {
+			t.Errorf("DefaultTablespace(record %q) = %s, want %s", rec, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkPlan100k(b *testing.B) {
 	for i := range items {
 		items[i] = Item{ID: "x", Time: start.Add(time.Duration(i) * time.Hour), Verified: i%10 != 0, Complete: true}
 	}
-	r := Rules{Last: 3, Hourly: 48, Daily: 14, Weekly: 8, Monthly: 12, Yearly: 3, Within: 48 * time.Hour, MinVerified: 2}
+	r := Rules{Last: 3, Hourly: 48, Daily: 14, Weekly: 8, Monthly: 12, Yearly: 3, Within: calendar.Duration{Hours: 48}, MinVerified: 2}
 	b.ReportAllocs()
 	for b.Loop() {
 		res := Plan(items, r, loc)
@@ -47,7 +48,7 @@ func BenchmarkResticForget(b *testing.B) {
 		items[i] = Item{ID: strconv.Itoa(i), Time: start.Add(time.Duration(i) * time.Hour), Verified: true, Complete: true}
 		repo.addSnapshot(b, "bench", items[i].Time)
 	}
-	r := Rules{Last: 3, Hourly: 48, Daily: 14, Weekly: 8, Monthly: 12, Yearly: 3, Within: 48 * time.Hour, MinVerified: 1}
+	r := Rules{Last: 3, Hourly: 48, Daily: 14, Weekly: 8, Monthly: 12, Yearly: 3, Within: calendar.Duration{Hours: 48}, MinVerified: 1}
 	var resticD, oursD time.Duration
 	for b.Loop() {
 		t0 := time.Now()

@@ -1,7 +1,10 @@
 // Package retention decides which backup sets a policy keeps: restic's `forget` rules
 // (keep-last, hourly, daily, ISO-weekly, monthly, yearly buckets in the policy's time zone,
-// keep-within counted back from the newest set, the oldest set kept when a bucket rule has
-// counts left) applied to complete, verified sets only, plus vaultkeeper's safety floors.
+// keep-within and keep-within-hourly … -yearly counted back from the newest set in restic's
+// calendar units (manifests/calendar: years and months added as restic's AddDate does), the
+// oldest set kept when a bucket rule has counts left) applied to complete, verified sets only,
+// plus vaultkeeper's safety floors. restic_test.go compares Plan with the real `restic forget`
+// on random timestamps, zones and rules, every keep-within rule included.
 //
 // Plan is pure: it reads no clock and touches no disk. Every decision carries its reasons, so
 // the caller can log why each set stays or goes.

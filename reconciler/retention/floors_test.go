@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 )
 
 func TestPlanFloors(t *testing.T) {
@@ -63,7 +65,7 @@ func TestPlanFloors(t *testing.T) {
 		{
 			name:    "within counts from the newest verified set, not a newer unverified one",
 			items:   []Item{day(1, true, true), day(2, true, true), day(10, false, true)},
-			rules:   Rules{Within: 30 * time.Hour},
+			rules:   Rules{Within: calendar.Duration{Hours: 30}},
 			keep:    []string{"0310", "0302", "0301"},
 			reasons: map[string][]string{"0301": {"within"}},
 		},

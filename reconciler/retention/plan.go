@@ -3,6 +3,8 @@ package retention
 import (
 	"slices"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 )
 
 // Item is one backup set as retention sees it.
@@ -17,8 +19,12 @@ type Item struct {
 // a negative count means "all" (restic's -1).
 type Rules struct {
 	Last, Hourly, Daily, Weekly, Monthly, Yearly int
-	// Within keeps every counting set younger than this, measured back from the newest one.
-	Within time.Duration
+	// Within keeps every counting set younger than this, measured back from the newest one
+	// as restic does (calendar.Duration.Before).
+	Within calendar.Duration
+	// WithinHourly … WithinYearly keep the newest set of every hour, day, ISO week, month or
+	// year that lies within this span of the newest set (restic's --keep-within-hourly …).
+	WithinHourly, WithinDaily, WithinWeekly, WithinMonthly, WithinYearly calendar.Duration
 	// MinVerified is the number of verified sets that always remain; values below 1 mean 1.
 	MinVerified int
 }
@@ -26,7 +32,13 @@ type Rules struct {
 // Empty reports whether no keep rule is set (restic then keeps everything).
 func (r Rules) Empty() bool {
 	return r.Last == 0 && r.Hourly == 0 && r.Daily == 0 && r.Weekly == 0 &&
-		r.Monthly == 0 && r.Yearly == 0 && r.Within == 0
+		r.Monthly == 0 && r.Yearly == 0 && r.Within.Zero() && r.withinBuckets() == [nBuckets]calendar.Duration{}
+}
+
+// withinBuckets returns the keep-within-* spans indexed like the bucket kinds (bLast unused).
+func (r Rules) withinBuckets() [nBuckets]calendar.Duration {
+	return [nBuckets]calendar.Duration{bHourly: r.WithinHourly, bDaily: r.WithinDaily, bWeekly: r.WithinWeekly,
+		bMonthly: r.WithinMonthly, bYearly: r.WithinYearly}
 }
 
 // Decision is one item with the reasons it is kept, or the rules that no longer keep it.
@@ -51,6 +63,11 @@ const (
 	ReasonMonthly           = "monthly"
 	ReasonYearly            = "yearly"
 	ReasonWithin            = "within"
+	ReasonWithinHourly      = "within-hourly"
+	ReasonWithinDaily       = "within-daily"
+	ReasonWithinWeekly      = "within-weekly"
+	ReasonWithinMonthly     = "within-monthly"
+	ReasonWithinYearly      = "within-yearly"
 	ReasonNoRules           = "no-rules"
 	ReasonMinVerified       = "min-verified"
 	ReasonNewestVerified    = "newest-verified"
@@ -118,7 +135,10 @@ func (r Rules) names() []string {
 	}{
 		{r.Last != 0, ReasonLast}, {r.Hourly != 0, ReasonHourly}, {r.Daily != 0, ReasonDaily},
 		{r.Weekly != 0, ReasonWeekly}, {r.Monthly != 0, ReasonMonthly},
-		{r.Yearly != 0, ReasonYearly}, {r.Within != 0, ReasonWithin},
+		{r.Yearly != 0, ReasonYearly}, {!r.Within.Zero(), ReasonWithin},
+		{!r.WithinHourly.Zero(), ReasonWithinHourly}, {!r.WithinDaily.Zero(), ReasonWithinDaily},
+		{!r.WithinWeekly.Zero(), ReasonWithinWeekly}, {!r.WithinMonthly.Zero(), ReasonWithinMonthly},
+		{!r.WithinYearly.Zero(), ReasonWithinYearly},
 	} {
 		if n.set {
 			out = append(out, n.name)

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 )
 
 func mustLoc(t testing.TB, name string) *time.Location {
@@ -97,11 +99,24 @@ func TestPlan(t *testing.T) {
 		{
 			name:  "within is strict and counted from the newest set",
 			items: good("2024-01-10T00:00:00Z", "2024-01-08T01:00:00Z", "2024-01-08T00:00:00Z", "2024-01-07T23:00:00Z"),
-			rules: Rules{Within: 48 * time.Hour},
+			rules: Rules{Within: calendar.Duration{Hours: 48}},
 			keep:  []string{"2024-01-10T00:00:00Z", "2024-01-08T01:00:00Z"},
 			reasons: map[string][]string{
 				"2024-01-08T01:00:00Z": {"within"},
 				"2024-01-08T00:00:00Z": {"within"},
+			},
+		},
+		{
+			// restic's --keep-within-daily 2d: the newest set of each day after the cutoff
+			// (newest minus two calendar days), no count; older days are not kept by it.
+			name:  "within-daily keeps the newest of each day inside the span",
+			items: good("2024-01-10T12:00:00Z", "2024-01-10T08:00:00Z", "2024-01-09T23:00:00Z", "2024-01-08T12:00:00Z", "2024-01-08T12:00:01Z", "2024-01-07T00:00:00Z"),
+			rules: Rules{WithinDaily: calendar.Duration{Days: 2}},
+			keep:  []string{"2024-01-10T12:00:00Z", "2024-01-09T23:00:00Z", "2024-01-08T12:00:01Z"},
+			reasons: map[string][]string{
+				"2024-01-10T12:00:00Z": {"within-daily"},
+				"2024-01-08T12:00:01Z": {"within-daily"},
+				"2024-01-08T12:00:00Z": {"within-daily"},
 			},
 		},
 		{

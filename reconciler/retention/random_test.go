@@ -2,6 +2,8 @@ package retention
 
 import (
 	"fmt"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"math/rand/v2"
 	"time"
 )
@@ -37,10 +39,36 @@ func randomRules(rng *rand.Rand) Rules {
 	}
 	r := Rules{Last: pick(), Hourly: pick(), Daily: pick(), Weekly: pick(), Monthly: pick(), Yearly: pick(), MinVerified: 1}
 	if rng.IntN(3) == 0 {
-		r.Within = time.Duration(1+rng.IntN(2000)) * time.Hour
+		r.Within = randomSpan(rng)
+	}
+	for _, w := range []*calendar.Duration{&r.WithinHourly, &r.WithinDaily, &r.WithinWeekly, &r.WithinMonthly, &r.WithinYearly} {
+		if rng.IntN(4) == 0 {
+			*w = randomSpan(rng)
+		}
 	}
 	if r.Empty() {
 		r.Daily = 3
 	}
 	return r
+}
+
+// randomSpan returns a keep-within duration using one to four of restic's units, so that
+// calendar months and years (month ends, leap days) are exercised as well as hours.
+func randomSpan(rng *rand.Rand) calendar.Duration {
+	var d calendar.Duration
+	for d.Zero() {
+		if rng.IntN(2) == 0 {
+			d.Years = rng.IntN(3)
+		}
+		if rng.IntN(2) == 0 {
+			d.Months = rng.IntN(14)
+		}
+		if rng.IntN(2) == 0 {
+			d.Days = rng.IntN(40)
+		}
+		if rng.IntN(2) == 0 {
+			d.Hours = rng.IntN(2000)
+		}
+	}
+	return d
 }

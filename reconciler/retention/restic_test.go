@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
@@ -41,8 +42,14 @@ func resticArgs(r Rules) []string {
 			args = append(args, f.flag, strconv.Itoa(f.n))
 		}
 	}
-	if r.Within != 0 {
-		args = append(args, "--keep-within", fmt.Sprintf("%dh", int(r.Within/time.Hour)))
+	for _, f := range []struct {
+		flag string
+		d    calendar.Duration
+	}{{"--keep-within", r.Within}, {"--keep-within-hourly", r.WithinHourly}, {"--keep-within-daily", r.WithinDaily},
+		{"--keep-within-weekly", r.WithinWeekly}, {"--keep-within-monthly", r.WithinMonthly}, {"--keep-within-yearly", r.WithinYearly}} {
+		if !f.d.Zero() {
+			args = append(args, f.flag, f.d.String())
+		}
 	}
 	return args
 }
@@ -74,7 +81,7 @@ func TestPlanMatchesRestic(t *testing.T) {
 		}
 		groups[host] = group{loc, items}
 	}
-	for run := range 10 {
+	for run := range 16 {
 		r := randomRules(rng)
 		out, err := repo.cmd(resticArgs(r)...).Output()
 		if err != nil {

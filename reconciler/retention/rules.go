@@ -15,6 +15,8 @@ const (
 
 var bucketReason = [nBuckets]string{ReasonLast, ReasonHourly, ReasonDaily, ReasonWeekly, ReasonMonthly, ReasonYearly}
 
+var withinReason = [nBuckets]string{"", ReasonWithinHourly, ReasonWithinDaily, ReasonWithinWeekly, ReasonWithinMonthly, ReasonWithinYearly}
+
 // bucketKeys computes the calendar bucket of t in loc for every bucket kind, as restic's
 // ymdh, ymd, yw (ISO year*100 + ISO week), ym and y do; nr is the position, restic's
 // "always" bucket for keep-last.
@@ -35,32 +37,49 @@ func bucketKeys(t time.Time, loc *time.Location, nr int, weekly bool) [nBuckets]
 	return k
 }
 
-// applyRules runs restic's ApplyPolicy over the counting items (newest first).
+// applyRules runs restic's ApplyPolicy over the counting items (newest first). The
+// keep-within cutoffs are measured back from the newest counting item with
+// calendar.Duration.Before; a keep-within-* rule keeps the newest item of each bucket that
+// lies after its cutoff, with no count (restic's bucketsWithin).
 func applyRules(items []Item, counting []int, r Rules, loc *time.Location, o options, kept []bool, reasons [][]string) {
 	if len(counting) == 0 {
 		return
 	}
 	counts := [nBuckets]int{r.Last, r.Hourly, r.Daily, r.Weekly, r.Monthly, r.Yearly}
-	var last [nBuckets]int
+	var last, lastWithin [nBuckets]int
 	for b := range last {
-		last[b] = -1
+		last[b], lastWithin[b] = -1, -1
 		if counts[b] < 0 {
 			counts[b] = -1
 		}
 	}
 	latest := items[counting[0]].Time
-	cutoff := latest.Add(-r.Within)
+	spans := r.withinBuckets()
+	var cutoffs [nBuckets]time.Time
+	var oldestCutoff time.Time // items at or before every cutoff meet no keep-within-* rule
+	none := true
+	for b, d := range spans {
+		if d.Zero() {
+			continue
+		}
+		cutoffs[b] = d.Before(latest)
+		if none || cutoffs[b].Before(oldestCutoff) {
+			oldestCutoff, none = cutoffs[b], false
+		}
+	}
+	cutoff := r.Within.Before(latest)
+	weekly := counts[bWeekly] != 0 || !spans[bWeekly].Zero()
 	for nr, i := range counting {
 		it := items[i]
-		within := r.Within > 0 && it.Time.After(cutoff)
-		if !within && counts == ([nBuckets]int{}) {
-			break // every count is used up and the rest is older than the cutoff
+		within := !r.Within.Zero() && it.Time.After(cutoff)
+		if !within && counts == ([nBuckets]int{}) && (none || !it.Time.After(oldestCutoff)) {
+			break // every count is used up and the rest is older than every cutoff
 		}
 		if within {
 			kept[i] = true
 			reasons[i] = append(reasons[i], ReasonWithin)
 		}
-		keys := bucketKeys(it.Time, loc, nr, counts[bWeekly] != 0)
+		keys := bucketKeys(it.Time, loc, nr, weekly)
 		oldest := !o.noOldest && nr == len(counting)-1
 		for b := range nBuckets {
 			if counts[b] == 0 {
@@ -73,6 +92,16 @@ func applyRules(items []Item, counting []int, r Rules, loc *time.Location, o opt
 					counts[b]--
 				}
 				reasons[i] = append(reasons[i], bucketReason[b])
+			}
+		}
+		for b := range nBuckets {
+			if spans[b].Zero() || !it.Time.After(cutoffs[b]) {
+				continue
+			}
+			if keys[b] != lastWithin[b] || oldest {
+				kept[i] = true
+				lastWithin[b] = keys[b]
+				reasons[i] = append(reasons[i], withinReason[b])
 			}
 		}
 	}

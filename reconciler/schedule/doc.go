@@ -4,10 +4,18 @@
 //
 // # Fire times
 //
-// The cron expression is parsed by robfig/cron's ParseStandard (minute hour day-of-month
-// month day-of-week; when both day fields are restricted a day matching either one fires) and
-// is evaluated on the wall clock of the time zone. Exactly five fields are accepted: no
-// descriptors (@daily, @every) and no TZ= prefix, so that the zone comes from timeZone alone.
+// The cron expression (minute hour day-of-month month day-of-week) is parsed by package
+// manifests/cronspec, robfig/cron's parser with cron(8)'s day rules, and is evaluated on the
+// wall clock of the time zone. Exactly five fields are accepted: no descriptors (@daily,
+// @every) and no TZ= prefix, so that the zone comes from timeZone alone.
+//
+// Days, decided like cron(8) (Vixie cron, cronie), not like robfig/cron alone:
+//   - Day of week 0-7: 0 and 7 are both Sunday ("0 3 * * 7", "5-7", "fri-sun").
+//   - When the day of month or the day of week starts with "*", a day must match both; when
+//     both are restricted, a day matching either fires ("0 3 1,15 * 5" runs on the 1st, the
+//     15th and every Friday). A stepped "*" counts as "*": "0 3 */2 * 1" runs on Mondays
+//     that are odd days of the month, where robfig alone would run on every odd day and every
+//     Monday.
 //
 // Daylight saving time, decided like Vixie/ISC cron and not like robfig/cron's own Next:
 //   - Clocks go forward (Europe/Zurich 02:00 → 03:00): a fire time that falls in the skipped

@@ -25,6 +25,12 @@ func TestNextFire(t *testing.T) {
 		{name: "New York no second 01:30", cron: "30 1 * * *", zone: "America/New_York", after: "2025-11-02 01:30 -0400", want: "2025-11-03 01:30"},
 		{name: "29 February", cron: "0 0 29 2 *", zone: "UTC", after: "2025-01-01 00:00", want: "2028-02-29 00:00"},
 		{name: "none within five years", cron: "0 0 29 2 *", zone: "UTC", after: "2097-03-01 00:00", want: ""},
+		// cron(8)'s day rules (package cronspec): 7 is Sunday; a "*"-stepped day of month ANDs
+		// with the day of week, two restricted day fields OR. 2025-06-02 is a Monday.
+		{name: "7 is Sunday", cron: "0 3 * * 7", zone: "Europe/Zurich", after: "2025-06-02 12:00", want: "2025-06-08 03:00"},
+		{name: "*/2 and Monday: odd days that are Mondays", cron: "0 3 */2 * 1", zone: "Europe/Zurich", after: "2025-06-02 12:00", want: "2025-06-09 03:00"},
+		{name: "*/2 and Monday, next", cron: "0 3 */2 * 1", zone: "Europe/Zurich", after: "2025-06-09 12:00", want: "2025-06-23 03:00"},
+		{name: "1,15 or Friday", cron: "0 3 1,15 * 5", zone: "Europe/Zurich", after: "2025-06-02 12:00", want: "2025-06-06 03:00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

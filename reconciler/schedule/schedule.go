@@ -8,6 +8,8 @@ import (
 	_ "time/tzdata" // Windows has no IANA zone database; without this LoadLocation fails there.
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/vaultkeeper/vaultkeeper/manifests/cronspec"
 )
 
 // Errors returned by New, for errors.Is; each is wrapped with the offending value.
@@ -57,7 +59,7 @@ func parseCron(expr string) (cron.Schedule, error) {
 	if n := len(strings.Fields(expr)); n != 5 {
 		return nil, fmt.Errorf("%w %q: want 5 fields (minute hour day-of-month month day-of-week), got %d", ErrCron, expr, n)
 	}
-	sched, err := cron.ParseStandard(expr)
+	sched, err := cronspec.Parse(expr) // cron(8)'s day rules: 7 is Sunday, "*/2" days AND
 	if err != nil {
 		return nil, fmt.Errorf("%w %q: %w", ErrCron, expr, err)
 	}

@@ -1,6 +1,10 @@
 package catalog
 
-import "time"
+import (
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
+)
 
 // File names inside a backup set (DESIGN §5, contract).
 const (
@@ -48,6 +52,8 @@ type Meta struct {
 	Oracle  OracleMeta   `json:"oracle"`
 	// Verifications are the verification results, newest last.
 	Verifications []Verification `json:"verifications,omitempty"`
+	// Signature authenticates the record (see sign.go); nil on sets made before signing.
+	Signature *setsig.Signature `json:"signature,omitempty"`
 }
 
 // ToolVersions records what produced the set.
@@ -75,6 +81,15 @@ type OracleMeta struct {
 	Rows map[string]int64 `json:"rows,omitempty"`
 	// Warnings are the EXP-/ORA- codes the export log carried (the policy decided they pass).
 	Warnings []string `json:"warnings,omitempty"`
+	// Tablespaces are the tablespaces holding the schema's segments, tables, indexes and
+	// LOBs at backup time: a restore grants quota on each (remapped) after REVOKE DBA.
+	Tablespaces []string `json:"tablespaces,omitempty"`
+	// DefaultTablespace is the schema user's default tablespace; a restore creates the
+	// user with it (remapped), USERS when the record has none.
+	DefaultTablespace string `json:"defaultTablespace,omitempty"`
+	// InvalidObjects counts the schema's INVALID objects at backup time (nil in sets made
+	// before it was recorded); a restore that leaves more fails.
+	InvalidObjects *int `json:"invalidObjects,omitempty"`
 }
 
 // Verification levels.

@@ -38,11 +38,11 @@ func exitCode(o Outcome) int {
 func finish(l *oracli.Log, utility, prefix string, o Outcome) int {
 	switch o {
 	case OK:
-		l.Println(utility + " terminated successfully without warnings.")
+		l.Println(l.NLS.Translate(utility + " terminated successfully without warnings."))
 	case Warnings:
-		l.Println(utility + " terminated successfully with warnings.")
+		l.Println(l.NLS.Translate(utility + " terminated successfully with warnings."))
 	default:
-		l.Println(prefix + "-00000: " + utility + " terminated unsuccessfully")
+		l.Println(prefix + "-00000: " + l.NLS.Translate(utility+" terminated unsuccessfully"))
 	}
 	l.Close()
 	return exitCode(o)

@@ -16,6 +16,7 @@ import (
 // Exp runs `exp` with argv (program name excluded) and returns its exit code.
 func Exp(env simtool.Env, argv []string) int {
 	l := oracli.NewLog(env.Stderr)
+	l.NLS = oracli.ClientNLS(env.Host)
 	banner(l, "Export")
 	p, err := oracli.Parse(argv)
 	if err != nil {
@@ -61,13 +62,17 @@ func Exp(env simtool.Env, argv []string) int {
 			notes = append(notes, fmt.Sprintf("EXP-00010: %s is not a valid username", o))
 			outcome = Warnings
 		default:
-			schemas = append(schemas, dumpfile.SchemaOf(u))
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, oracli.Yes(p["consistent"]) || p["flashback_scn"] != "" || p["flashback_time"] != ""))
 		}
 	}
 	exporter := me.Name
+	dbCharset := db.DBCharset()
 	db.Close()
 	l.Println(connected)
-	l.Println("Export done in WE8MSWIN1252 character set and AL16UTF16 NCHAR character set")
+	l.Println("Export done in " + l.NLS.Charset + " character set and AL16UTF16 NCHAR character set")
+	if l.NLS.Charset != dbCharset {
+		l.Println("server uses " + dbCharset + " character set (possible charset conversion)")
+	}
 	for _, n := range notes {
 		l.Println(n)
 	}

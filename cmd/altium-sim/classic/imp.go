@@ -17,6 +17,7 @@ import (
 // (the tables read so far stay, as in Oracle where each table is committed).
 func Imp(env simtool.Env, argv []string) int {
 	l := oracli.NewLog(env.Stderr)
+	l.NLS = oracli.ClientNLS(env.Host)
 	banner(l, "Import")
 	p, err := oracli.Parse(argv)
 	if err != nil {
@@ -73,7 +74,10 @@ func Imp(env simtool.Env, argv []string) int {
 	if exporter != me.Name {
 		l.Println("\nWarning: the objects were exported by " + exporter + ", not by you")
 	}
-	l.Println("\nimport done in WE8MSWIN1252 character set and AL16UTF16 NCHAR character set")
+	l.Println("\nimport done in " + l.NLS.Charset + " character set and AL16UTF16 NCHAR character set")
+	if dbCharset := db.DBCharset(); dbCharset != l.NLS.Charset {
+		l.Println("import server uses " + dbCharset + " character set (possible charset conversion)")
+	}
 	im := &importer{db: db, l: l, from: from, to: to, ignore: oracli.Yes(p["ignore"]), seen: map[string]bool{}}
 	err = dumpfile.Read(br, dumpfile.Visitor{Schema: im.schema, Table: im.table, EndSchema: im.endSchema})
 	outcome := im.outcome
@@ -117,6 +121,7 @@ type importer struct {
 	target   *simdb.User // nil: skip the current schema
 	clean    bool        // no table of the current schema was skipped
 	gen      int64
+	src      dumpfile.Schema
 }
 
 func (im *importer) warn() {
@@ -148,7 +153,7 @@ func (im *importer) schema(s dumpfile.Schema) error {
 		im.warn()
 		return nil
 	}
-	im.target, im.clean, im.gen = u, true, s.Generation
+	im.target, im.clean, im.gen, im.src = u, true, s.Generation, s
 	for t, n := range s.Objects {
 		if u.Objects[t] > 0 && !im.ignore {
 			im.clean = false
@@ -190,6 +195,18 @@ func (im *importer) table(_ string, t simdb.Table) error {
 }
 
 func (im *importer) endSchema(string) error {
+	if u := im.target; u != nil {
+		// Views exported before what they depend on compile with warnings and stay
+		// INVALID until the schema is recompiled (Utilities guide, "Importing Views").
+		for i := 0; i < im.src.CompileWarnings; i++ {
+			im.l.Println("IMP-00041: " + im.l.NLS.Translate("Warning: object created with compilation warnings"))
+			im.l.Println(fmt.Sprintf(` "CREATE FORCE VIEW "%s"."ALV_VIEW%02d"                  ("ID","NAME") AS "`, u.Name, i+1))
+			im.l.Println(` "SELECT id, name FROM alu_item"`)
+			im.warn()
+		}
+		u.Broken, u.CompileWarnings = im.src.Broken, im.src.CompileWarnings
+		u.Invalid = im.src.Broken + im.src.CompileWarnings
+	}
 	if im.target != nil && im.clean {
 		im.target.Generation = im.gen
 	}

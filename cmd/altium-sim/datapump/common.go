@@ -60,12 +60,19 @@ func logon(env simtool.Env, l *oracli.Log, p oracli.Params, db *simdb.DB) (*simd
 
 // directory resolves DIRECTORY= to a folder: ORA-39087 when the object is unknown,
 // ORA-29283 when its folder does not exist.
-func directory(db *simdb.DB, p oracli.Params) (string, []string) {
+//
+// A user who is not privileged (DBA, or the DATAPUMP_*_FULL_DATABASE roles) needs READ and
+// WRITE on the directory object, or the directory is "invalid" for it as if it did not
+// exist (ORA-39002, ORA-39070, ORA-39087). DROP USER takes these grants along.
+func directory(db *simdb.DB, p oracli.Params, me *simdb.User) (string, []string) {
 	name := strings.ToUpper(p["directory"])
 	if name == "" {
 		name = "DATA_PUMP_DIR"
 	}
 	dir, ok := db.Directories[name]
+	if ok && me != nil && !oracli.Privileged(me) && !(me.HasDirPriv(name, "READ") && me.HasDirPriv(name, "WRITE")) {
+		ok = false
+	}
 	if !ok {
 		return "", []string{"ORA-39002: invalid operation", "ORA-39070: Unable to open the log file.", "ORA-39087: directory name " + name + " is invalid"}
 	}

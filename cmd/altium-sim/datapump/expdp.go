@@ -31,7 +31,7 @@ func Expdp(env simtool.Env, argv []string) int {
 		db.Close()
 		return fail(l)
 	}
-	dir, errs := directory(db, p)
+	dir, errs := directory(db, p, me)
 	if errs != nil {
 		db.Close()
 		return fail(l, errs...)
@@ -63,7 +63,7 @@ func Expdp(env simtool.Env, argv []string) int {
 	var missing []string
 	for _, o := range owners {
 		if u := db.User(o); u != nil {
-			schemas = append(schemas, dumpfile.SchemaOf(u))
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, p["flashback_scn"] != "" || p["flashback_time"] != ""))
 		} else {
 			missing = append(missing, o)
 		}

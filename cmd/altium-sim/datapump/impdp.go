@@ -30,7 +30,7 @@ func Impdp(env simtool.Env, argv []string) int {
 	if !ok {
 		return fail(l)
 	}
-	dir, errs := directory(db, p)
+	dir, errs := directory(db, p, me)
 	if errs != nil {
 		return fail(l, errs...)
 	}
@@ -113,6 +113,7 @@ type importer struct {
 	clean       bool
 	gen         int64
 	objects     map[string]int
+	src         dumpfile.Schema
 }
 
 func (im *importer) schema(s dumpfile.Schema) error {
@@ -139,7 +140,7 @@ func (im *importer) schema(s dumpfile.Schema) error {
 		u.Roles = []string{"CONNECT", "RESOURCE"}
 		u.Privileges = []string{"CREATE SESSION", "UNLIMITED TABLESPACE"}
 	}
-	im.target, im.gen, im.objects = u, s.Generation, s.Objects
+	im.target, im.gen, im.objects, im.src = u, s.Generation, s.Objects, s
 	return nil
 }
 
@@ -187,6 +188,12 @@ func (im *importer) table(_ string, t simdb.Table) error {
 
 func (im *importer) endSchema(string) error {
 	if u := im.target; u != nil {
+		// Each view that compiles with warnings is one of the job's errors.
+		for i := 0; i < im.src.CompileWarnings; i++ {
+			im.j.errorf("ORA-39082: Object type VIEW:%q.\"ALV_VIEW%02d\" created with compilation warnings", u.Name, i+1)
+		}
+		u.Broken, u.CompileWarnings = im.src.Broken, im.src.CompileWarnings
+		u.Invalid = im.src.Broken + im.src.CompileWarnings
 		for k, n := range im.objects {
 			if u.Objects[k] == 0 {
 				u.Objects[k] = n

@@ -3,9 +3,11 @@
 //
 // A classic export (exp) file starts like Oracle's: byte 0x03, the two-byte character-set
 // id 0x00B2 (178, WE8MSWIN1252), "EXPORT:V19.00.00", '\n'. A Data Pump (expdp) file has no
-// such header (Oracle documents no magic for it); the simulator writes
-// "\x00\x01DATAPUMP:V19.00.00\n" instead, so imp rejects it (IMP-00010) and impdp rejects a
-// classic file (ORA-39143) as the real tools do. Both continue with text lines:
+// such header (Oracle documents no magic for it); the simulator writes a 4 KiB header
+// block of its own ("\x00\x01KU$DFHDR " and the fields DBMS_DATAPUMP.GET_DUMPFILE_INFO
+// reports: file version, charset id, platform, database version, job name, zero-padded),
+// so imp rejects it (IMP-00010) and impdp rejects a classic file (ORA-39143) as the real
+// tools do; vaultkeeper reads none of those bytes. Both continue with text lines:
 //
 //	D<exporting user>
 //	RUSERS

@@ -20,7 +20,7 @@ const Version = "V19.00.00"
 
 var (
 	classicHeader  = []byte("\x03\x00\xb2EXPORT:" + Version + "\n")
-	datapumpHeader = []byte("\x00\x01DATAPUMP:" + Version + "\n")
+	datapumpHeader = dataPumpBlock()
 )
 
 // Errors a Reader returns.
@@ -38,6 +38,10 @@ type Schema struct {
 	Password   string // the owner's password, so impdp can create the user (Data Pump only)
 	Objects    map[string]int
 	Tables     []simdb.Table
+	// Broken counts objects that stay INVALID whatever is recompiled; CompileWarnings the
+	// objects (views before their tables) that compile with warnings on import.
+	Broken          int
+	CompileWarnings int
 }
 
 // SchemaOf captures a user's schema for export.
@@ -47,6 +51,7 @@ func SchemaOf(u *simdb.User) Schema {
 		s.Objects[k] = v
 	}
 	s.Tables = append(s.Tables, u.Tables...)
+	s.Broken, s.CompileWarnings = u.Broken, u.CompileWarnings
 	return s
 }
 
@@ -57,4 +62,20 @@ func (s Schema) Size() int64 {
 		n += t.Rows * simdb.RowSize
 	}
 	return n
+}
+
+// DataPumpHeaderSize is the size of the simulated Data Pump header block.
+const DataPumpHeaderSize = 4096
+
+// dataPumpBlock is the simulated Data Pump file header: one 4 KiB block (real files start
+// with a header block too) naming the fields DBMS_DATAPUMP.GET_DUMPFILE_INFO reports. Its
+// layout is the simulator's own: Oracle documents no byte layout, so vaultkeeper reads
+// none of it and identifies a Data Pump file only by elimination (checks/dumpid).
+func dataPumpBlock() []byte {
+	b := make([]byte, DataPumpHeaderSize)
+	copy(b, "\x00\x01KU$DFHDR FILE_VERSION=5.1 MASTER_PRESENT=1 CHARSET_ID=178 "+
+		"PLATFORM=x86_64/Linux 2.4.xx LANGUAGE=WE8MSWIN1252 BLOCKSIZE=4096 DB_VERSION=19.00.00.00.00 "+
+		"JOB_NAME=SYS_EXPORT_SCHEMA_01\n")
+	b[len(b)-1] = '\n'
+	return b
 }

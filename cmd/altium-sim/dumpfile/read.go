@@ -90,7 +90,14 @@ func Read(br *bufio.Reader, v Visitor) error {
 				if err != nil {
 					return ErrCorrupt
 				}
-				cur.Objects[strings.ReplaceAll(k, "_", " ")] = n
+				switch k {
+				case "~BROKEN":
+					cur.Broken = n
+				case "~COMPILEWARN":
+					cur.CompileWarnings = n
+				default:
+					cur.Objects[strings.ReplaceAll(k, "_", " ")] = n
+				}
 			}
 			if v.Schema != nil {
 				if err := v.Schema(*cur); err != nil {

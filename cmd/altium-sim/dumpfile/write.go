@@ -44,6 +44,12 @@ func (dw *Writer) BeginSchema(s Schema) error {
 	for _, t := range types {
 		fmt.Fprintf(dw.bw, " %s=%d", strings.ReplaceAll(t, " ", "_"), s.Objects[t])
 	}
+	if s.Broken > 0 {
+		fmt.Fprintf(dw.bw, " ~BROKEN=%d", s.Broken)
+	}
+	if s.CompileWarnings > 0 {
+		fmt.Fprintf(dw.bw, " ~COMPILEWARN=%d", s.CompileWarnings)
+	}
 	_, err := dw.bw.WriteString("\n")
 	return err
 }

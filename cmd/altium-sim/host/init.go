@@ -28,6 +28,21 @@ type InitOptions struct {
 	Tables        int
 	Rows          int64
 	AppSessions   int
+	// OracleVersion is the simulated release (simdb.Releases; "" is 19c).
+	OracleVersion string
+	// LobTablespace puts every fourth table of the schema in a second tablespace.
+	LobTablespace string
+	// CompileWarnings views of the schema compile with warnings on import; InvalidObjects
+	// objects are INVALID for good.
+	CompileWarnings, InvalidObjects int
+	// Glogin is a file copied to the host's glogin.sql, run after every sqlplus CONNECT.
+	Glogin string
+	// NLSLang is the host's default NLS_LANG (see Host.NLSLang); DBCharset the database
+	// character set ("" → WE8MSWIN1252).
+	NLSLang, DBCharset string
+	// PDB makes the database a CDB whose pluggable database PDB holds the schema; the
+	// tnsnames alias then names the PDB's service. 21c-xe is always a CDB (PDB XEPDB1).
+	PDB string
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -43,6 +58,20 @@ func DefaultInit() InitOptions {
 func (h Host) Init(o InitOptions, out io.Writer) error {
 	if o.Product != "EnterpriseServer" && o.Product != "NexusServer" {
 		return fmt.Errorf("init: product %q: want EnterpriseServer or NexusServer", o.Product)
+	}
+	rel, err := simdb.ParseRelease(o.OracleVersion)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	if rel == simdb.Release21XE && o.PDB == "" {
+		o.PDB = "XEPDB1" // XE 18c/21c is always a CDB
+	}
+	if o.PDB != "" && rel == simdb.Release112 {
+		return fmt.Errorf("init: --pdb %s: 11.2 has no multitenant architecture", o.PDB)
+	}
+	service := o.Alias
+	if o.PDB != "" {
+		service = o.PDB
 	}
 	if entries, err := os.ReadDir(h.Root); err == nil && len(entries) > 0 {
 		return fmt.Errorf("init: root %q is not empty", h.Root)
@@ -66,7 +95,7 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	}{
 		{h.LocalVault(), lv.Render(), 0o644},
 		{h.AppHostConfig(), RenderAppHostConfig(site, o.FQDN, installDir), 0o644},
-		{h.Tnsnames(), RenderTnsnames(o.Alias, o.DBHost), 0o644},
+		{h.Tnsnames(), RenderTnsnamesService(o.Alias, o.DBHost, service), 0o644},
 		{filepath.Join(h.Secrets(), "schema-password"), o.Password, 0o600},
 		{filepath.Join(h.Secrets(), "admin-password"), o.AdminPassword, 0o600},
 		{h.Faults(), faultsTemplate, 0o644},
@@ -89,7 +118,8 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	}
 	fmt.Fprintln(out, h.IISState())
 	st, err := simdb.Seed(simdb.SeedOptions{Schema: o.Schema, Password: o.Password, Tablespace: o.Tablespace,
-		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1})
+		AdminPassword: o.AdminPassword, Tables: o.Tables, Rows: o.Rows, DataPumpDir: h.DataPumpDir(), Generation: 1,
+		Release: o.OracleVersion, LobTablespace: o.LobTablespace, CompileWarnings: o.CompileWarnings, Broken: o.InvalidObjects, PDB: o.PDB, Charset: o.DBCharset})
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
@@ -97,6 +127,21 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 		return fmt.Errorf("init: %w", err)
 	}
 	fmt.Fprintln(out, simdb.Dir(h.Root))
+	if o.NLSLang != "" {
+		if err := writeFileAtomic(h.NLSLang(), []byte(o.NLSLang+"\n"), 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+	}
+	if o.Glogin != "" {
+		raw, err := os.ReadFile(o.Glogin)
+		if err != nil {
+			return fmt.Errorf("init: --glogin: %w", err)
+		}
+		if err := writeFileAtomic(h.Glogin(), raw, 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		fmt.Fprintln(out, h.Glogin())
+	}
 	fmt.Fprintln(out, h.DataPumpDir())
 	if err := h.GenerateStorage(o.Files, o.FileSize); err != nil {
 		return fmt.Errorf("init: %w", err)

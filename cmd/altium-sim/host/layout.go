@@ -45,7 +45,15 @@ func (h Host) Events() string         { return filepath.Join(h.Root, "events.jso
 func (h Host) Faults() string         { return filepath.Join(h.Root, "faults.yaml") }
 func (h Host) Epoch() string          { return filepath.Join(h.Root, "epoch") }
 func (h Host) DataPumpDir() string    { return filepath.Join(h.Root, "oracle", "dpdump") }
-func (h Host) Product() string        { return filepath.Join(h.Root, "product") }
+
+// NLSLang holds the host's default NLS_LANG (the registry's, on Windows), used by the
+// client tools when the NLS_LANG environment variable is not set; absent: the default.
+func (h Host) NLSLang() string { return filepath.Join(h.Root, "oracle", "nls_lang") }
+
+// Glogin is the site profile SQL*Plus runs after every CONNECT
+// ($ORACLE_HOME/sqlplus/admin/glogin.sql); absent unless init was given --glogin.
+func (h Host) Glogin() string  { return filepath.Join(h.Root, "oracle", "glogin.sql") }
+func (h Host) Product() string { return filepath.Join(h.Root, "product") }
 
 // Tools are the names the multi-call binary answers to besides altium-sim.
 var Tools = []string{"avbackup", "exp", "imp", "expdp", "impdp", "sqlplus", "net", "appcmd"}

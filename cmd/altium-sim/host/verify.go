@@ -18,7 +18,15 @@ type Report struct {
 	LocalVault       map[string]string `json:"localVault"`
 	TnsnamesAgrees   bool              `json:"tnsnamesAgrees"`
 	IISBindingAgrees bool              `json:"iisBindingAgrees"`
-	Problems         []string          `json:"problems"`
+	// IsDBA says whether the schema holds the DBA role (it must not, after a restore).
+	IsDBA bool `json:"isDBA"`
+	// QuotaOK says whether the schema can allocate a new extent in every tablespace its
+	// segments use (UNLIMITED TABLESPACE or a quota there); NoQuota names the others.
+	QuotaOK bool     `json:"quotaOK"`
+	NoQuota []string `json:"noQuota,omitempty"`
+	// InvalidObjects counts the schema's objects with status INVALID.
+	InvalidObjects int      `json:"invalidObjects"`
+	Problems       []string `json:"problems"`
 }
 
 // Verify checks the host the way the restore seed's "Verify data integrity" does, plus
@@ -66,9 +74,16 @@ func (h Host) Verify() (Report, error) {
 		if _, err := db.Login(lv.User, lv.Password); err != nil {
 			r.Problems = append(r.Problems, fmt.Sprintf("Oracle: LocalVault.ini credentials of %s: %v", lv.User, err))
 		}
-		if u.HasRole("DBA") {
+		r.IsDBA = u.HasRole("DBA")
+		if r.IsDBA {
 			r.Problems = append(r.Problems, fmt.Sprintf("Oracle: %s still holds the DBA role", u.Name))
 		}
+		r.NoQuota = u.NoQuota()
+		r.QuotaOK = len(r.NoQuota) == 0
+		for _, ts := range r.NoQuota {
+			r.Problems = append(r.Problems, fmt.Sprintf("Oracle: %s cannot allocate in tablespace %s (ORA-01950: no privileges on tablespace '%s')", u.Name, ts, ts))
+		}
+		r.InvalidObjects = u.Invalid
 		if !u.OwnsObjects() {
 			r.Problems = append(r.Problems, fmt.Sprintf("Oracle: schema %s holds no objects", u.Name))
 		}

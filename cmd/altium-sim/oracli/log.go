@@ -10,10 +10,12 @@ import (
 type Log struct {
 	screen io.Writer
 	file   *os.File
+	// NLS is the client's NLS_LANG: the language messages are printed in.
+	NLS NLS
 }
 
 // NewLog returns a Log on screen; OpenFile adds the log file.
-func NewLog(screen io.Writer) *Log { return &Log{screen: screen} }
+func NewLog(screen io.Writer) *Log { return &Log{screen: screen, NLS: ParseNLS(DefaultNLSLang)} }
 
 // OpenFile starts copying messages to path (created or truncated).
 func (l *Log) OpenFile(path string) error {

@@ -32,15 +32,37 @@ func ParseConn(s string) Conn {
 // (ORA-12154), then the credentials in the database. "/ as sysdba" (OS authentication)
 // connects as SYS.
 func Logon(h host.Host, db *simdb.DB, c Conn) (*simdb.User, error) {
+	u, _, err := LogonContainer(h, db, c)
+	return u, err
+}
+
+// LogonContainer is Logon that also returns the container the session lands in: on a
+// CDB, the PDB when the alias's service is the PDB's, else CDB$ROOT, where local users do
+// not exist (ORA-01017); "" on a non-CDB.
+func LogonContainer(h host.Host, db *simdb.DB, c Conn) (*simdb.User, string, error) {
+	service := ""
 	if c.Service != "" {
-		if _, ok, err := host.LookupTNS(h.Tnsnames(), c.Service); err != nil || !ok {
-			return nil, simdb.Ora(12154, "TNS:could not resolve the connect identifier specified")
+		te, ok, err := host.LookupTNS(h.Tnsnames(), c.Service)
+		if err != nil || !ok {
+			return nil, "", simdb.Ora(12154, "TNS:could not resolve the connect identifier specified")
+		}
+		service = te.Service
+	}
+	container := ""
+	if db.CDB() {
+		container = simdb.Root
+		if c := db.Container(service); c != "" {
+			container = c
 		}
 	}
 	if c.User == "" && c.Password == "" && c.SysDBA {
-		return db.User("SYS"), nil
+		return db.User("SYS"), container, nil
 	}
-	return db.Login(c.User, c.Password)
+	if container == simdb.Root && !simdb.IsCommon(c.User) {
+		return nil, "", simdb.Ora(simdb.ErrInvalidLogon, "invalid username/password; logon denied")
+	}
+	u, err := db.Login(c.User, c.Password)
+	return u, container, err
 }
 
 // Privileged reports whether u may export or import other users' schemas.

@@ -17,6 +17,23 @@ type State struct {
 	Tablespaces []string `json:"tablespaces"`
 	// Directories are the directory objects: upper-case name → folder on the host.
 	Directories map[string]string `json:"directories"`
+	// Release is the Oracle release simulated: one of Releases ("" means Release19c). It
+	// decides the side effects of GRANT and REVOKE (see rules.go).
+	Release string `json:"release,omitempty"`
+	// PDB, when set, makes the database a container database (CDB) with one pluggable
+	// database of that name holding every local user (all but SYS, SYSTEM and C## names).
+	// Sessions of SYS AS SYSDBA start in CDB$ROOT (see cdb.go).
+	PDB string `json:"pdb,omitempty"`
+	// Charset is the database character set (NLS_CHARACTERSET); "" is WE8MSWIN1252.
+	Charset string `json:"charset,omitempty"`
+}
+
+// DBCharset returns the database character set.
+func (s *State) DBCharset() string {
+	if s.Charset == "" {
+		return "WE8MSWIN1252"
+	}
+	return s.Charset
 }
 
 // User is a database account and, when it owns objects, its schema.
@@ -27,6 +44,9 @@ type User struct {
 	DefaultTablespace string   `json:"defaultTablespace"`
 	Roles             []string `json:"roles,omitempty"`
 	Privileges        []string `json:"privileges,omitempty"`
+	// Quotas are the tablespaces the user has an unlimited quota on (ALTER USER … QUOTA
+	// UNLIMITED ON …; DBA_TS_QUOTAS with MAX_BYTES -1).
+	Quotas []string `json:"quotas,omitempty"`
 	// Sessions is the number of sessions connected as this user (the application holds
 	// some while IIS runs). DROP USER fails with ORA-01940 while it is non-zero.
 	Sessions int `json:"sessions,omitempty"`
@@ -36,6 +56,18 @@ type User struct {
 	Tables []Table `json:"tables,omitempty"`
 	// Objects counts the schema's other objects by type (INDEX, SEQUENCE, ...).
 	Objects map[string]int `json:"objects,omitempty"`
+	// DirPrivs are object privileges on directory objects, "DIR:READ" / "DIR:WRITE".
+	DirPrivs []string `json:"dirPrivs,omitempty"`
+	// Invalid counts the schema's objects whose status is INVALID (views, procedures or
+	// package bodies that compiled with errors).
+	Invalid int `json:"invalid,omitempty"`
+	// Broken counts the objects that stay INVALID after a recompile (their source is
+	// wrong); Invalid is never below it once the schema is compiled.
+	Broken int `json:"broken,omitempty"`
+	// CompileWarnings counts the objects that compile with warnings when imported (views
+	// exported before what they depend on: routine for Altium schemas). They are INVALID
+	// after the import until the schema is recompiled.
+	CompileWarnings int `json:"compileWarnings,omitempty"`
 }
 
 // Table is one table of a schema. Its rows are Row(Name, i, owner generation).
@@ -104,6 +136,42 @@ func (u *User) HasPrivilege(p string) bool { return contains(u.Privileges, strin
 // CanConnect reports whether u may log on: CREATE SESSION directly or through CONNECT/DBA.
 func (u *User) CanConnect() bool {
 	return u.HasPrivilege("CREATE SESSION") || u.HasRole("CONNECT") || u.HasRole("DBA")
+}
+
+// HasDirPriv reports whether u holds priv (READ, WRITE) on directory object dir.
+func (u *User) HasDirPriv(dir, priv string) bool {
+	return contains(u.DirPrivs, strings.ToUpper(dir)+":"+strings.ToUpper(priv))
+}
+
+// CanAllocate reports whether the user may allocate a new extent in tablespace: it holds
+// UNLIMITED TABLESPACE or a quota there. Roles do not count: DBA carries no quota of its
+// own, only the UNLIMITED TABLESPACE privilege granted with it.
+func (u *User) CanAllocate(tablespace string) bool {
+	ts := strings.ToUpper(tablespace)
+	return u.HasPrivilege("UNLIMITED TABLESPACE") || contains(u.Quotas, ts)
+}
+
+// SegmentTablespaces returns the tablespaces the schema's segments use, sorted.
+func (u *User) SegmentTablespaces() []string {
+	var out []string
+	for _, t := range u.Tables {
+		if t.Tablespace != "" && !contains(out, t.Tablespace) {
+			out = append(out, t.Tablespace)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NoQuota lists the segment tablespaces u cannot allocate in (ORA-01950 at the next extent).
+func (u *User) NoQuota() []string {
+	var out []string
+	for _, ts := range u.SegmentTablespaces() {
+		if !u.CanAllocate(ts) {
+			out = append(out, ts)
+		}
+	}
+	return out
 }
 
 // OwnsObjects reports whether the schema holds any object.

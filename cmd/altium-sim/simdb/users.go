@@ -95,6 +95,9 @@ func (s *State) Grant(grantee string, what ...string) error {
 		if !u.HasRole(r) {
 			u.Roles = append(u.Roles, r)
 		}
+		if s.grantImpliesUnlimited(r) && !u.HasPrivilege("UNLIMITED TABLESPACE") {
+			u.Privileges = append(u.Privileges, "UNLIMITED TABLESPACE")
+		}
 	}
 	for _, p := range privs {
 		if !u.HasPrivilege(p) {
@@ -127,9 +130,18 @@ func (s *State) Revoke(grantee string, what ...string) error {
 	}
 	for _, r := range roles {
 		u.Roles = remove(u.Roles, r)
+		if s.revokeRemovesUnlimited(r) {
+			u.Privileges = remove(u.Privileges, "UNLIMITED TABLESPACE")
+		}
+		if s.revokeRemovesQuotas(r) {
+			u.Quotas = nil
+		}
 	}
 	for _, p := range privs {
 		u.Privileges = remove(u.Privileges, p)
+		if s.revokeRemovesQuotas(p) {
+			u.Quotas = nil
+		}
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package simrepo
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/template"
@@ -15,6 +17,8 @@ type Host struct {
 	// DBLocation is host:port of the Oracle listener the checks expect.
 	DBLocation   string
 	AllowRestore bool
+	// PDB is spec.oracle.pdb; Server fills it from the host's database when it is a CDB.
+	PDB string
 }
 
 var server = template.Must(template.New("server").Parse(`apiVersion: vaultkeeper.io/v1alpha1
@@ -38,6 +42,9 @@ spec:
     schemaPassword: {file: '{{.Root}}/secrets/schema-password'}
     admin: {driver: sqlplus, sqlplus: '{{.Root}}/bin/sqlplus'}
     dump: {tool: exp, bin: '{{.Root}}/bin'}
+    {{- if .PDB}}
+    pdb: {{.PDB}}
+    {{- end}}
   expect:
     domain: CORP
     websiteDomain: aes.corp.example.com
@@ -56,10 +63,28 @@ func Server(h Host) string {
 	if h.DBLocation == "" {
 		h.DBLocation = "127.0.0.1:1521"
 	}
+	if h.PDB == "" {
+		h.PDB = hostPDB(h.Root)
+	}
 	h.Root = filepath.ToSlash(h.Root)
 	var b strings.Builder
 	if err := server.Execute(&b, h); err != nil {
 		panic(err) // the template and Host are fixed: it cannot fail
 	}
 	return b.String()
+}
+
+// hostPDB reads the PDB of the simulated database at root ("" for a non-CDB or no host).
+func hostPDB(root string) string {
+	raw, err := os.ReadFile(filepath.Join(root, "oracle", "db.json"))
+	if err != nil {
+		return ""
+	}
+	var st struct {
+		PDB string `json:"pdb"`
+	}
+	if json.Unmarshal(raw, &st) != nil {
+		return ""
+	}
+	return st.PDB
 }

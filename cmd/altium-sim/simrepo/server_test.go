@@ -22,3 +22,16 @@ func TestServerValidates(t *testing.T) {
 		t.Fatalf("unexpected server %+v", s.Spec)
 	}
 }
+
+// TestServerPDB: a CDB host's Server names its PDB (spec.oracle.pdb), and validates.
+func TestServerPDB(t *testing.T) {
+	doc := Server(Host{Name: "aes-xe", Root: "/srv/hosts/aes-xe", PDB: "XEPDB1"})
+	objs, errs := manifests.Decode("s.yaml", []byte(doc))
+	if len(errs) > 0 || len(objs) != 1 {
+		t.Fatalf("decode: %v\n%s", errs, doc)
+	}
+	s, ok := objs[0].(*manifests.Server)
+	if !ok || s.Spec.Oracle.PDB != "XEPDB1" {
+		t.Fatalf("spec.oracle.pdb not written:\n%s", doc)
+	}
+}

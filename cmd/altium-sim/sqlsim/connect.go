@@ -80,7 +80,13 @@ func (s *session) connect(arg string) error {
 		if !l.sysdba {
 			return oraErr(1017, "invalid username/password; logon denied")
 		}
-		s.user, s.sysdba = "SYS", true
+		s.user, s.sysdba, s.container = "SYS", true, ""
+		if db, err := simdb.Open(s.h.Root); err == nil {
+			if db.CDB() {
+				s.container = simdb.Root // bequeath / AS SYSDBA lands in the root
+			}
+			db.Close()
+		}
 		return nil
 	}
 	if l.password == "" {
@@ -96,13 +102,23 @@ func (s *session) connect(arg string) error {
 	}
 	defer db.Close()
 	var u *simdb.User
+	container := ""
 	if strings.HasPrefix(l.ident, "(") {
 		if !strings.Contains(strings.ToUpper(strings.ReplaceAll(l.ident, " ", "")), "(DESCRIPTION=") {
 			return oraErr(12154, "TNS:could not resolve the connect identifier specified")
 		}
+		if db.CDB() {
+			container = simdb.Root
+			if m := serviceRE.FindStringSubmatch(l.ident); m != nil && db.Container(m[1]) != "" {
+				container = db.Container(m[1])
+			}
+			if container == simdb.Root && !simdb.IsCommon(l.user) {
+				return oraErr(1017, "invalid username/password; logon denied")
+			}
+		}
 		u, err = db.Login(l.user, l.password)
 	} else {
-		u, err = oracli.Logon(s.h, db, oracli.Conn{User: l.user, Password: l.password, Service: l.ident})
+		u, container, err = oracli.LogonContainer(s.h, db, oracli.Conn{User: l.user, Password: l.password, Service: l.ident})
 	}
 	if err != nil {
 		return err
@@ -110,9 +126,11 @@ func (s *session) connect(arg string) error {
 	if l.sysdba && u.Name != "SYS" {
 		return oraErr(1031, "insufficient privileges")
 	}
-	s.user, s.sysdba = u.Name, l.sysdba
+	s.user, s.sysdba, s.container = u.Name, l.sysdba, container
 	return nil
 }
+
+var serviceRE = regexp.MustCompile(`(?i)\(\s*SERVICE_NAME\s*=\s*([^)\s]+)\s*\)`)
 
 var errUsage = errors.New("SP2-0306: Invalid option.\nUsage: CONN[ECT] [{logon|/|proxy} [AS {SYSDBA|SYSOPER|SYSASM|SYSBACKUP|SYSDG|SYSKM|SYSRAC}] [edition=value]]\nwhere <logon> ::= <username>[/<password>][@<connect_identifier>]\n      <proxy> ::= <proxyuser>[<username>][/<password>][@<connect_identifier>]")
 

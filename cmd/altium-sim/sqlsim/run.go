@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
@@ -13,14 +14,16 @@ import (
 
 // settings are the SET options sqlplus output depends on.
 type settings struct {
-	pagesize int
-	feedback bool
-	heading  bool
-	verify   bool
-	define   bool
-	trimout  bool
-	numwidth int
-	colsep   string
+	pagesize  int
+	feedback  bool
+	heading   bool
+	verify    bool
+	define    bool
+	trimout   bool
+	numwidth  int
+	colsep    string
+	timing    bool
+	autotrace bool
 }
 
 func defaults() settings {
@@ -36,9 +39,11 @@ type session struct {
 	in     *bufio.Scanner
 	user   string // "" when not connected
 	sysdba bool
-	set    settings
-	onSQL  *exitSpec
-	silent bool
+	// container is the session's container on a CDB (CDB$ROOT or the PDB), "" otherwise.
+	container string
+	set       settings
+	onSQL     *exitSpec
+	silent    bool
 }
 
 type exitNow struct{ code int }
@@ -85,6 +90,7 @@ func (s *session) startLogon(arg string) (int, bool) {
 		fmt.Fprintln(s.out, "SP2-0751: Unable to connect to Oracle.  Exiting SQL*Plus")
 		return 1, true
 	}
+	s.glogin()
 	return 0, false
 }
 
@@ -99,6 +105,14 @@ func (s *session) script() (code int) {
 			code = e.code
 		}
 	}()
+	if c, exited := s.lines(); exited {
+		return c
+	}
+	return 0
+}
+
+// lines runs the commands s.in holds; exited is true after EXIT.
+func (s *session) lines() (code int, exited bool) {
 	var buf []string
 	mode := "" // "", "sql", "plsql"
 	for s.in.Scan() {
@@ -140,7 +154,8 @@ func (s *session) script() (code int) {
 		word = strings.TrimSuffix(word, ";")
 		rest := strings.TrimSpace(trim[len(strings.Fields(trim)[0]):])
 		switch word {
-		case "REM", "REMARK":
+		case "REM", "REMARK", "COLUMN", "COL", "DEFINE", "DEF", "TTITLE", "BTITLE", "BREAK", "COMPUTE":
+			// Formatting and substitution variables: no effect on what vaultkeeper reads.
 		case "SET":
 			s.setCmd(strings.TrimSuffix(rest, ";"))
 		case "WHENEVER":
@@ -151,13 +166,15 @@ func (s *session) script() (code int) {
 			if err := s.connect(rest); err != nil {
 				s.printConnectError(err)
 				s.sqlError(err)
+			} else {
+				s.glogin()
 			}
 		case "DISCONNECT", "DISC":
 			s.user, s.sysdba = "", false
 		case "PROMPT", "PRO":
 			fmt.Fprintln(s.out, rest)
 		case "EXIT", "QUIT":
-			return exitCode(strings.Fields(strings.TrimSuffix(rest, ";")), 0)
+			return exitCode(strings.Fields(strings.TrimSuffix(rest, ";")), 0), true
 		case "/":
 		case "BEGIN", "DECLARE":
 			buf, mode = []string{line}, "plsql"
@@ -175,7 +192,7 @@ func (s *session) script() (code int) {
 			fmt.Fprintf(s.out, "SP2-0734: unknown command beginning \"%s...\" - rest of line ignored.\n", first(trim, 10))
 		}
 	}
-	return 0
+	return 0, false
 }
 
 func first(s string, n int) string {
@@ -239,4 +256,19 @@ func (s *session) whenever(rest string) {
 		code = f[2]
 	}
 	s.onSQL = &exitSpec{code: code}
+}
+
+// glogin runs the site profile after a successful CONNECT, as SQL*Plus does (10g onward):
+// its SET commands change how everything after it prints, its PROMPTs and queries print.
+func (s *session) glogin() {
+	raw, err := os.ReadFile(s.h.Glogin())
+	if err != nil {
+		return
+	}
+	saved := s.in
+	defer func() { s.in = saved }()
+	s.in = bufio.NewScanner(strings.NewReader(string(raw)))
+	if code, exited := s.lines(); exited {
+		panic(exitNow{code})
+	}
 }

@@ -58,15 +58,32 @@ func (s *session) execSQL(text string, plsql bool) (result, error) {
 		return result{}, oraErr(1012, "not logged on")
 	}
 	admin := s.sysdba || me.HasRole("DBA")
+	if res, ok, err := s.sessionStmt(toks, &db.State); ok {
+		return res, err
+	}
+	state := &db.State
+	inRoot := db.CDB() && s.container == simdb.Root
+	if inRoot {
+		if len(toks) > 2 && toks[0].text == "CREATE" && toks[1].text == "USER" && !simdb.IsCommon(toks[2].text) {
+			return result{}, oraErr(65096, "invalid common user or role name")
+		}
+		root := db.RootView() // local users do not exist here (ORA-01918, ORA-01917)
+		state = &root
+	}
 	for _, st := range statements {
 		c := &cursor{toks: toks}
 		run := st(c)
 		if run == nil || !c.end() {
 			continue
 		}
-		res, changed, err := run(&db.State, admin)
+		res, changed, err := run(state, admin)
 		if err != nil {
 			return result{}, err
+		}
+		if inRoot {
+			for n, u := range state.Users { // a common user created or changed in the root
+				db.Users[n] = u
+			}
 		}
 		if changed {
 			if err := db.Save(); err != nil {
@@ -89,6 +106,7 @@ type action func(st *simdb.State, admin bool) (res result, changed bool, err err
 var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
+	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs, defaultTablespace,
 }
 
 func dictionary(admin bool) error {
@@ -305,6 +323,11 @@ func createUser(c *cursor) action {
 			delete(st.Users, u.Name)
 			return result{}, false, oraErr(922, "missing or invalid option")
 		}
+		if quota != "" {
+			if err := st.SetQuota(u.Name, quota); err != nil {
+				return result{}, false, err
+			}
+		}
 		return result{feedback: "User created."}, true, nil
 	}
 }
@@ -319,7 +342,7 @@ func grantRevoke(c *cursor) action {
 		var words []string
 		for {
 			t, ok := c.peek()
-			if !ok || t.kind != tWord || t.text == "TO" || t.text == "FROM" {
+			if !ok || t.kind != tWord || t.text == "TO" || t.text == "FROM" || t.text == "ON" { // ON: an object grant
 				break
 			}
 			words = append(words, t.text)
@@ -384,5 +407,256 @@ func killSessions(c *cursor) action {
 		}
 		u.Sessions = 0
 		return result{feedback: "PL/SQL procedure successfully completed.", plsql: true}, true, nil
+	}
+}
+
+// schemaTablespaces is the union vaultkeeper asks for: every tablespace holding a segment,
+// table, index or LOB of the owner (DISTINCT and sorted, as UNION returns it).
+func schemaTablespaces(c *cursor) action {
+	c.kw("SELECT TABLESPACE_NAME FROM DBA_SEGMENTS WHERE OWNER =")
+	owner := c.str()
+	for _, view := range []string{"DBA_TABLES", "DBA_INDEXES", "DBA_LOBS"} {
+		c.kw("UNION SELECT TABLESPACE_NAME FROM " + view + " WHERE OWNER =")
+		if c.str() != owner {
+			c.bad = true
+		}
+		c.kw("AND TABLESPACE_NAME IS NOT NULL")
+	}
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "TABLESPACE_NAME", width: 30}}}
+		if u := st.Users[owner]; u != nil {
+			for _, ts := range u.SegmentTablespaces() {
+				res.rows = append(res.rows, []string{ts})
+			}
+		}
+		return res, false, nil
+	}
+}
+
+func alterUserQuota(c *cursor) action {
+	c.kw("ALTER USER")
+	name := c.name()
+	c.kw("QUOTA UNLIMITED ON")
+	ts := c.name()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := ddl(admin); err != nil {
+			return result{}, false, err
+		}
+		if err := st.SetQuota(name, ts); err != nil {
+			return result{}, false, err
+		}
+		return result{feedback: "User altered."}, true, nil
+	}
+}
+
+func countSysPriv(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_SYS_PRIVS WHERE GRANTEE =")
+	name := c.str()
+	c.kw("AND PRIVILEGE =")
+	priv := c.str()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[name]; u != nil && priv == strings.ToUpper(priv) && u.HasPrivilege(priv) {
+			n = 1
+		}
+		return one(n), false, nil
+	}
+}
+
+// quotaTablespaces lists the tablespaces where the user's quota leaves room (the
+// simulator only knows unlimited quotas, MAX_BYTES -1).
+func quotaTablespaces(c *cursor) action {
+	c.kw("SELECT TABLESPACE_NAME FROM DBA_TS_QUOTAS WHERE USERNAME =")
+	name := c.str()
+	c.kw("AND ( MAX_BYTES = - 1 OR MAX_BYTES > BYTES ) ORDER BY TABLESPACE_NAME")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "TABLESPACE_NAME", width: 30}}}
+		if u := st.Users[name]; u != nil {
+			q := append([]string(nil), u.Quotas...)
+			sort.Strings(q)
+			for _, ts := range q {
+				res.rows = append(res.rows, []string{ts})
+			}
+		}
+		return res, false, nil
+	}
+}
+
+func countInvalid(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_OBJECTS WHERE OWNER =")
+	owner := c.str()
+	c.kw("AND STATUS =")
+	if c.str() != "INVALID" {
+		c.bad = true
+	}
+	c.kw("AND OBJECT_NAME NOT LIKE")
+	if c.str() != "BIN$%" {
+		c.bad = true
+	}
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[owner]; u != nil {
+			n = int64(u.Invalid)
+		}
+		return one(n), false, nil
+	}
+}
+
+// compileSchema is DBMS_UTILITY.COMPILE_SCHEMA(owner, FALSE): what only lacked its
+// dependencies compiles; broken objects stay INVALID.
+func compileSchema(c *cursor) action {
+	c.kw("BEGIN DBMS_UTILITY . COMPILE_SCHEMA (")
+	owner := c.str()
+	c.kw(", FALSE ) ; END ;")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if !admin {
+			return result{}, false, oraErr(6550, "line 2, column 3:\nPLS-00201: identifier 'DBMS_UTILITY' must be declared")
+		}
+		u := st.Users[owner]
+		if u == nil {
+			return result{}, false, oraErr(20000, "You have insufficient privileges for an object in this schema.")
+		}
+		u.Invalid = u.Broken
+		return result{feedback: "PL/SQL procedure successfully completed.", plsql: true}, true, nil
+	}
+}
+
+// sessionStmt runs the statements about the session itself: ALTER SESSION SET CONTAINER
+// and SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL. ok is false for others.
+func (s *session) sessionStmt(toks []token, st *simdb.State) (result, bool, error) {
+	c := &cursor{toks: toks}
+	c.kw("ALTER SESSION SET CONTAINER =")
+	name := c.name()
+	if c.end() {
+		switch {
+		case !st.CDB():
+			return result{}, true, oraErr(65090, "operation only allowed in a container database")
+		case !s.sysdba && !simdb.IsCommon(s.user):
+			return result{}, true, errInsufficient
+		case st.Container(name) == "":
+			return result{}, true, oraErr(65011, "Pluggable database %s does not exist.", name)
+		}
+		s.container = st.Container(name)
+		return result{feedback: "Session altered."}, true, nil
+	}
+	c = &cursor{toks: toks}
+	c.kw("SELECT SYS_CONTEXT (")
+	ns := c.str()
+	c.kw(",")
+	param := c.str()
+	c.kw(") FROM DUAL")
+	if c.end() && strings.EqualFold(ns, "USERENV") && strings.EqualFold(param, "CON_NAME") {
+		if st.Release == simdb.Release112 {
+			return result{}, true, oraErr(2003, "invalid USERENV parameter")
+		}
+		name := s.container
+		if name == "" {
+			name = "XE" // a non-CDB answers with its database name (not verified)
+		}
+		return result{cols: []column{{name: "SYS_CONTEXT('USERENV','CON_NAME')", width: 30}}, rows: [][]string{{name}}}, true, nil
+	}
+	return result{}, false, nil
+}
+
+func dbCharset(c *cursor) action {
+	c.kw("SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER =")
+	if c.str() != "NLS_CHARACTERSET" {
+		c.bad = true
+	}
+	return func(st *simdb.State, _ bool) (result, bool, error) {
+		return result{cols: []column{{name: "VALUE", width: 64}}, rows: [][]string{{st.DBCharset()}}}, false, nil
+	}
+}
+
+// grantDirectory is GRANT|REVOKE READ, WRITE ON DIRECTORY d TO|FROM u.
+func grantDirectory(c *cursor) action {
+	grant := c.opt("GRANT")
+	if !grant {
+		c.kw("REVOKE")
+	}
+	var privs []string
+	for {
+		privs = append(privs, c.name())
+		if !c.opt(",") {
+			break
+		}
+	}
+	c.kw("ON DIRECTORY")
+	dir := c.name()
+	if grant {
+		c.kw("TO")
+	} else {
+		c.kw("FROM")
+	}
+	user := c.name()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := ddl(admin); err != nil {
+			return result{}, false, err
+		}
+		if err := st.GrantDirectory(user, dir, privs, grant); err != nil {
+			return result{}, false, err
+		}
+		if grant {
+			return result{feedback: "Grant succeeded."}, true, nil
+		}
+		return result{feedback: "Revoke succeeded."}, true, nil
+	}
+}
+
+// countDirPrivs counts a grantee's READ and WRITE grants on a directory (DBA_TAB_PRIVS).
+func countDirPrivs(c *cursor) action {
+	c.kw("SELECT COUNT ( * ) FROM DBA_TAB_PRIVS WHERE GRANTEE =")
+	user := c.str()
+	c.kw("AND TABLE_NAME =")
+	dir := c.str()
+	c.kw("AND PRIVILEGE IN (")
+	if c.str() != "READ" {
+		c.bad = true
+	}
+	c.kw(",")
+	if c.str() != "WRITE" {
+		c.bad = true
+	}
+	c.kw(")")
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		var n int64
+		if u := st.Users[user]; u != nil {
+			for _, p := range []string{"READ", "WRITE"} {
+				if u.HasDirPriv(dir, p) {
+					n++
+				}
+			}
+		}
+		return one(n), false, nil
+	}
+}
+
+func defaultTablespace(c *cursor) action {
+	c.kw("SELECT DEFAULT_TABLESPACE FROM DBA_USERS WHERE USERNAME =")
+	name := c.str()
+	return func(st *simdb.State, admin bool) (result, bool, error) {
+		if err := dictionary(admin); err != nil {
+			return result{}, false, err
+		}
+		res := result{cols: []column{{name: "DEFAULT_TABLESPACE", width: 30}}}
+		if u := st.Users[name]; u != nil {
+			res.rows = [][]string{{u.DefaultTablespace}}
+		}
+		return res, false, nil
 	}
 }

@@ -13,7 +13,7 @@
 // any of " ' # / @ \, whitespace or control characters are therefore rejected with an
 // error that names the rule, never the password.
 //
-// The verdict comes from the tool's log (package logparse), combined with the exit status
+// The verdict comes from the tool's log (checks/oralog), combined with the exit status
 // (the worse of the two wins) and checked against a warning Policy. Exit statuses are
 // Oracle's: exp/imp 0 success, 1 failure, and for "success with warnings" 0 on Unix but
 // 3 on Windows (10g and later); Data Pump 0 success, 5 completed with errors, 1 failure.

@@ -16,13 +16,17 @@ func TestParams(t *testing.T) {
 		want string
 	}{
 		{"exp", Job{Tool: Exp, Schema: "aesuser313", File: `C:\Backups\oracle.dmp`, LogFile: `C:\Backups\oracle-export.log`},
-			`file="C:\Backups\oracle.dmp"|log="C:\Backups\oracle-export.log"|owner=AESUSER313|statistics=none`},
+			`file="C:\Backups\oracle.dmp"|log="C:\Backups\oracle-export.log"|owner=AESUSER313|statistics=none|consistent=y`},
+		{"exp as of an SCN", Job{Tool: Exp, Schema: "AESUSER313", File: "/b/o.dmp", LogFile: "/b/e.log", FlashbackSCN: 1234567},
+			`file="/b/o.dmp"|log="/b/e.log"|owner=AESUSER313|statistics=none|flashback_scn=1234567`},
 		{"imp", Job{Tool: Imp, FromUser: "AESUSER313", ToUser: "aesuser314", File: "/b/o.dmp", LogFile: "/b/i.log"},
 			`file="/b/o.dmp"|log="/b/i.log"|fromuser=AESUSER313|touser=AESUSER314`},
 		{"imp same user", Job{Tool: Imp, FromUser: "AESUSER313", File: "/b/o.dmp", LogFile: "/b/i.log"},
 			`file="/b/o.dmp"|log="/b/i.log"|fromuser=AESUSER313|touser=AESUSER313`},
 		{"expdp", Job{Tool: Expdp, Schema: "AESUSER313", Directory: "data_pump_dir", File: "oracle.dmp", LogFile: "oracle-export.log"},
-			`directory=DATA_PUMP_DIR|dumpfile="oracle.dmp"|logfile="oracle-export.log"|schemas=AESUSER313`},
+			`directory=DATA_PUMP_DIR|dumpfile="oracle.dmp"|logfile="oracle-export.log"|schemas=AESUSER313|flashback_time=systimestamp`},
+		{"expdp as of an SCN", Job{Tool: Expdp, Schema: "AESUSER313", Directory: "DP", File: "o.dmp", LogFile: "e.log", FlashbackSCN: 99},
+			`directory=DP|dumpfile="o.dmp"|logfile="e.log"|schemas=AESUSER313|flashback_scn=99`},
 		{"impdp remaps", Job{Tool: Impdp, FromUser: "ALTIUM", ToUser: "AES2", Directory: "DP", File: "o.dmp", LogFile: "i.log",
 			RemapTablespaces: map[string]string{"ALTIUM": "USERS", "IDX": "USERS"}},
 			`directory=DP|dumpfile="o.dmp"|logfile="i.log"|schemas=ALTIUM|remap_schema=ALTIUM:AES2|remap_tablespace=ALTIUM:USERS,IDX:USERS`},
@@ -92,7 +96,7 @@ func TestClassifyExit(t *testing.T) {
 }
 
 func TestParfile(t *testing.T) {
-	path, cleanup, err := parfile([]string{`userid="U/pw@XE"`, "owner=U"})
+	path, cleanup, err := parfile("", []string{`userid="U/pw@XE"`, "owner=U"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,5 +34,5 @@ func ClassifyExit(tool Tool, code int, windows bool) ExitClass {
 
 // AllowPrecreatedUser is the code a Data Pump import reports when the restore runbook
 // created the target user before importing (the seeds' order): "ORA-31684: Object type
-// USER:… already exists". Add it to Policy.Allow for impdp after CreateUser.
+// USER:… already exists". oralog.DefaultAccepted holds it.
 const AllowPrecreatedUser = "ORA-31684"

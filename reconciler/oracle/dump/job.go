@@ -3,6 +3,7 @@ package dump
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
@@ -49,6 +50,11 @@ type Job struct {
 	LogFile string
 	// Directory is the Oracle DIRECTORY object (Data Pump only, required there).
 	Directory string
+	// FlashbackSCN, when set, makes the export read the schema as of that SCN
+	// (flashback_scn=, the minimal-downtime mode). Otherwise exports are read-consistent
+	// as of their start: exp consistent=y, expdp flashback_time=systimestamp. Exactly one
+	// consistency parameter is passed: Oracle rejects combining them.
+	FlashbackSCN uint64
 }
 
 // Params returns the parameter lines after userid, validated, in a fixed order.
@@ -102,6 +108,14 @@ func (j Job) Params() ([]string, error) {
 			add("statistics", "none")
 		} else {
 			add("schemas", s)
+		}
+		switch {
+		case j.FlashbackSCN > 0:
+			add("flashback_scn", strconv.FormatUint(j.FlashbackSCN, 10))
+		case j.Tool == Exp:
+			add("consistent", "y") // exp's default N reads each table at its own moment
+		default:
+			add("flashback_time", "systimestamp")
 		}
 	case Imp, Impdp:
 		from, err := name("fromuser", j.FromUser)

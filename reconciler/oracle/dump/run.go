@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/toolrun"
 )
 
@@ -31,11 +31,14 @@ type Runner struct {
 	Log *slog.Logger
 	// Output receives the tool's output lines, masked (the run log).
 	Output io.Writer
-	// Policy decides which warnings pass (zero: none).
-	Policy logparse.Policy
+	// Policy decides which codes a good run may carry (zero: oralog.DefaultAccepted).
+	Policy oralog.Policy
 	// LogDir is where a Data Pump log can be read on this host (the folder the DIRECTORY
 	// object points at). Empty: the tool's screen output is classified instead.
 	LogDir string
+	// ParfileDir holds the parfiles while the tool runs (ParfileDir of the state dir);
+	// empty: the system's temporary folder.
+	ParfileDir string
 }
 
 // Outcome is what a run did.
@@ -46,7 +49,7 @@ type Outcome struct {
 	Duration time.Duration
 	// Log is the classified log; Log.Verdict is the verdict of the run after combining
 	// it with the exit status.
-	Log logparse.Result
+	Log oralog.Result
 	// LogSource is the file classified, or "screen output".
 	LogSource string
 	// Warnings are the codes the run carried that the policy let pass.
@@ -67,7 +70,7 @@ func (c *capped) Write(p []byte) (int, error) {
 
 // Run runs job. It returns an error when the tool could not run, was cancelled or
 // timed out, or when the verdict does not pass the policy (wrapping
-// logparse.ErrRejected). The Outcome is filled as far as the run got, also on error.
+// oralog.ErrRejected). The Outcome is filled as far as the run got, also on error.
 func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 	out := Outcome{Tool: job.Tool, ExitCode: -1, Exit: ExitUnknown}
 	params, err := job.Params()
@@ -78,7 +81,7 @@ func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
-	pf, cleanup, err := parfile(append([]string{userid}, params...))
+	pf, cleanup, err := parfile(r.ParfileDir, append([]string{userid}, params...))
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", job.Tool, err)
 	}
@@ -104,7 +107,7 @@ func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 	var ee *toolrun.ExitError
 	if runErr != nil && !errors.As(runErr, &ee) {
 		// Did not start, timed out or was cancelled: no verdict to read.
-		out.Log = logparse.Result{Verdict: logparse.Failure, Reason: runErr.Error()}
+		out.Log = oralog.Result{Verdict: oralog.Failure, Reason: runErr.Error()}
 		return out, fmt.Errorf("%s: %w", job.Tool, runErr)
 	}
 	out.Exit = ClassifyExit(job.Tool, res.ExitCode, windows)
@@ -117,7 +120,7 @@ func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 	}
 	out.Log, out.LogSource = r.classify(logPath, screen.String())
 	combine(&out)
-	warnings, perr := r.Policy.Check(out.Log)
+	warnings, perr := r.Policy.Check(out.Log, string(job.Tool))
 	out.Warnings = warnings
 	if perr != nil {
 		return out, fmt.Errorf("%s (exit %d, %s; log %s): %w", job.Tool, out.ExitCode, out.Exit, out.LogSource, perr)
@@ -127,37 +130,37 @@ func (r Runner) Run(ctx context.Context, job Job) (Outcome, error) {
 
 // classify reads the log file, falling back to the screen output when the file is not
 // readable here. A missing log file is itself reported.
-func (r Runner) classify(path, screen string) (logparse.Result, string) {
+func (r Runner) classify(path, screen string) (oralog.Result, string) {
 	if path != "" {
 		f, err := os.Open(path)
 		if err == nil {
 			defer f.Close()
-			res, err := logparse.Parse(f)
+			res, err := oralog.Parse(f)
 			if err == nil {
 				return res, path
 			}
 		}
-		res, _ := logparse.Parse(strings.NewReader(screen))
-		if res.Verdict != logparse.Failure {
-			res.Verdict = logparse.SuccessWithWarnings
+		res, _ := oralog.Parse(strings.NewReader(screen))
+		if res.Verdict != oralog.Failure {
+			res.Verdict = oralog.SuccessWithWarnings
 		}
 		res.Reason = fmt.Sprintf("log file %s unreadable (%v); screen output says: %s", path, err, res.Reason)
 		return res, "screen output"
 	}
-	res, _ := logparse.Parse(strings.NewReader(screen))
+	res, _ := oralog.Parse(strings.NewReader(screen))
 	return res, "screen output"
 }
 
 // combine makes the verdict the worse of the log's and the exit status's.
 func combine(o *Outcome) {
-	var fromExit logparse.Verdict
+	var fromExit oralog.Verdict
 	switch o.Exit {
 	case ExitSuccess:
-		fromExit = logparse.Success
+		fromExit = oralog.Success
 	case ExitWarnings, ExitCompletedWithErrors:
-		fromExit = logparse.SuccessWithWarnings
+		fromExit = oralog.SuccessWithWarnings
 	default:
-		fromExit = logparse.Failure
+		fromExit = oralog.Failure
 	}
 	if fromExit > o.Log.Verdict {
 		o.Log.Reason = fmt.Sprintf("exit status %d (%s) overrides a log that says %s: %s", o.ExitCode, o.Exit, o.Log.Verdict, o.Log.Reason)

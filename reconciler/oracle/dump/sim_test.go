@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
@@ -68,7 +68,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("export: %v\n%s", err, logs.String())
 			}
-			if out.Log.Verdict != logparse.Success || out.Exit != ExitSuccess || !sameRows(out.Log.Rows, want) {
+			if out.Log.Verdict != oralog.Success || out.Exit != ExitSuccess || !sameRows(out.Log.Rows, want) {
 				t.Fatalf("export outcome %+v, want rows %v", out, want)
 			}
 
@@ -92,7 +92,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			}
 			r := runner(h, family.imp, &logs)
 			if family.imp.DataPump() {
-				r.Policy.Allow = []string{AllowPrecreatedUser}
+				r.Policy.Accept = []string{AllowPrecreatedUser}
 			}
 			out, err = r.Run(ctx, imp)
 			if err != nil {
@@ -138,14 +138,14 @@ func TestFailures(t *testing.T) {
 		name   string
 		fault  string // ALTIUM_SIM_FAULT_EXP
 		pw     string
-		verd   logparse.Verdict
+		verd   oralog.Verdict
 		isTool bool // the tool did not run to a verdict (timeout, start failure)
 	}{
-		{name: "wrong password", pw: "Wrong1", verd: logparse.Failure},
-		{name: "exit 1", fault: "{exit: 1}", pw: canary, verd: logparse.Failure},
-		{name: "partial output", fault: "{partialOutput: true}", pw: canary, verd: logparse.Failure},
-		{name: "disk full", fault: "{diskFull: true}", pw: canary, verd: logparse.Failure},
-		{name: "garbage", fault: "{garbage: true}", pw: canary, verd: logparse.Failure},
+		{name: "wrong password", pw: "Wrong1", verd: oralog.Failure},
+		{name: "exit 1", fault: "{exit: 1}", pw: canary, verd: oralog.Failure},
+		{name: "partial output", fault: "{partialOutput: true}", pw: canary, verd: oralog.Failure},
+		{name: "disk full", fault: "{diskFull: true}", pw: canary, verd: oralog.Failure},
+		{name: "garbage", fault: "{garbage: true}", pw: canary, verd: oralog.Failure},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,7 +157,7 @@ func TestFailures(t *testing.T) {
 			var logs bytes.Buffer
 			out, err := runner(h, Exp, &logs).Run(context.Background(), Job{Tool: Exp, User: "AESUSER313", Password: tc.pw,
 				Alias: "XE", Schema: "AESUSER313", File: filepath.Join(dir, "o.dmp"), LogFile: filepath.Join(dir, "o.log")})
-			if !errors.Is(err, logparse.ErrRejected) {
+			if !errors.Is(err, oralog.ErrRejected) {
 				t.Fatalf("error = %v, want ErrRejected\n%s", err, logs.String())
 			}
 			if out.Log.Verdict != tc.verd {

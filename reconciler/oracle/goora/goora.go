@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -215,3 +216,28 @@ func (d *Driver) Login(ctx context.Context, descriptor, user, password string) e
 
 // Close implements oracle.Driver.
 func (d *Driver) Close() error { return d.db.Close() }
+
+var serviceNameRE = regexp.MustCompile(`(?i)\(\s*SERVICE_NAME\s*=\s*[^)]*\)`)
+
+// InPDB returns t aimed at the pluggable database pdb: its default service has the PDB's
+// name, so a descriptor's SERVICE_NAME (or the Service) is replaced by it, and a SID
+// becomes that SERVICE_NAME. pdb "" returns t unchanged.
+func InPDB(t Target, pdb string) Target {
+	if pdb == "" {
+		return t
+	}
+	if t.Descriptor == "" {
+		t.Service = pdb
+		return t
+	}
+	svc := "(SERVICE_NAME=" + pdb + ")"
+	switch {
+	case serviceNameRE.MatchString(t.Descriptor):
+		t.Descriptor = serviceNameRE.ReplaceAllLiteralString(t.Descriptor, svc)
+	case sidRE.MatchString(t.Descriptor):
+		t.Descriptor = sidRE.ReplaceAllLiteralString(t.Descriptor, svc)
+	}
+	return t
+}
+
+var sidRE = regexp.MustCompile(`(?i)\(\s*SID\s*=\s*[^)]*\)`)

@@ -86,3 +86,23 @@ func TestOraErr(t *testing.T) {
 		}
 	}
 }
+
+func TestInPDB(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521))(CONNECT_DATA=(SERVER=DEDICATED)(SERVICE_NAME = XE)))",
+			"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521))(CONNECT_DATA=(SERVER=DEDICATED)(SERVICE_NAME=XEPDB1)))"},
+		{"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521))(CONNECT_DATA=(SID=ORCL)))",
+			"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=XEPDB1)))"},
+	}
+	for _, tc := range tests {
+		if got := InPDB(Target{Descriptor: tc.in}, "XEPDB1").Descriptor; got != tc.want {
+			t.Errorf("InPDB(%s) = %s", tc.in, got)
+		}
+	}
+	if got := InPDB(Target{Host: "db", Port: 1521, Service: "XE"}, "XEPDB1"); got.Service != "XEPDB1" {
+		t.Errorf("InPDB(host/service) = %+v", got)
+	}
+	if got := InPDB(Target{Service: "XE"}, ""); got.Service != "XE" {
+		t.Errorf("InPDB without a PDB changed %+v", got)
+	}
+}

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }
 const Canary = "CanaryPw4711Zq"
 
 // backup does the Oracle half of the backup runbook on a simulated host.
-func backup(t *testing.T, h simtest.Host, logs *bytes.Buffer) (catalog.OracleMeta, dumpfile.Info, dump.Outcome, error) {
+func backup(t *testing.T, h simtest.Host, logs *bytes.Buffer) (catalog.OracleMeta, dumpid.Info, dump.Outcome, error) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pw := h.Secret(t, "schema-password")
@@ -34,11 +34,11 @@ func backup(t *testing.T, h simtest.Host, logs *bytes.Buffer) (catalog.OracleMet
 	out, err := r.Run(context.Background(), dump.Job{Tool: dump.Exp, User: "AESUSER313", Password: pw, Alias: "XE",
 		Schema: "AESUSER313", File: filepath.Join(dir, catalog.FileDump), LogFile: filepath.Join(dir, catalog.FileExportLog)})
 	if err != nil {
-		return catalog.OracleMeta{}, dumpfile.Info{}, out, err
+		return catalog.OracleMeta{}, dumpid.Info{}, out, err
 	}
-	info, err := dumpfile.Identify(filepath.Join(dir, catalog.FileDump))
+	info, err := dumpid.Identify(filepath.Join(dir, catalog.FileDump))
 	if err == nil {
-		err = dumpfile.Check(info, dumpfile.Classic)
+		err = dumpid.Check(info, dumpid.Classic)
 	}
 	if err != nil {
 		return catalog.OracleMeta{}, info, out, err
@@ -95,10 +95,10 @@ func TestTruncatedDumpCaught(t *testing.T) {
 	t.Setenv("ALTIUM_SIM_FAULT_EXP", "{truncateDump: true}")
 	var logs bytes.Buffer
 	_, info, out, err := backup(t, h, &logs)
-	if !errors.Is(err, dumpfile.ErrTruncated) {
+	if !errors.Is(err, dumpid.ErrTruncated) {
 		t.Fatalf("error = %v (log verdict %v), want ErrTruncated\n%s", err, out.Log.Verdict, logs.String())
 	}
-	if info.Kind != dumpfile.Classic || strings.Contains(err.Error(), Canary) {
+	if info.Kind != dumpid.Classic || strings.Contains(err.Error(), Canary) {
 		t.Errorf("info %+v, error %v", info, err)
 	}
 }

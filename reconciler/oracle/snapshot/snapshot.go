@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -15,6 +15,9 @@ import (
 type Counter interface {
 	ObjectCounts(ctx context.Context, schema string) (map[string]int, error)
 	RowCounts(ctx context.Context, schema string) (map[string]int64, error)
+	SchemaTablespaces(ctx context.Context, schema string) ([]string, error)
+	InvalidCount(ctx context.Context, schema string) (int, error)
+	DefaultTablespace(ctx context.Context, user string) (string, error)
 }
 
 // Record builds the OracleMeta of a finished export: object counts from a, rows from
@@ -27,6 +30,17 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
 	}
 	meta.Objects = objs
+	if meta.Tablespaces, err = a.SchemaTablespaces(ctx, schema); err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
+	invalid, err := a.InvalidCount(ctx, schema)
+	if err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
+	meta.InvalidObjects = &invalid
+	if meta.DefaultTablespace, err = a.DefaultTablespace(ctx, schema); err != nil {
+		return meta, fmt.Errorf("record schema %s: %w", meta.Schema, err)
+	}
 	meta.Rows = export.Log.Rows
 	if len(meta.Rows) == 0 && objs["TABLE"] > 0 {
 		rows, err := a.RowCounts(ctx, schema)
@@ -42,7 +56,7 @@ func Record(ctx context.Context, a Counter, schema string, export dump.Outcome) 
 }
 
 // Tools returns the catalog's dump tool fields from the export and the dump's header.
-func Tools(export dump.Outcome, info dumpfile.Info) (tool, version, charset string) {
+func Tools(export dump.Outcome, info dumpid.Info) (tool, version, charset string) {
 	tool = string(export.Tool)
 	version = info.Version
 	if version == "" {

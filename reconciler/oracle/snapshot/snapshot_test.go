@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/logparse"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -22,6 +22,13 @@ type fakeCounter struct {
 
 func (f *fakeCounter) ObjectCounts(context.Context, string) (map[string]int, error) {
 	return f.objs, f.err
+}
+func (f *fakeCounter) SchemaTablespaces(context.Context, string) ([]string, error) {
+	return []string{"ALTIUM_LOB", "USERS"}, f.err
+}
+func (f *fakeCounter) InvalidCount(context.Context, string) (int, error) { return 2, f.err }
+func (f *fakeCounter) DefaultTablespace(context.Context, string) (string, error) {
+	return "ALTIUM", f.err
 }
 func (f *fakeCounter) RowCounts(context.Context, string) (map[string]int64, error) {
 	f.rowCalls++
@@ -39,9 +46,9 @@ func TestRecord(t *testing.T) {
 		rowCalls int
 		wantErr  bool
 	}{
-		{"rows from the log", &fakeCounter{objs: objs}, dump.Outcome{Log: logparse.Result{Rows: logRows}, Warnings: []string{"EXP-00091"}}, "map[A:1 B:2]", 0, false},
+		{"rows from the log", &fakeCounter{objs: objs}, dump.Outcome{Log: oralog.Result{Rows: logRows}, Warnings: []string{"EXP-00091"}}, "map[A:1 B:2]", 0, false},
 		{"rows counted when the log has none", &fakeCounter{objs: objs, rows: map[string]int64{"A": 5, "B": 6}}, dump.Outcome{}, "map[A:5 B:6]", 1, false},
-		{"table count mismatch", &fakeCounter{objs: map[string]int{"TABLE": 3}}, dump.Outcome{Log: logparse.Result{Rows: logRows}}, "", 0, true},
+		{"table count mismatch", &fakeCounter{objs: map[string]int{"TABLE": 3}}, dump.Outcome{Log: oralog.Result{Rows: logRows}}, "", 0, true},
 		{"admin fails", &fakeCounter{err: &oracle.OraError{Code: 1031, Message: "insufficient privileges"}}, dump.Outcome{}, "", 0, true},
 	}
 	for _, tc := range tests {
@@ -54,6 +61,7 @@ func TestRecord(t *testing.T) {
 				return
 			}
 			if meta.Schema != "AESUSER313" || fmt.Sprint(meta.Rows) != tc.wantRows || fmt.Sprint(meta.Objects) != "map[INDEX:4 TABLE:2]" ||
+				fmt.Sprint(meta.Tablespaces) != "[ALTIUM_LOB USERS]" || meta.InvalidObjects == nil || *meta.InvalidObjects != 2 || meta.DefaultTablespace != "ALTIUM" ||
 				tc.c.rowCalls != tc.rowCalls || fmt.Sprint(meta.Warnings) != fmt.Sprint(tc.out.Warnings) {
 				t.Errorf("meta = %+v (row calls %d)", meta, tc.c.rowCalls)
 			}

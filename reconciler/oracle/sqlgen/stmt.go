@@ -11,6 +11,9 @@ type Stmt struct {
 	SQL string
 	// PLSQL is true for an anonymous block (ends with "END;").
 	PLSQL bool
+	// Mask lists the secrets SQL carries (a password), to be masked wherever the statement
+	// or a tool's echo of it could be logged, returned in an error or stored.
+	Mask []string
 }
 
 // SQLPlus returns the statement terminated for a sqlplus script: ";" after SQL, a "/"
@@ -136,7 +139,8 @@ func CreateUser(user, password, tablespace string) (Stmt, error) {
 	if err != nil {
 		return Stmt{}, fmt.Errorf("create user %s: default tablespace: %w", q, err)
 	}
-	return Stmt{SQL: "CREATE USER " + q + " IDENTIFIED BY " + pw + " DEFAULT TABLESPACE " + ts + " QUOTA UNLIMITED ON " + ts}, nil
+	return Stmt{SQL: "CREATE USER " + q + " IDENTIFIED BY " + pw + " DEFAULT TABLESPACE " + ts + " QUOTA UNLIMITED ON " + ts,
+		Mask: []string{password}}, nil
 }
 
 // Grant grants privileges to user.
@@ -209,4 +213,129 @@ func CountRows(schema, table string) (Stmt, error) {
 		return Stmt{}, fmt.Errorf("count rows of %s: %w", s, err)
 	}
 	return Stmt{SQL: "SELECT COUNT(*) FROM " + s + "." + t}, nil
+}
+
+// SchemaTablespaces returns rows (TABLESPACE_NAME) of every tablespace holding a segment,
+// table, index or LOB of the schema. DBA_SEGMENTS alone misses tables created without a
+// segment (deferred segment creation, 11.2 onward), hence the union with the dictionary
+// views that name a table's, an index's and a LOB's tablespace.
+func SchemaTablespaces(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	sql := "SELECT TABLESPACE_NAME FROM DBA_SEGMENTS WHERE OWNER = " + l
+	for _, view := range []string{"DBA_TABLES", "DBA_INDEXES", "DBA_LOBS"} {
+		sql += " UNION SELECT TABLESPACE_NAME FROM " + view + " WHERE OWNER = " + l + " AND TABLESPACE_NAME IS NOT NULL"
+	}
+	return Stmt{SQL: sql}, nil
+}
+
+// QuotaUnlimited gives user an unlimited quota on tablespace.
+func QuotaUnlimited(user, tablespace string) (Stmt, error) {
+	q, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	ts, err := Ident(tablespace)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("quota of %s: tablespace: %w", q, err)
+	}
+	return Stmt{SQL: "ALTER USER " + q + " QUOTA UNLIMITED ON " + ts}, nil
+}
+
+// HasUnlimitedTablespace counts the direct grants of UNLIMITED TABLESPACE to user (0 or 1).
+func HasUnlimitedTablespace(user string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_SYS_PRIVS WHERE GRANTEE = " + u + " AND PRIVILEGE = 'UNLIMITED TABLESPACE'"}, nil
+}
+
+// QuotaTablespaces returns rows (TABLESPACE_NAME) of the tablespaces where user's quota
+// leaves room: unlimited (MAX_BYTES -1) or not used up.
+func QuotaTablespaces(user string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT TABLESPACE_NAME FROM DBA_TS_QUOTAS WHERE USERNAME = " + u +
+		" AND (MAX_BYTES = -1 OR MAX_BYTES > BYTES) ORDER BY TABLESPACE_NAME"}, nil
+}
+
+// InvalidCount counts the schema's objects with status INVALID, recycle bin excluded.
+func InvalidCount(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_OBJECTS WHERE OWNER = " + l +
+		" AND STATUS = 'INVALID' AND OBJECT_NAME NOT LIKE 'BIN$%'"}, nil
+}
+
+// CompileSchema recompiles the schema's invalid objects (compile_all FALSE): views and
+// PL/SQL an import created with compilation warnings become valid once what they depend
+// on exists.
+func CompileSchema(schema string) (Stmt, error) {
+	l, err := literal(schema)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{PLSQL: true, SQL: "BEGIN\n  DBMS_UTILITY.COMPILE_SCHEMA(" + l + ", FALSE);\nEND;"}, nil
+}
+
+// SetContainer switches the session into container pdb (a CDB's pluggable database).
+func SetContainer(pdb string) (Stmt, error) {
+	q, err := Ident(pdb)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("container: %w", err)
+	}
+	return Stmt{SQL: "ALTER SESSION SET CONTAINER = " + q}, nil
+}
+
+// ContainerName returns one row: the session's container (CON_NAME, 12.1 onward).
+func ContainerName() Stmt {
+	return Stmt{SQL: "SELECT SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL"}
+}
+
+// DatabaseCharset returns one row: the database character set (NLS_CHARACTERSET).
+func DatabaseCharset() Stmt {
+	return Stmt{SQL: "SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER = 'NLS_CHARACTERSET'"}
+}
+
+// GrantDirectory grants READ and WRITE on directory object dir to user (Data Pump needs
+// them for a user without DBA or the DATAPUMP_*_FULL_DATABASE roles).
+func GrantDirectory(user, dir string) (Stmt, error) {
+	u, err := Ident(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	d, err := Ident(dir)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("grant on directory to %s: %w", u, err)
+	}
+	return Stmt{SQL: "GRANT READ, WRITE ON DIRECTORY " + d + " TO " + u}, nil
+}
+
+// DirectoryGrants counts user's READ and WRITE grants on directory object dir (2: both).
+func DirectoryGrants(user, dir string) (Stmt, error) {
+	u, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	d, err := literal(dir)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT COUNT(*) FROM DBA_TAB_PRIVS WHERE GRANTEE = " + u + " AND TABLE_NAME = " + d + " AND PRIVILEGE IN ('READ', 'WRITE')"}, nil
+}
+
+// DefaultTablespace returns one row: user's default tablespace.
+func DefaultTablespace(user string) (Stmt, error) {
+	l, err := literal(user)
+	if err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{SQL: "SELECT DEFAULT_TABLESPACE FROM DBA_USERS WHERE USERNAME = " + l}, nil
 }

@@ -22,6 +22,9 @@ type Config struct {
 	Env []string
 	// Log receives sqlplus's output lines at debug level.
 	Log *slog.Logger
+	// Container is the pluggable database to switch into after CONNECT / AS SYSDBA (which
+	// lands in CDB$ROOT on a container database); "" for a non-CDB.
+	Container string
 }
 
 // Driver is an oracle.Driver that runs sqlplus for every call.
@@ -55,21 +58,40 @@ const marker = "@@VAULTKEEPER-NEXT@@"
 const prelude = "SET DEFINE OFF\n" +
 	"WHENEVER OSERROR EXIT FAILURE\n" +
 	"WHENEVER SQLERROR EXIT SQL.SQLCODE\n" +
-	"SET PAGESIZE 0 FEEDBACK OFF HEADING OFF VERIFY OFF ECHO OFF TAB OFF TRIMOUT ON LINESIZE 32767 NUMWIDTH 38 COLSEP '|'\n"
+	settings
 
-const sysdba = "CONNECT / AS SYSDBA\n"
+// settings are restated after every CONNECT: SQL*Plus runs glogin.sql (and login.sql)
+// after each one, and site profiles commonly turn on TIMING, SERVEROUTPUT, AUTOTRACE,
+// FEEDBACK, headings or a page size, which would change every answer.
+const settings = "SET PAGESIZE 0 FEEDBACK OFF HEADING OFF VERIFY OFF ECHO OFF TAB OFF TRIMOUT ON LINESIZE 32767 NUMWIDTH 38 COLSEP '|'\n" +
+	"SET TIMING OFF SERVEROUTPUT OFF AUTOTRACE OFF TERMOUT ON DEFINE OFF\n"
+
+const sysdba = "CONNECT / AS SYSDBA\n" + settings
 
 // Script returns the script for statements run as SYSDBA, each query preceded by a
 // marker line (exported for tests and for reading in the run log).
 func Script(stmts []sqlgen.Stmt) string {
+	s, _ := ScriptIn("", stmts)
+	return s
+}
+
+// ScriptIn is Script for a session switched into container pdb ("": none).
+func ScriptIn(pdb string, stmts []sqlgen.Stmt) (string, error) {
 	var b strings.Builder
 	b.WriteString(prelude + sysdba)
+	if pdb != "" {
+		sw, err := sqlgen.SetContainer(pdb)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(sw.SQLPlus())
+	}
 	for _, s := range stmts {
 		b.WriteString("PROMPT " + marker + "\n")
 		b.WriteString(s.SQLPlus())
 	}
 	b.WriteString("EXIT\n")
-	return b.String()
+	return b.String(), nil
 }
 
 // run runs script and returns the output lines; mask lists secrets in the script.
@@ -86,6 +108,14 @@ func (d *Driver) run(ctx context.Context, script string, mask ...string) ([]stri
 		Output: &out,
 	})
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	// Once a marker printed, the CONNECT worked: what came before it is glogin.sql's
+	// output (prompts, queries, even its own errors) and is not ours to read.
+	for i, l := range lines {
+		if strings.TrimSpace(l) == marker {
+			lines = lines[i:]
+			break
+		}
+	}
 	if perr := parseError(lines); perr != nil {
 		return nil, perr
 	}
@@ -165,7 +195,15 @@ func (d *Driver) Query(ctx context.Context, s sqlgen.Stmt) ([][]string, error) {
 
 // QueryMany implements oracle.Driver: one sqlplus run for all statements.
 func (d *Driver) QueryMany(ctx context.Context, ss []sqlgen.Stmt) ([][][]string, error) {
-	lines, err := d.run(ctx, Script(ss))
+	var mask []string // SQL*Plus echoes a failing statement: its secrets must not reach logs or errors
+	for _, s := range ss {
+		mask = append(mask, s.Mask...)
+	}
+	script, err := ScriptIn(d.cfg.Container, ss)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := d.run(ctx, script, mask...)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +224,7 @@ func LoginScript(descriptor, user, password string) (string, error) {
 	if descriptor == "" || strings.ContainsAny(descriptor, "\r\n\"") {
 		return "", fmt.Errorf("connect identifier %q: want a tnsnames alias or a one-line descriptor", descriptor)
 	}
-	return prelude + "CONNECT " + u + "/" + pw + "@" + descriptor + "\nPROMPT " + marker + "\nSELECT 1 FROM DUAL;\nEXIT\n", nil
+	return prelude + "CONNECT " + u + "/" + pw + "@" + descriptor + "\n" + settings + "PROMPT " + marker + "\nSELECT 1 FROM DUAL;\nEXIT\n", nil
 }
 
 // Login implements oracle.Driver.
