@@ -4,9 +4,9 @@ PKGS      := ./...
 TESTFLAGS ?= -race -count=1 -timeout 30m
 FUZZTIME  ?= 20s
 
-.PHONY: test deps fmt-check vet unit windows build fuzz bench crash soak schema
+.PHONY: test deps fmt-check vet unit windows wine build fuzz bench crash soak schema
 
-test: deps fmt-check vet unit windows
+test: deps fmt-check vet unit windows wine
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,14 @@ unit:
 
 windows:
 	GOOS=windows GOARCH=amd64 $(GO) build $(PKGS)
+
+# The Windows build under Wine (issue 18, README "Windows"): every package's Windows test
+# binary, vaultkeeper.exe demo --once in a folder with a space, the e2e subset (backup,
+# restore, tool timeout, crash recovery, service lifecycle). Tests it cannot run are listed in
+# scripts/wine/not-under-wine.txt and printed. The Wine prefix is cached under
+# $$VAULTKEEPER_WINE_CACHE (default ~/.cache/vaultkeeper-wine).
+wine: deps
+	@scripts/wine-test.sh
 
 build:
 	$(GO) build -o bin/ ./cmd/...

@@ -69,7 +69,10 @@ type Agent struct {
 
 	syncNow chan struct{}
 	kick    chan struct{}
-	wg      sync.WaitGroup
+	// stopReq is closed by an authenticated POST /api/v1/shutdown (RequestShutdown).
+	stopReq  chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 }
 
 // New builds an agent; Run starts it.
@@ -96,7 +99,7 @@ func New(opt Options) *Agent {
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
 		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
 		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
-		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
 	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)
@@ -288,10 +291,10 @@ func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) 
 	signal(a.kick)
 }
 
-// update changes the store, logging (not failing) when it cannot be saved: the status in
-// memory then stays as it was (state.Store rolls back).
+// update records a result in the store, logging (not failing) when it cannot be saved: the
+// status in memory keeps it and the next save writes it (state.Store.Record).
 func (a *Agent) update(fn func(st *state.Status)) {
-	if err := a.opt.Store.Update(fn); err != nil {
+	if err := a.opt.Store.Record(fn); err != nil {
 		a.log.Error("state not saved", "err", err)
 	}
 }
@@ -307,8 +310,9 @@ func (a *Agent) rescan(ctx context.Context) {
 		return
 	}
 	for _, p := range problems {
-		if p.Kind == catalog.ProblemPartial {
-			// A backup in flight, or a crash leftover the next run of that server removes.
+		if p.Kind == catalog.ProblemPartial || p.Kind == catalog.ProblemRemoving {
+			// A backup or removal in flight (possibly another policy's), or a crash leftover the
+			// next run of that server removes.
 			a.log.Debug("unfinished set", "path", p.Path)
 			continue
 		}
@@ -383,3 +387,10 @@ func (a *Agent) Revision() string {
 	defer a.mu.Unlock()
 	return a.revision
 }
+
+// RequestShutdown asks the process running the agent for a graceful shutdown, the way
+// SIGTERM does; Windows has no SIGTERM, and Wine cannot deliver console control events.
+func (a *Agent) RequestShutdown() { a.stopOnce.Do(func() { close(a.stopReq) }) }
+
+// ShutdownRequested is closed once RequestShutdown was called.
+func (a *Agent) ShutdownRequested() <-chan struct{} { return a.stopReq }

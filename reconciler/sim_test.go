@@ -152,6 +152,9 @@ func (s *sim) problems() []string {
 
 // openFDs counts this process's open file descriptors (Linux), or -1.
 func openFDs() int {
+	if runtime.GOOS != "linux" {
+		return -1 // under Wine /proc/self/fd is Wine's own descriptors, not the handles
+	}
 	ents, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
 		return -1

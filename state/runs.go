@@ -189,7 +189,7 @@ func (j *Journal) save() error {
 func (s *Store) finish(run Run) error {
 	sum := RunSummary{ID: run.ID, Kind: run.Kind, Object: run.Object, Server: run.Server, Started: run.Started,
 		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set}
-	err := s.Update(func(st *Status) {
+	err := s.Record(func(st *Status) {
 		st.History = append(st.History, sum)
 		st.History = trimHistory(st.History, s.HistoryPerObject)
 		kind, name, _ := strings.Cut(run.Object, "/")

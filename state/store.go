@@ -42,7 +42,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}
 	s := &Store{dir: dir, HistoryPerObject: 20, Now: time.Now}
-	b, err := os.ReadFile(filepath.Join(dir, statusFile))
+	b, err := atomicfile.ReadFile(filepath.Join(dir, statusFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		s.st = newStatus()
@@ -65,7 +65,7 @@ func Open(dir string) (*Store, error) {
 // naming it, as in Open.
 func ReadStatus(dir string) (Status, error) {
 	p := filepath.Join(dir, statusFile)
-	b, err := os.ReadFile(p)
+	b, err := atomicfile.ReadFile(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return newStatus(), nil
 	}
@@ -83,7 +83,8 @@ func ReadStatus(dir string) (Status, error) {
 func (s *Store) Dir() string { return s.dir }
 
 // Update changes the status under the lock and persists it atomically. If persisting
-// fails, the in-memory status is rolled back so memory and disk never disagree.
+// fails, the in-memory status is rolled back so memory and disk never disagree: for requests
+// (suspend, resume) that the caller may repeat. Facts use Record.
 func (s *Store) Update(fn func(st *Status)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,6 +95,22 @@ func (s *Store) Update(fn func(st *Status)) error {
 	if err := writeFileAtomic(filepath.Join(s.dir, statusFile), mustJSON(s.st), 0o600); err != nil {
 		s.st = old
 		return fmt.Errorf("save state in %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// Record changes the status like Update, for facts that are already true (a run finished, a
+// set was published): when persisting fails, memory keeps the change, because a failed save
+// does not undo what happened, and the next successful save writes it. The error says that
+// the disk is behind.
+func (s *Store) Record(fn func(st *Status)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.now = s.now
+	fn(&s.st)
+	s.st.now = nil
+	if err := writeFileAtomic(filepath.Join(s.dir, statusFile), mustJSON(s.st), 0o600); err != nil {
+		return fmt.Errorf("save state in %s (kept in memory, saved with the next change): %w", s.dir, err)
 	}
 	return nil
 }

@@ -280,3 +280,32 @@ func TestConcurrentRuns(t *testing.T) {
 		t.Fatalf("history %d, policies %d; want 40 and 8", len(snap.History), len(snap.Policies))
 	}
 }
+
+// TestRecordKeepsAFactWhenPersistFails: a result that is already true (a finished run) stays
+// in memory when it cannot be saved, and the next save writes it (issue 18: on Windows a
+// reader holding status.json made the save fail and the run's result was lost).
+func TestRecordKeepsAFactWhenPersistFails(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.dir = filepath.Join(dir, "gone", "away") // every write now fails
+	if err := s.Record(func(st *Status) { st.Policy("p").LastSet = "x" }); err == nil || !strings.Contains(err.Error(), "kept in memory") {
+		t.Fatalf("Record with an unwritable state dir: %v, want an error saying the change is kept in memory", err)
+	}
+	if got := s.Snapshot().Policies["p"].LastSet; got != "x" {
+		t.Fatalf("memory LastSet = %q after a failed save, want x (the fact stays)", got)
+	}
+	s.dir = dir
+	if err := s.Record(func(st *Status) { st.Policy("q").LastSet = "y" }); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s2.Snapshot().Policies["p"].LastSet; got != "x" {
+		t.Fatalf("saved LastSet = %q, want x written by the next save", got)
+	}
+}

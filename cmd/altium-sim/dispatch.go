@@ -65,7 +65,11 @@ func apply(h host.Host, name string, args []string, f faults.Fault, stdin io.Rea
 		time.Sleep(d)
 	}
 	if f.Hang {
-		select {} // until killed
+		// Until killed. A pending timer, not `select {}`: with nothing else to wake it, Go on
+		// Windows calls a bare `select {}` a deadlock and exits at once.
+		for {
+			time.Sleep(time.Hour)
+		}
 	}
 	if f.HangUntil != "" {
 		for {

@@ -171,10 +171,17 @@ func TestHangKilled(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	// The start event shows the fault is applied; from then on the tool must not return
+	// (issue 18: on Windows `select {}` was a deadlock and net exited at once).
+	for end := time.Now().Add(30 * time.Second); len(h.eventsIfAny()) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("no start event from the hanging net")
+		}
+	}
 	select {
 	case err := <-done:
 		t.Fatalf("hanging net returned: %v", err)
-	case <-time.After(300 * time.Millisecond):
+	case <-time.After(2 * time.Second):
 	}
 	cmd.Process.Kill()
 	<-done
@@ -186,15 +193,17 @@ func TestHangKilled(t *testing.T) {
 
 func TestSlowAndCount(t *testing.T) {
 	h := newHost(t)
-	h.writeFaults("appcmd: {slow: 300ms, count: 1}\n")
+	// Seconds, not milliseconds: a program start alone can take a second on a loaded machine
+	// or under Wine.
+	h.writeFaults("appcmd: {slow: 3s, count: 1}\n")
 	start := time.Now()
 	mustCode(t, "appcmd", h.run("appcmd", "list", "site"), 0)
-	if d := time.Since(start); d < 300*time.Millisecond {
+	if d := time.Since(start); d < 3*time.Second {
 		t.Fatalf("slow appcmd took %v", d)
 	}
 	start = time.Now()
 	mustCode(t, "appcmd", h.run("appcmd", "list", "site"), 0)
-	if d := time.Since(start); d > 250*time.Millisecond {
+	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("count: 1 applied twice (second call took %v)", d)
 	}
 }

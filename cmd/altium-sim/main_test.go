@@ -22,7 +22,10 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		simBin += ".exe"
 	}
-	if out, err := exec.Command("go", "build", "-o", simBin, ".").CombinedOutput(); err != nil {
+	// A prebuilt altium-sim (the Wine pass has no Go toolchain): VAULTKEEPER_TEST_BIN_DIR.
+	if pre := os.Getenv("VAULTKEEPER_TEST_BIN_DIR"); pre != "" {
+		simBin = filepath.Join(pre, filepath.Base(simBin))
+	} else if out, err := exec.Command("go", "build", "-o", simBin, ".").CombinedOutput(); err != nil {
 		panic("build altium-sim: " + err.Error() + "\n" + string(out))
 	}
 	code := m.Run()
@@ -162,4 +165,18 @@ func mustCode(t *testing.T, what string, r result, want int) {
 	if r.code != want {
 		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, want, r.stdout, r.stderr)
 	}
+}
+
+// eventsIfAny returns the complete lines of events.jsonl written so far (none when the file
+// does not exist yet), for polling while a tool runs.
+func (h *simHost) eventsIfAny() []string {
+	b, err := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return strings.Split(s[:i], "\n")
+	}
+	return nil
 }

@@ -55,7 +55,7 @@ func benchTrials() int {
 func benchHost(b *testing.B, dir, name string) demoHost {
 	b.Helper()
 	root := filepath.Join(dir, "hosts", name)
-	out, err := exec.Command(filepath.Join(binDir, "altium-sim"), "init", "--root", root, "--db-host", "127.0.0.1",
+	out, err := exec.Command(filepath.Join(binDir, exeName("altium-sim")), "init", "--root", root, "--db-host", "127.0.0.1",
 		"--files", "30", "--tables", "4", "--rows", "50").CombinedOutput()
 	if err != nil {
 		b.Fatalf("altium-sim init: %v\n%s", err, out)
@@ -98,7 +98,7 @@ func startBenchAgent(b *testing.B, dir, source string, extra ...string) *benchAg
 	}
 	args := append([]string{"run", "--source", source, "--agent", "demo", "--state-dir", a.stateDir,
 		"--listen", addr, "--interval", "1h", "--shutdown-timeout", "30s"}, extra...)
-	a.cmd = exec.Command(filepath.Join(binDir, "vaultkeeper"), args...)
+	a.cmd = exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
 	a.cmd.Stdout, a.cmd.Stderr = lf, lf
 	if err := a.cmd.Start(); err != nil {
 		b.Fatal(err)

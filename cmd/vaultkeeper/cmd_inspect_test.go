@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestInspectCmd(t *testing.T) {
 		{name: "iis table", args: []string{"iis", "testdata/inspect/applicationHost.config"}, golden: "iis.txt"},
 		{name: "parse error", args: []string{"tnsnames", "testdata/inspect/broken.ora", "-o", "json"}, code: 1,
 			errMsg: "testdata/inspect/broken.ora:3:1: missing ')' in XE (started at line 1)"},
-		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "no such file"},
+		{name: "missing file", args: []string{"iis", "testdata/inspect/none.config"}, code: 1, errMsg: "none.config: " + notFoundText()},
 		{name: "resolve json", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora", "--resolve", "aes", "-o", "json"}, golden: "resolve.json"},
 		{name: "resolve table", args: []string{"tnsnames", "testdata/inspect/tns_admin", "--resolve", "AES"}, golden: "resolve.txt"},
 		{name: "resolve broken entry", args: []string{"tnsnames", "testdata/inspect/tns_admin/tnsnames.ora", "--resolve", "broken"}, code: 1,
@@ -78,4 +79,15 @@ func TestInspectWarnings(t *testing.T) {
 	if !strings.Contains(stderr.String(), "warning: alias SALES.US.EXAMPLE.COM is defined at testdata/inspect/tnsnames.ora:5:1 and again at testdata/inspect/tnsnames.ora:58:1; Oracle Net uses the last one") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
+}
+
+// notFoundText is this system's text for a missing file (Linux "no such file or directory",
+// Windows "The system cannot find the file specified.").
+func notFoundText() string {
+	_, err := os.Open(filepath.Join(os.TempDir(), "vaultkeeper-surely-missing-file"))
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return "no such file"
 }

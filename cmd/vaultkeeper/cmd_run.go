@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
@@ -59,7 +60,13 @@ func newRunCmd() *cobra.Command {
 			return runAgent(ctx, o, newLogger(cmd.ErrOrStderr(), o.logJSON), nil)
 		},
 	}
-	f := cmd.Flags()
+	addRunFlags(cmd.Flags(), o)
+	return cmd
+}
+
+// addRunFlags defines the flags of `run` on f (also used by `service install`, which passes
+// them on to the service's `run`).
+func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.StringVar(&o.source, "source", "", "git URL (https://, ssh://, file://) or local folder of manifests")
 	f.StringVar(&o.agent, "agent", "", "this agent's name: it owns the servers whose spec.agent equals it")
 	f.StringVar(&o.branch, "branch", "", "git branch (default: the remote's HEAD)")
@@ -83,8 +90,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve the API over HTTPS (with --tls-key)")
 	f.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
 	f.BoolVar(&o.insecureAPI, "insecure-api", false, "allow a non-loopback --listen without TLS (the token then crosses the network in clear text)")
-	addManifestLimitFlags(cmd, &o.manifestLimits)
-	return cmd
+	addManifestLimitFlags(f, &o.manifestLimits)
 }
 
 // newLogger logs text, or JSON lines, to w.
@@ -172,9 +178,16 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if ready != nil {
 		ready(srv.Addr(), agent)
 	}
+	ctx, stopAgent := context.WithCancel(ctx)
+	defer stopAgent()
 	done := make(chan error, 1)
 	go func() { done <- agent.Run(ctx) }()
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-agent.ShutdownRequested(): // POST /api/v1/shutdown: SIGTERM's stand-in on Windows
+		log.Info("shutdown requested over the API")
+		stopAgent()
+	}
 	select {
 	case err = <-done:
 	case <-time.After(o.shutdown):

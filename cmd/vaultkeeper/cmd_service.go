@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func newServiceCmd() *cobra.Command {
@@ -9,23 +12,32 @@ func newServiceCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "service install|uninstall|start|stop",
 		Short: "Manage vaultkeeper as a Windows service (Windows only)",
-		Args:  cobra.ExactArgs(1),
+		Long: "service install takes every flag of `vaultkeeper run` and gives them to the service's run.\n" +
+			"Each subcommand is idempotent and says what it did: installing an installed service updates\n" +
+			"its flags, starting a running one or stopping a stopped one changes nothing, uninstalling an\n" +
+			"absent one is no error. As a service the agent logs warnings and errors to the Event Log\n" +
+			"(source vaultkeeper) and everything to vaultkeeper.log in the state dir (rotated).",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return serviceAction(cmd, args[0], o)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&o.source, "source", "", "for install: the run --source")
-	f.StringVar(&o.agent, "agent", "", "for install: the run --agent")
-	f.StringVar(&o.branch, "branch", "", "for install: the run --branch")
-	f.StringVar(&o.path, "path", "", "for install: the run --path")
-	f.StringVar(&o.stateDir, "state-dir", defaultStateDir(), "for install: the run --state-dir")
-	f.StringVar(&o.listen, "listen", defaultListen, "for install: the run --listen")
-	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "for install: the run --webhook-secret-file")
-	f.StringVar(&o.verifyKeyring, "verify-keyring", "", "for install: the run --verify-keyring")
-	f.StringVar(&o.setKeyFile, "set-key-file", "", "for install: the run --set-key-file")
+	addRunFlags(cmd.Flags(), o)
 	return cmd
 }
 
 // serviceName is the Windows service name.
 const serviceName = "vaultkeeper"
+
+// serviceRunArgs are the arguments of the service's `vaultkeeper run`: every run flag given
+// to `service install`, and the state dir and listen address always (their defaults depend
+// on the account a service runs as).
+func serviceRunArgs(f *pflag.FlagSet) []string {
+	args := []string{"run"}
+	f.VisitAll(func(fl *pflag.Flag) {
+		if fl.Changed || fl.Name == "state-dir" || fl.Name == "listen" {
+			args = append(args, fmt.Sprintf("--%s=%s", fl.Name, fl.Value.String()))
+		}
+	})
+	return args
+}

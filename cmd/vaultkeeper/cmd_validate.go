@@ -49,7 +49,7 @@ line per error on stdout: file: Kind/name: field.path: message), 2 on usage erro
 			return nil
 		},
 	}
-	addManifestLimitFlags(cmd, &lim)
+	addManifestLimitFlags(cmd.Flags(), &lim)
 	return cmd
 }
 

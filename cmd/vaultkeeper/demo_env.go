@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -156,11 +157,20 @@ func commitRepo(ctx context.Context, git, repo string) error {
 	return run("commit", "-q", "-m", "demo: production and staging Altium servers, nightly backups, a standing restore")
 }
 
+// simName is altium-sim's file name: with .exe on Windows, where a program without it is
+// not found beside vaultkeeper nor started.
+func simName() string {
+	if runtime.GOOS == "windows" {
+		return "altium-sim.exe"
+	}
+	return "altium-sim"
+}
+
 // findSim finds altium-sim beside this executable or on PATH, or builds it with the Go
 // toolchain (the demo is started with `go run`, so the toolchain and the source are here).
 func findSim(ctx context.Context, dir string) (string, error) {
 	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), "altium-sim")
+		p := filepath.Join(filepath.Dir(exe), simName())
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
@@ -168,7 +178,7 @@ func findSim(ctx context.Context, dir string) (string, error) {
 	if p, err := exec.LookPath("altium-sim"); err == nil {
 		return p, nil
 	}
-	out := filepath.Join(dir, "bin", "altium-sim")
+	out := filepath.Join(dir, "bin", simName())
 	if _, err := os.Stat(out); err == nil {
 		return out, nil
 	}

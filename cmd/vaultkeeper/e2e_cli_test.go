@@ -13,7 +13,7 @@ import (
 // cli runs the real vaultkeeper binary against the world's agent.
 func (w *world) cli(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, "vaultkeeper"), args...)
+	cmd := exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

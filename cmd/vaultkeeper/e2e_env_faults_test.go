@@ -29,7 +29,7 @@ func (w *world) startWith(source string, extra ...string) {
 	}
 	args := append([]string{"run", "--source", source, "--agent", "demo", "--state-dir", w.stateDir, "--listen", w.addr,
 		"--shutdown-timeout", "30s"}, extra...)
-	w.agent = exec.Command(filepath.Join(binDir, "vaultkeeper"), args...)
+	w.agent = exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
 	w.agent.Stdout, w.agent.Stderr = lf, lf
 	if err := w.agent.Start(); err != nil {
 		w.t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,8 +30,15 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
+	// Prebuilt binaries (the Wine pass has no Go toolchain): VAULTKEEPER_TEST_BIN_DIR.
+	if pre := os.Getenv("VAULTKEEPER_TEST_BIN_DIR"); pre != "" {
+		binDir = pre
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
 	for pkg, name := range map[string]string{".": "vaultkeeper", "../altium-sim": "altium-sim"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, exeName(name)), pkg).CombinedOutput()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", pkg, err, out)
 			os.Exit(1)
@@ -39,6 +47,14 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// exeName is a program's file name on this system (.exe on Windows).
+func exeName(name string) string {
+	if runtime.GOOS == "windows" {
+		return name + ".exe"
+	}
+	return name
 }
 
 // world is a simulated site: altium-sim hosts, a manifests folder, and the real agent binary.
@@ -62,7 +78,7 @@ func newWorld(t *testing.T, names []string, restore bool, initArgs ...string) *w
 	var hosts []demoHost
 	for _, name := range names {
 		root := filepath.Join(w.dir, "hosts", name)
-		out, err := exec.Command(filepath.Join(binDir, "altium-sim"), append([]string{"init", "--root", root, "--db-host", "127.0.0.1",
+		out, err := exec.Command(filepath.Join(binDir, exeName("altium-sim")), append([]string{"init", "--root", root, "--db-host", "127.0.0.1",
 			"--files", "30", "--tables", "4", "--rows", "50"}, initArgs...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("altium-sim init: %v\n%s", err, out)
@@ -106,7 +122,7 @@ func (w *world) start() {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.agent = exec.Command(filepath.Join(binDir, "vaultkeeper"), "run", "--source", filepath.Join(w.dir, "repo"), "--agent", "demo",
+	w.agent = exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), "run", "--source", filepath.Join(w.dir, "repo"), "--agent", "demo",
 		"--state-dir", w.stateDir, "--listen", w.addr, "--interval", "1h", "--shutdown-timeout", "30s")
 	w.agent.Stdout, w.agent.Stderr = lf, lf
 	if err := w.agent.Start(); err != nil {
@@ -124,12 +140,13 @@ func (w *world) start() {
 	})
 }
 
-// stop ends the agent with SIGTERM (a graceful shutdown) if it runs.
+// stop ends the agent gracefully if it runs: SIGTERM, or on Windows (no SIGTERM; Wine cannot
+// deliver console control events) the authenticated shutdown request.
 func (w *world) stop() {
 	if w.agent == nil {
 		return
 	}
-	w.agent.Process.Signal(syscall.SIGTERM)
+	w.requestStop()
 	select {
 	case <-w.waited:
 	case <-time.After(40 * time.Second):
@@ -138,6 +155,30 @@ func (w *world) stop() {
 		w.t.Errorf("agent did not stop within 40s of SIGTERM")
 	}
 	w.agent = nil
+}
+
+// requestStop asks the agent to shut down gracefully (see stop).
+func (w *world) requestStop() {
+	if runtime.GOOS != "windows" {
+		w.agent.Process.Signal(syscall.SIGTERM)
+		return
+	}
+	token, err := os.ReadFile(filepath.Join(w.stateDir, "api-token"))
+	if err != nil {
+		w.t.Errorf("shutdown request: %v", err)
+		return
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+w.addr+"/api/v1/shutdown", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Errorf("shutdown request: %v", err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		w.t.Errorf("shutdown request: %s", resp.Status)
+	}
 }
 
 // kill ends the agent with SIGKILL, as a crash.
@@ -250,7 +291,7 @@ type simVerify struct {
 
 func (w *world) simVerify(host string) simVerify {
 	w.t.Helper()
-	out, _ := exec.CommandContext(context.Background(), filepath.Join(binDir, "altium-sim"), "verify", "--root", w.hosts[host], "-o", "json").Output()
+	out, _ := exec.CommandContext(context.Background(), filepath.Join(binDir, exeName("altium-sim")), "verify", "--root", w.hosts[host], "-o", "json").Output()
 	var v simVerify
 	if err := json.Unmarshal(out, &v); err != nil {
 		w.t.Fatalf("altium-sim verify: %v: %s", err, out)

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/manifests/capread"
 )
 
 // sizeFlag is a byte count written as 1048576, 1024KiB, 1MiB, 16M or 1GiB (binary units).
@@ -17,7 +16,16 @@ func (f sizeFlag) String() string {
 	if f.n == nil {
 		return ""
 	}
-	return strings.ReplaceAll(capread.FormatSize(*f.n), " ", "")
+	// Exact, so that `service install` can pass the value on to `run` unchanged.
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if *f.n != 0 && *f.n%u.mult == 0 {
+			return strconv.FormatInt(*f.n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(*f.n, 10)
 }
 
 func (f sizeFlag) Type() string { return "size" }
@@ -42,8 +50,7 @@ func (f sizeFlag) Set(s string) error {
 }
 
 // addManifestLimitFlags registers --max-manifest-size and --max-revision-size.
-func addManifestLimitFlags(cmd *cobra.Command, l *manifests.Limits) {
-	f := cmd.Flags()
+func addManifestLimitFlags(f *pflag.FlagSet, l *manifests.Limits) {
 	l.File, l.Revision = manifests.DefaultMaxFileSize, manifests.DefaultMaxRevisionSize
 	f.Var(sizeFlag{&l.File}, "max-manifest-size", "largest manifest file accepted (a larger one invalidates the revision)")
 	f.Var(sizeFlag{&l.Revision}, "max-revision-size", "largest total size of a revision's manifest files")

@@ -61,6 +61,10 @@ func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handl
 			writeJSON(w, map[string]string{verb: r.URL.Query().Get("object")})
 		}))
 	}
+	mux.HandleFunc("POST /api/v1/shutdown", auth(func(w http.ResponseWriter, _ *http.Request) {
+		a.RequestShutdown()
+		writeJSON(w, map[string]string{"shutdown": "requested"})
+	}))
 	if webhook != nil {
 		mux.Handle("/webhook", webhook)
 	}

@@ -17,10 +17,15 @@ import (
 // no longer describe one moment: the runbook checks the state after every stop.
 type IISState func(ctx context.Context) (running bool, detail string, err error)
 
-// DefaultIISState picks how to read IIS's state: the Service Control Manager on Windows
-// (W3SVC and WAS); elsewhere `appcmd list site /xml` when an appcmd sits beside the stop
-// program (the simulator's layout). It returns nil when there is no way to tell.
+// DefaultIISState picks how to read IIS's state: for a site-level stop (`appcmd stop site
+// X`, which leaves W3SVC and WAS running) that appcmd's `list site /xml`; otherwise the
+// Service Control Manager on Windows (W3SVC and WAS); elsewhere `appcmd list site /xml` when
+// an appcmd sits beside the stop program (the simulator's layout). It returns nil when there
+// is no way to tell.
 func DefaultIISState(stopArgv []string, site string) IISState {
+	if siteLevelStop(stopArgv) {
+		return AppcmdState(stopArgv[0], site)
+	}
 	if s := serviceState(); s != nil {
 		return s
 	}
@@ -32,6 +37,15 @@ func DefaultIISState(stopArgv []string, site string) IISState {
 		return nil
 	}
 	return AppcmdState(appcmd, site)
+}
+
+// siteLevelStop tells whether argv is `appcmd stop site …` (appcmd or appcmd.exe, any case).
+func siteLevelStop(argv []string) bool {
+	if len(argv) < 3 {
+		return false
+	}
+	name := strings.ToLower(filepath.Base(strings.ReplaceAll(argv[0], `\`, "/")))
+	return strings.TrimSuffix(name, ".exe") == "appcmd" && strings.EqualFold(argv[1], "stop") && strings.EqualFold(argv[2], "site")
 }
 
 // AppcmdState reads the state of site from `appcmd list site /xml`.

@@ -10,3 +10,5 @@ func setProcessGroup(cmd *exec.Cmd) {
 }
 
 func afterStart(*exec.Cmd) {}
+
+func afterWait(*exec.Cmd) {}

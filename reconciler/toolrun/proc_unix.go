@@ -26,3 +26,6 @@ func setProcessGroup(cmd *exec.Cmd) {
 // afterStart ties the program's life to the agent's where the system offers it before the
 // start (Linux: Pdeathsig, see sysProcAttr); nothing more to do here.
 func afterStart(*exec.Cmd) {}
+
+// afterWait has nothing to release on Unix.
+func afterWait(*exec.Cmd) {}

@@ -46,7 +46,8 @@ type Cmd struct {
 
 // Result describes a finished run.
 type Result struct {
-	// ExitCode is the exit status; -1 when the program did not start or was killed by a signal.
+	// ExitCode is the exit status; -1 when the program did not start or was killed (a signal,
+	// the timeout, a cancellation).
 	ExitCode int
 	// Duration is the wall time from start to end.
 	Duration time.Duration
@@ -97,12 +98,18 @@ func Run(ctx context.Context, c Cmd) (Result, error) {
 		c.Log.Debug("started", "tool", tool, "pid", cmd.Process.Pid)
 	}
 	werr := cmd.Wait()
+	afterWait(cmd)
 	res.Duration = time.Since(start)
 	stdout.flush()
 	stderr.flush()
 	res.Tail = s.Tail()
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	if werr != nil && runCtx.Err() != nil {
+		// Killed at the timeout or on cancellation: -1 everywhere (Windows would report the
+		// code TerminateJobObject was given, Unix none).
+		res.ExitCode = -1
 	}
 	if werr == nil {
 		if s.outErr != nil {

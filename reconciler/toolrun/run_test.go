@@ -109,7 +109,7 @@ func TestRun(t *testing.T) {
 		{name: "env", mode: "env", args: []string{"TOOLRUN_X"}, env: []string{"TOOLRUN_X=hello"},
 			wantOut: "hello\n", wantTail: []string{"hello"}},
 		{name: "last line without newline", mode: "nonl", wantOut: "partial line\n", wantTail: []string{"partial line"}},
-		{name: "timeout", mode: "sleep", timeout: 300 * time.Millisecond, wantCode: -1, wantOut: "sleeping\n",
+		{name: "timeout", mode: "sleep", timeout: 3 * time.Second, wantCode: -1, wantOut: "sleeping\n",
 			wantTail: []string{"sleeping"},
 			wantErr:  func(err error) bool { return errors.Is(err, ErrTimeout) }},
 	}

@@ -108,6 +108,11 @@ func Remove(destination, setDir, reason string) error {
 		return refuse("%s names set %s/%s", FileMetadata, m.Server, m.ID)
 	}
 	doomed := dir + RemovingSuffix
+	// A leftover of an interrupted removal of the same set is already doomed; a folder is
+	// never renamed onto an existing one (Windows refuses, and so does Linux unless empty).
+	if err := os.RemoveAll(doomed); err != nil {
+		return fmt.Errorf("remove %s (%s): leftover %s: %w", dir, reason, doomed, err)
+	}
 	if err := os.Rename(dir, doomed); err != nil {
 		return fmt.Errorf("remove %s (%s): %w", dir, reason, err)
 	}

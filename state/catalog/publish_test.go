@@ -132,3 +132,21 @@ func TestMetaRoundTrip(t *testing.T) {
 		t.Fatalf("ReadMeta of an empty folder = %v, want ErrNotASet", err)
 	}
 }
+
+// TestRemoveAfterAnInterruptedRemoval: a removal interrupted after its rename left
+// `X.removing`; the set X came back (restored from a copy). Removing X again must not rename
+// a folder onto the existing one (Windows refuses, Linux refuses when it is not empty): the
+// leftover, already doomed, is deleted first (issue 18).
+func TestRemoveAfterAnInterruptedRemoval(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "dest")
+	set := makeSet(t, dest, "aes-prod", "nightly", "20260101T020000Z")
+	writeFile(t, filepath.Join(set+RemovingSuffix, FileZip), "leftover of an interrupted removal")
+	if err := Remove(dest, set, "test"); err != nil {
+		t.Fatalf("Remove with a leftover %s: %v", RemovingSuffix, err)
+	}
+	for _, p := range []string{set, set + RemovingSuffix} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s still there (%v)", p, err)
+		}
+	}
+}

@@ -19,3 +19,9 @@ func SyncDir(dir string) error {
 	}
 	return nil
 }
+
+// retryableRename is false on Unix: a rename over a file never fails because of readers.
+func retryableRename(error) bool { return false }
+
+// retryableRead is false on Unix: a rename never makes a read fail.
+func retryableRead(error) bool { return false }
