@@ -3,22 +3,16 @@ package dashboards
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"text/template"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simrepo"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/dashboards/promtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
@@ -106,22 +100,18 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 	}
 	testtool.Require(t, "prometheus")
 	promtool := testtool.Require(t, "promtool")
+	harness.Binary(t, harness.Vaultkeeper) // built (once per test run) before the clock starts
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	bin := buildAgentBinaries(t)
 	dir := t.TempDir()
 	hosts := []agentHost{
 		{Name: "aes-prod", Root: filepath.Join(dir, "hosts", "aes-prod")},
 		{Name: "aes-staging", Root: filepath.Join(dir, "hosts", "aes-staging"), AllowRestore: true},
 	}
 	for _, h := range hosts {
-		out, err := exec.Command(filepath.Join(bin, "altium-sim"), "init", "--root", h.Root, "--db-host", "127.0.0.1",
-			"--files", "20", "--tables", "3", "--rows", "20").CombinedOutput()
-		if err != nil {
-			t.Fatalf("altium-sim init %s: %v\n%s", h.Name, err, out)
-		}
+		harness.NewHost(t, h.Name, h.Root, "--files", "20", "--tables", "3", "--rows", "20")
 	}
 	for _, d := range []string{"backups", "nas", "hourly"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o750); err != nil {
@@ -135,14 +125,16 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 	repo := filepath.Join(dir, "repo")
 	writeAgentManifests(t, repo, dir, hosts)
 
-	a := startAgent(t, bin, repo, filepath.Join(dir, "state"))
-	prom := promtest.Start(t, []string{a.addr}, []string{"alerts.yaml"})
+	a := harness.Start(t, harness.Options{Source: repo, StateDir: filepath.Join(dir, "state")})
+	prom := promtest.Start(t, []string{a.Addr}, []string{"alerts.yaml"})
 	t.Logf("agent and prometheus up after %v", time.Since(start).Round(time.Millisecond))
 
 	// The agent backs nightly up at once, and restores its set onto aes-staging.
 	var set reconciler.BackupView
-	a.waitFor(ctx, "a verified set of nightly", func() bool {
-		for _, b := range a.backups() {
+	waitAgent(ctx, a, "a verified set of nightly", func() bool {
+		var bs []reconciler.BackupView
+		a.Get("backups", &bs)
+		for _, b := range bs {
 			if b.Policy == "nightly" && b.Verified && !b.Replica {
 				set = b
 				return true
@@ -150,16 +142,16 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 		}
 		return false
 	})
-	a.waitFor(ctx, "the restore onto aes-staging", func() bool {
+	waitAgent(ctx, a, "the restore onto aes-staging", func() bool {
 		var rs []reconciler.RestoreView
-		a.get("restores", &rs)
+		a.Get("restores", &rs)
 		return len(rs) == 1 && rs[0].RestoredSet != ""
 	})
 	t.Logf("set %s verified and restored after %v", set.ID, time.Since(start).Round(time.Millisecond))
 
 	// promtool lints the real agent's exposition.
 	cmd := exec.Command(promtool, "check", "metrics")
-	cmd.Stdin = strings.NewReader(a.metrics())
+	cmd.Stdin = strings.NewReader(a.Metrics())
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("promtool check metrics on the agent's /metrics: %v\n%s", err, out)
 	}
@@ -168,7 +160,7 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 	// and histograms, so that the dashboard's rate() queries have something to show.
 	waitProm(t, ctx, prom, `vaultkeeper_backup_sets{server="aes-prod",policy="nightly",verified="true"} >= 1`)
 	waitProm(t, ctx, prom, `vaultkeeper_restore_backup_age_seconds{server="aes-staging",restore="staging-refresh"}`)
-	out, err := exec.Command(filepath.Join(bin, "vaultkeeper"), "reconcile", "policy/nightly", "--addr", a.addr, "--state-dir", a.stateDir).CombinedOutput()
+	out, err := exec.Command(harness.Binary(t, harness.Vaultkeeper), "reconcile", "policy/nightly", "--addr", a.Addr, "--state-dir", a.StateDir).CombinedOutput()
 	if err != nil {
 		t.Fatalf("vaultkeeper reconcile policy/nightly: %v\n%s", err, out)
 	}
@@ -199,7 +191,7 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 	} {
 		al, err := prom.WaitForAlert(ctx, w.alert, prodPolicy(w.policy), "pending", "firing")
 		if err != nil {
-			t.Errorf("%v\nagent log:\n%s", err, tailLines(a.log(), 30))
+			t.Errorf("%v\nagent log:\n%s", err, harness.Tail(a.Log(), 30))
 			continue
 		}
 		if al.Labels["severity"] != w.severity || al.Annotations["runbook_url"] != RunbookBase+strings.ToLower(w.alert) {
@@ -217,8 +209,8 @@ func TestAgentE2EWithPrometheus(t *testing.T) {
 		}
 	}
 
-	if err := a.stop(); err != nil {
-		t.Errorf("agent after SIGTERM: %v\n%s", err, tailLines(a.log(), 30))
+	if err := a.Stop(); err != nil {
+		t.Errorf("agent after SIGTERM: %v\n%s", err, harness.Tail(a.Log(), 30))
 	}
 	t.Logf("done after %v", time.Since(start).Round(time.Millisecond))
 }
@@ -245,158 +237,13 @@ func writeAgentManifests(t *testing.T, repo, dir string, hosts []agentHost) {
 	}
 }
 
-// buildAgentBinaries builds vaultkeeper and altium-sim into a temporary folder and returns it.
-func buildAgentBinaries(t *testing.T) string {
-	t.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
+// waitAgent waits for cond within ctx's deadline (see harness.Agent.WaitFor).
+func waitAgent(ctx context.Context, a *harness.Agent, what string, cond func() bool) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(time.Minute)
 	}
-	bin := t.TempDir()
-	for _, name := range []string{"vaultkeeper", "altium-sim"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, name), "./cmd/"+name)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build ./cmd/%s: %v\n%s", name, err, out)
-		}
-	}
-	return bin
-}
-
-// moduleRoot is the closest folder at or above the working directory that holds go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod at or above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// runningAgent is a `vaultkeeper run` subprocess.
-type runningAgent struct {
-	t        *testing.T
-	addr     string
-	stateDir string
-	logFile  string
-	cmd      *exec.Cmd
-	waited   chan error
-	stopped  bool
-}
-
-// startAgent runs `vaultkeeper run` on the manifests folder repo and waits until it is ready.
-// The agent is stopped (SIGTERM) at the end of the test if the test has not stopped it.
-func startAgent(t *testing.T, bin, repo, stateDir string) *runningAgent {
-	t.Helper()
-	a := &runningAgent{t: t, stateDir: stateDir, logFile: filepath.Join(filepath.Dir(stateDir), "agent.log"), waited: make(chan error, 1)}
-	a.addr = freeLocalAddr(t)
-	lf, err := os.Create(a.logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.cmd = exec.Command(filepath.Join(bin, "vaultkeeper"), "run", "--source", repo, "--agent", "demo",
-		"--state-dir", stateDir, "--listen", a.addr, "--interval", "1h", "--shutdown-timeout", "20s")
-	a.cmd.Stdout, a.cmd.Stderr = lf, lf
-	if err := a.cmd.Start(); err != nil {
-		lf.Close()
-		t.Fatal(err)
-	}
-	go func() { a.waited <- a.cmd.Wait(); lf.Close() }()
-	t.Cleanup(func() {
-		if err := a.stop(); err != nil {
-			t.Logf("agent: %v", err)
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	a.waitFor(ctx, "the agent to be ready", func() bool {
-		resp, err := http.Get("http://" + a.addr + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return a
-}
-
-// stop sends SIGTERM and waits for the agent to exit; it returns the exit error, if any.
-func (a *runningAgent) stop() error {
-	if a.stopped {
-		return nil
-	}
-	a.stopped = true
-	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return fmt.Errorf("SIGTERM: %w", err)
-	}
-	select {
-	case err := <-a.waited:
-		return err
-	case <-time.After(30 * time.Second):
-		_ = a.cmd.Process.Kill()
-		<-a.waited
-		return errors.New("did not stop within 30s of SIGTERM; killed")
-	}
-}
-
-func (a *runningAgent) log() string {
-	b, _ := os.ReadFile(a.logFile)
-	return string(b)
-}
-
-func (a *runningAgent) waitFor(ctx context.Context, what string, cond func() bool) {
-	a.t.Helper()
-	for !cond() {
-		select {
-		case err := <-a.waited:
-			a.waited <- err
-			a.t.Fatalf("the agent exited (%v) while waiting for %s; log:\n%s", err, what, tailLines(a.log(), 40))
-		case <-ctx.Done():
-			a.t.Fatalf("waiting for %s: %v; agent log:\n%s", what, ctx.Err(), tailLines(a.log(), 40))
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// get decodes GET /api/v1/<kind>.
-func (a *runningAgent) get(kind string, out any) {
-	a.t.Helper()
-	resp, err := http.Get("http://" + a.addr + "/api/v1/" + kind)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		a.t.Fatalf("/api/v1/%s: %v", kind, err)
-	}
-}
-
-func (a *runningAgent) backups() []reconciler.BackupView {
-	var bs []reconciler.BackupView
-	a.get("backups", &bs)
-	return bs
-}
-
-func (a *runningAgent) metrics() string {
-	a.t.Helper()
-	resp, err := http.Get("http://" + a.addr + "/metrics")
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		a.t.Fatalf("/metrics: %s: %v", resp.Status, err)
-	}
-	return string(b)
+	a.WaitFor(what, time.Until(dl), cond)
 }
 
 // waitProm waits until expr has a finite sample in Prometheus.
@@ -405,22 +252,4 @@ func waitProm(t *testing.T, ctx context.Context, prom *promtest.Server, expr str
 	if _, err := prom.WaitFor(ctx, expr); err != nil {
 		t.Fatalf("%v\nprometheus log:\n%s", err, prom.Log())
 	}
-}
-
-func freeLocalAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func tailLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -152,8 +152,15 @@ func TestEndToEnd(t *testing.T) {
 	if a.Labels["severity"] != "critical" || a.Annotations["runbook_url"] != RunbookBase+"vaultkeeperbackupstale" {
 		t.Errorf("stale alert %+v: want severity critical and the README runbook", a)
 	}
-	// Let a few more evaluations pass: hourly must stay quiet while its run is in flight.
-	time.Sleep(3 * time.Second)
+	// hourly must stay quiet while its run is in flight. Evidence that the rules have seen it:
+	// Prometheus holds hourly's stale, running samples, and the rules were evaluated after.
+	if _, err := prom.WaitFor(ctx, `vaultkeeper_backup_running{server="aes-prod",policy="hourly"} == 1
+		and time() - vaultkeeper_backup_last_success_timestamp_seconds > vaultkeeper_backup_max_age_seconds`); err != nil {
+		t.Fatalf("hourly's stale, running state never scraped: %v", err)
+	}
+	if err := prom.WaitEvaluatedAfter(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	alerts, err = prom.Alerts(ctx)
 	if err != nil {
 		t.Fatal(err)

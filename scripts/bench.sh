@@ -150,8 +150,9 @@ for enc in identity gzip; do
 		"$(versus_target "$r_ms" 20)x" "<= 20 ms" "$(check "$r_ms <= 20")"
 done
 
-# --- the real agent binary on altium-sim hosts (cmd/vaultkeeper/bench_agent_test.go); its
-# TestMain builds vaultkeeper and altium-sim, with paths relative to the package folder
+# --- the real agent binary on altium-sim hosts (cmd/vaultkeeper/bench_agent_test.go); cmd/harness
+# builds vaultkeeper and altium-sim (or takes them from VAULTKEEPER_TEST_BIN_DIR), finding the
+# module from the package folder
 log "agent: webhook -> first action, folder edit -> applied revision ($TRIALS trials each), idle RSS/CPU (~30 s)"
 out=$(cd cmd/vaultkeeper && "$WORK/agent.test" -test.run '^$' -test.bench '^BenchmarkAgent' -test.benchtime 1x)
 act_ms=$(metric "$out" BenchmarkAgentWebhookToAction action-ms)

@@ -19,10 +19,11 @@ func TestFaultMatchHoldsOneSQLPlusCall(t *testing.T) {
 	go func() {
 		done <- h.runIn("CONNECT / AS SYSDBA\nGRANT DBA TO AESUSER313;\nEXIT\n", "sqlplus", "-S", "/nolog")
 	}()
+	h.held("sqlplus", "hangUntil")
 	select {
 	case r := <-done:
 		t.Fatalf("the matching call was not held: %+v", r)
-	case <-time.After(300 * time.Millisecond):
+	default:
 	}
 	if err := os.WriteFile(release, nil, 0o644); err != nil {
 		t.Fatal(err)

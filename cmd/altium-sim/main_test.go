@@ -3,34 +3,28 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
+// simBin is the altium-sim binary, built once per test run by cmd/harness.
 var simBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "altium-sim-test-")
-	if err != nil {
-		panic(err)
+	var err error
+	if simBin, err = harness.Path(harness.AltiumSim); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	simBin = filepath.Join(dir, "altium-sim")
-	if runtime.GOOS == "windows" {
-		simBin += ".exe"
-	}
-	// A prebuilt altium-sim (the Wine pass has no Go toolchain): VAULTKEEPER_TEST_BIN_DIR.
-	if pre := os.Getenv("VAULTKEEPER_TEST_BIN_DIR"); pre != "" {
-		simBin = filepath.Join(pre, filepath.Base(simBin))
-	} else if out, err := exec.Command("go", "build", "-o", simBin, ".").CombinedOutput(); err != nil {
-		panic("build altium-sim: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // simHost is an initialized host and helpers to run its tools.
@@ -139,6 +133,37 @@ type event struct {
 	Exit           *int     `json:"exit"`
 	PasswordInArgv bool     `json:"passwordInArgv"`
 	Pid            int      `json:"pid"`
+	Faults         string   `json:"faults"`
+}
+
+// held waits until the events show a call of tool started with a fault named fault (hang,
+// hangUntil) and not ended: the simulator's own word that it holds the call.
+func (h *simHost) held(tool, fault string) event {
+	h.t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // a program start can take seconds under Wine
+	for {
+		b, _ := os.ReadFile(filepath.Join(h.root, "events.jsonl"))
+		var start *event
+		for _, line := range strings.Split(string(b), "\n") {
+			var e event
+			if json.Unmarshal([]byte(line), &e) != nil || e.Tool != tool {
+				continue // a line being written, or another tool
+			}
+			switch {
+			case e.Phase == "start" && slices.Contains(strings.Split(e.Faults, ","), fault):
+				start = &e
+			case e.Phase == "end" && start != nil && e.Pid == start.Pid:
+				h.t.Fatalf("%s ended although %s applied: %+v", tool, fault, e)
+			}
+		}
+		if start != nil {
+			return *start
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("no %s call held by %s within 30s; events:\n%s", tool, fault, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (h *simHost) events() []event {

@@ -1,6 +1,6 @@
 package main
 
-// Benchmarks of the real agent binary (built by TestMain into binDir) driving altium-sim
+// Benchmarks of the real agent binary (cmd/harness builds it once per test run) driving altium-sim
 // hosts: webhook → first action, folder edit → new revision applied, and the idle agent's
 // RSS and CPU. Each benchmark runs all its trials in one iteration and reports medians as
 // custom metrics; run them with -test.benchtime 1x (scripts/bench.sh does, and puts the
@@ -14,7 +14,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,10 +21,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
@@ -34,14 +33,8 @@ const benchWebhookSecret = "bench-webhook-secret"
 
 // benchAgent is one `vaultkeeper run` process of a benchmark.
 type benchAgent struct {
-	b        *testing.B
-	dir      string
-	stateDir string
-	addr     string
-	cmd      *exec.Cmd
-	logFile  string
-	waited   chan error
-	client   *http.Client
+	*harness.Agent
+	b *testing.B
 }
 
 func benchTrials() int {
@@ -54,13 +47,8 @@ func benchTrials() int {
 // benchHost creates an altium-sim host under dir/hosts/name.
 func benchHost(b *testing.B, dir, name string) demoHost {
 	b.Helper()
-	root := filepath.Join(dir, "hosts", name)
-	out, err := exec.Command(filepath.Join(binDir, exeName("altium-sim")), "init", "--root", root, "--db-host", "127.0.0.1",
-		"--files", "30", "--tables", "4", "--rows", "50").CombinedOutput()
-	if err != nil {
-		b.Fatalf("altium-sim init: %v\n%s", err, out)
-	}
-	return demoHost{Name: name, Root: filepath.ToSlash(root), DBLocation: "127.0.0.1:1521"}
+	h := harness.NewHost(b, name, filepath.Join(dir, "hosts", name), "--files", "30", "--tables", "4", "--rows", "50")
+	return demoHost{Name: name, Root: filepath.ToSlash(h.Root), DBLocation: "127.0.0.1:1521"}
 }
 
 // benchSite writes hosts and the demo manifests into dir/repo; it returns the repo folder.
@@ -82,85 +70,19 @@ func benchSite(b *testing.B, dir string, names ...string) (string, []demoHost) {
 	return repo, hosts
 }
 
+// startBenchAgent starts the agent on source (dir/state, log in dir/agent.log) and waits
+// until it is ready.
 func startBenchAgent(b *testing.B, dir, source string, extra ...string) *benchAgent {
 	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	a := &benchAgent{b: b, dir: dir, stateDir: filepath.Join(dir, "state"), addr: addr,
-		logFile: filepath.Join(dir, "agent.log"), client: &http.Client{Timeout: 10 * time.Second}}
-	lf, err := os.Create(a.logFile)
-	if err != nil {
-		b.Fatal(err)
-	}
-	args := append([]string{"run", "--source", source, "--agent", "demo", "--state-dir", a.stateDir,
-		"--listen", addr, "--interval", "1h", "--shutdown-timeout", "30s"}, extra...)
-	a.cmd = exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
-	a.cmd.Stdout, a.cmd.Stderr = lf, lf
-	if err := a.cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	a.waited = make(chan error, 1)
-	go func() { a.waited <- a.cmd.Wait(); lf.Close() }()
-	b.Cleanup(a.stop)
-	a.waitFor("agent ready", 30*time.Second, 10*time.Millisecond, func() bool {
-		resp, err := a.client.Get("http://" + addr + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return a
-}
-
-func (a *benchAgent) stop() {
-	if a.cmd == nil {
-		return
-	}
-	a.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-a.waited:
-	case <-time.After(40 * time.Second):
-		a.cmd.Process.Kill()
-		<-a.waited
-		a.b.Errorf("agent did not stop within 40s of SIGTERM")
-	}
-	a.cmd = nil
-}
-
-func (a *benchAgent) waitFor(what string, limit, every time.Duration, cond func() bool) {
-	a.b.Helper()
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) {
-		if cond() {
-			return
-		}
-		time.Sleep(every)
-	}
-	log, _ := os.ReadFile(a.logFile)
-	a.b.Fatalf("timed out after %s waiting for %s; agent log:\n%s", limit, what, tail(string(log), 40))
-}
-
-func (a *benchAgent) get(kind string, out any) error {
-	resp, err := a.client.Get("http://" + a.addr + "/api/v1/" + kind)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /api/v1/%s: %s", kind, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	a := harness.Start(b, harness.Options{Source: source, StateDir: filepath.Join(dir, "state"),
+		LogFile: filepath.Join(dir, "agent.log"), Args: extra})
+	return &benchAgent{Agent: a, b: b}
 }
 
 // succeeded reports whether every named policy has a successful backup.
 func (a *benchAgent) succeeded(names ...string) bool {
 	var ps []reconciler.PolicyView
-	if a.get("policies", &ps) != nil {
+	if a.Fetch("policies", &ps) != nil {
 		return false
 	}
 	ok := map[string]bool{}
@@ -184,7 +106,7 @@ func (a *benchAgent) idle() bool {
 		Actions []json.RawMessage `json:"actions"`
 	}
 	var ps []reconciler.PolicyView
-	if a.get("plan", &plan) != nil || a.get("policies", &ps) != nil || len(plan.Actions) > 0 {
+	if a.Fetch("plan", &plan) != nil || a.Fetch("policies", &ps) != nil || len(plan.Actions) > 0 {
 		return false
 	}
 	for _, p := range ps {
@@ -198,7 +120,7 @@ func (a *benchAgent) idle() bool {
 // quiet waits until the agent is idle on two looks 100 ms apart.
 func (a *benchAgent) quiet() {
 	a.b.Helper()
-	a.waitFor("the agent to be idle", 60*time.Second, 20*time.Millisecond, func() bool {
+	a.WaitForEvery("the agent to be idle", 60*time.Second, 20*time.Millisecond, func() bool {
 		if !a.idle() {
 			return false
 		}
@@ -209,7 +131,7 @@ func (a *benchAgent) quiet() {
 
 func (a *benchAgent) sourceStatus() state.Source {
 	var s state.Source
-	if err := a.get("source", &s); err != nil {
+	if err := a.Fetch("source", &s); err != nil {
 		a.b.Fatal(err)
 	}
 	return s
@@ -311,7 +233,7 @@ func BenchmarkAgentWebhookToAction(b *testing.B) {
 		b.Fatal(err)
 	}
 	a := startBenchAgent(b, dir, "file://"+bare, "--webhook-secret-file", secretFile)
-	a.waitFor("the first backup", 60*time.Second, 50*time.Millisecond, func() bool { return a.succeeded("aes-prod-nightly") })
+	a.WaitForEvery("the first backup", 60*time.Second, 50*time.Millisecond, func() bool { return a.succeeded("aes-prod-nightly") })
 	a.quiet()
 	events := filepath.Join(filepath.FromSlash(hosts[0].Root), "events.jsonl")
 	manifest := filepath.Join(work, "altium.yaml")
@@ -337,13 +259,13 @@ func BenchmarkAgentWebhookToAction(b *testing.B) {
 			body := fmt.Appendf(nil, `{"ref":"refs/heads/main","after":"%s"}`, head)
 			mac := hmac.New(sha256.New, []byte(benchWebhookSecret))
 			mac.Write(body)
-			req, _ := http.NewRequest(http.MethodPost, "http://"+a.addr+"/webhook", bytes.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, a.URL("/webhook"), bytes.NewReader(body))
 			req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 			req.Header.Set("X-GitHub-Event", "push")
 			req.Header.Set("Content-Type", "application/json")
 			off := fileSize(events)
 			t0 := time.Now()
-			resp, err := a.client.Do(req)
+			resp, err := a.Client().Do(req)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -352,7 +274,7 @@ func BenchmarkAgentWebhookToAction(b *testing.B) {
 				b.Fatalf("webhook: %s", resp.Status)
 			}
 			var first simStart
-			a.waitFor("the first tool call of "+name, 30*time.Second, time.Millisecond, func() bool {
+			a.WaitForEvery("the first tool call of "+name, 30*time.Second, time.Millisecond, func() bool {
 				var ok bool
 				first, ok = firstStartAfter(events, off)
 				return ok
@@ -361,9 +283,9 @@ func BenchmarkAgentWebhookToAction(b *testing.B) {
 				b.Fatalf("first tool call after the webhook is %s %v, not net stop WAS /y", first.Tool, first.Argv)
 			}
 			toAction = append(toAction, first.Start.Sub(t0))
-			a.waitFor("the backup of "+name, 60*time.Second, 20*time.Millisecond, func() bool { return a.succeeded(name) })
+			a.WaitForEvery("the backup of "+name, 60*time.Second, 20*time.Millisecond, func() bool { return a.succeeded(name) })
 			a.quiet()
-			raw, err := os.ReadFile(filepath.Join(a.stateDir, "status.json"))
+			raw, err := os.ReadFile(filepath.Join(a.StateDir, "status.json"))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -396,7 +318,7 @@ func BenchmarkAgentFolderEditToPlan(b *testing.B) {
 	dir := b.TempDir()
 	repo, _ := benchSite(b, dir, "aes-prod")
 	a := startBenchAgent(b, dir, repo)
-	a.waitFor("the first backup", 60*time.Second, 50*time.Millisecond, func() bool { return a.succeeded("aes-prod-nightly") })
+	a.WaitForEvery("the first backup", 60*time.Second, 50*time.Millisecond, func() bool { return a.succeeded("aes-prod-nightly") })
 	a.quiet()
 	manifest := filepath.Join(repo, "altium.yaml")
 	base, err := os.ReadFile(manifest)
@@ -417,7 +339,7 @@ func BenchmarkAgentFolderEditToPlan(b *testing.B) {
 				b.Fatal(err)
 			}
 			var s state.Source
-			a.waitFor("the edited revision", 10*time.Second, 2*time.Millisecond, func() bool {
+			a.WaitForEvery("the edited revision", 10*time.Second, 2*time.Millisecond, func() bool {
 				s = a.sourceStatus()
 				return s.LastAttempted != before
 			})
@@ -487,12 +409,12 @@ func BenchmarkAgentIdle(b *testing.B) {
 	dir := b.TempDir()
 	repo, _ := benchSite(b, dir, "aes-prod", "aes-staging", "aes-dev")
 	a := startBenchAgent(b, dir, repo)
-	a.waitFor("the first backups", 60*time.Second, 50*time.Millisecond, func() bool {
+	a.WaitForEvery("the first backups", 60*time.Second, 50*time.Millisecond, func() bool {
 		return a.succeeded("aes-prod-nightly", "aes-staging-nightly", "aes-dev-nightly")
 	})
 	a.quiet()
-	a.client.CloseIdleConnections()
-	pid := a.cmd.Process.Pid
+	a.Client().CloseIdleConnections()
+	pid := a.Pid()
 	var ticks, cpuNs, rss, hwm int64
 	for b.Loop() {
 		time.Sleep(settle)

@@ -74,7 +74,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.StringVar(&o.commit, "commit", "", "git commit")
 	f.StringVar(&o.path, "path", "", "subfolder of the source holding the manifests")
 	f.StringVar(&o.stateDir, "state-dir", defaultStateDir(), "state folder (status, journals, git cache, API token)")
-	f.StringVar(&o.listen, "listen", defaultListen, "HTTP address for /metrics, /healthz, the API and the webhook")
+	f.StringVar(&o.listen, "listen", defaultListen, "HTTP address for /metrics, /healthz, the API and the webhook (port 0: a free port, written to STATE-DIR/listen-addr and logged)")
 	f.DurationVar(&o.interval, "interval", time.Minute, "source poll interval (jittered)")
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 2*time.Minute, "on SIGINT/SIGTERM, how long running steps get to stop and restart IIS")
 	f.StringVar(&o.webhookSecretFile, "webhook-secret-file", "", "file holding the webhook HMAC secret; enables POST /webhook")
@@ -174,6 +174,14 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	if err != nil {
 		return err
 	}
+	// The bound address (with --listen 127.0.0.1:0, the port the system chose) goes to the
+	// state dir and the log, so whoever started the agent can reach it without guessing.
+	if err := store.SetListenAddr(srv.Addr()); err != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		return err
+	}
 	log.Info("agent started", "agent", o.agent, "source", o.source, "listen", srv.Addr(), "metrics_listen", srv.MetricsAddr(), "state", o.stateDir)
 	if ready != nil {
 		ready(srv.Addr(), agent)
@@ -196,6 +204,9 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	srv.Shutdown(sctx)
+	if cerr := state.ClearListenAddr(o.stateDir); cerr != nil {
+		log.Warn("remove the listen address file", "err", cerr)
+	}
 	log.Info("agent stopped")
 	return err
 }

@@ -16,6 +16,7 @@ import (
 // TestE2EBackupOrderAndConsistency drives the real binary against altium-sim: the event log
 // shows the seeds' order, no password reaches argv, and zip and dump are of one moment.
 func TestE2EBackupOrderAndConsistency(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
 	var set reconciler.BackupView

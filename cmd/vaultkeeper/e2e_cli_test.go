@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
 // cli runs the real vaultkeeper binary against the world's agent.
 func (w *world) cli(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
+	cmd := exec.Command(harness.Binary(w.t, harness.Vaultkeeper), args...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -26,6 +28,7 @@ func (w *world) cli(args ...string) (string, int) {
 
 // TestE2ECLI drives get, suspend, resume and plan through the real binary.
 func TestE2ECLI(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, false)
 	w.start()
 	w.waitFor("a verified set", 60*time.Second, func() bool {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -17,26 +16,6 @@ import (
 )
 
 // Faults of the agent's surroundings rather than of a tool: the git remote, the state dir.
-
-// startWith runs `vaultkeeper run` like start, with another source and extra flags.
-func (w *world) startWith(source string, extra ...string) {
-	w.t.Helper()
-	w.addr = freePort(w.t)
-	w.logFile = filepath.Join(w.dir, fmt.Sprintf("agent-%d.log", time.Now().UnixNano()))
-	lf, err := os.Create(w.logFile)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	args := append([]string{"run", "--source", source, "--agent", "demo", "--state-dir", w.stateDir, "--listen", w.addr,
-		"--shutdown-timeout", "30s"}, extra...)
-	w.agent = exec.Command(filepath.Join(binDir, exeName("vaultkeeper")), args...)
-	w.agent.Stdout, w.agent.Stderr = lf, lf
-	if err := w.agent.Start(); err != nil {
-		w.t.Fatal(err)
-	}
-	w.waited = make(chan error, 1)
-	go func() { w.waited <- w.agent.Wait(); lf.Close() }()
-}
 
 func gitCmd(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -55,6 +34,7 @@ func gitCmd(t *testing.T, dir string, args ...string) string {
 // the server goes away (the port is closed). The source turns not ready, sync errors are
 // counted in status and metrics, and the last good revision stays in force.
 func TestE2EGitRemoteUnreachable(t *testing.T) {
+	t.Parallel()
 	gitBackend := filepath.Join(strings.TrimSpace(gitExecPath(t)), "git-http-backend")
 	if _, err := os.Stat(gitBackend); err != nil {
 		t.Skipf("no git http-backend: %v", err)
@@ -76,17 +56,10 @@ func TestE2EGitRemoteUnreachable(t *testing.T) {
 	hs := &http.Server{Handler: &cgi.Handler{Path: gitBackend, Env: []string{"GIT_PROJECT_ROOT=" + srv, "GIT_HTTP_EXPORT_ALL=1"}}}
 	go hs.Serve(ln)
 	defer hs.Close()
-	w.startWith("http://"+ln.Addr().String()+"/manifests.git", "--interval", "1s")
+	w.launch("http://"+ln.Addr().String()+"/manifests.git", "--interval", "1s")
+	w.agent.WaitReady() // a revision is applied
 	var src state.Source
-	w.waitFor("the revision applied", 30*time.Second, func() bool {
-		resp, err := http.Get("http://" + w.addr + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		w.get("source", &src)
-		return resp.StatusCode == 200 && src.LastApplied != ""
-	})
+	w.get("source", &src)
 	if !strings.Contains(src.LastApplied, rev) && !strings.Contains(rev, src.LastApplied) {
 		t.Errorf("applied %q, want the remote's %s", src.LastApplied, rev)
 	}
@@ -125,6 +98,7 @@ func gitExecPath(t *testing.T) string {
 // TestE2EReadOnlyStateDir: the agent refuses to start on a state dir it cannot write, with a
 // message that names the folder (state.TestReadOnlyStateDir holds the store to the same).
 func TestE2EReadOnlyStateDir(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	os.MkdirAll(w.stateDir, 0o700)
 	if os.Geteuid() == 0 {
@@ -136,12 +110,9 @@ func TestE2EReadOnlyStateDir(t *testing.T) {
 		os.Chmod(w.stateDir, 0o500)
 		t.Cleanup(func() { os.Chmod(w.stateDir, 0o700) })
 	}
-	w.startWith(filepath.Join(w.dir, "repo"))
-	var err error
-	select {
-	case err = <-w.waited:
-		w.agent = nil
-	case <-time.After(20 * time.Second):
+	w.launch(filepath.Join(w.dir, "repo"))
+	err, exited := w.agent.Exited(20 * time.Second)
+	if !exited {
 		t.Fatal("the agent runs on a read-only state dir")
 	}
 	log, _ := os.ReadFile(w.logFile)
@@ -157,7 +128,7 @@ func TestE2EReadOnlyStateDir(t *testing.T) {
 		t.Errorf("the message does not say the state dir is not writable:\n%s", log)
 	}
 	t.Logf("agent said: %s", strings.TrimSpace(string(log)))
-	for _, e := range w.matrixEvents("aes-prod") {
+	for _, e := range w.events("aes-prod") {
 		t.Errorf("the agent ran %s before refusing", e.Tool)
 	}
 }

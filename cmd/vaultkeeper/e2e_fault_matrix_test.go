@@ -1,7 +1,7 @@
 package main
 
 import (
-	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +79,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 	var before map[string]fileStamp
 	if restore {
 		w.editManifests("  server: aes-staging\n  schedule:", "  server: aes-staging\n  suspend: true\n  schedule:")
-		w.faultAtomic(host, c.faults)
+		w.fault(host, c.faults)
 		w.start()
 	} else {
 		w.start()
@@ -87,7 +87,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 			return w.policy("aes-prod-nightly").LastResult == "success" && len(w.backups()) >= 2
 		})
 		before = w.publishedFiles()
-		w.faultAtomic(host, c.faults)
+		w.fault(host, c.faults)
 		w.request("policy/aes-prod-nightly")
 	}
 	var lastErr, lastResult string
@@ -107,7 +107,7 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 		}
 		return lastResult == "failure" && obs.step != ""
 	})
-	w.faultAtomic(host, "")
+	w.fault(host, "")
 	obs.status = strings.ReplaceAll(firstLine(strings.ReplaceAll(lastErr, w.dir, "$W"), 120), "|", "/")
 	if obs.step != c.step || !strings.HasPrefix(lastErr, "step "+c.step+":") {
 		t.Errorf("failed at %q (%s), want step %s", obs.step, lastErr, c.step)
@@ -142,8 +142,12 @@ func runFaultPoint(t *testing.T, c faultPoint) {
 	}
 	m := w.metrics()
 	obs.metric = "failure=" + metricValue(m, series)
-	if metricValue(m, series) != "1" {
-		t.Errorf("%s is %q, want 1", series, metricValue(m, series))
+	// A failed backup is retried with backoff, so on a slow host (Wine) a retry may have
+	// failed too by now; a restore that failed is never retried by itself: exactly one.
+	if v := metricValue(m, series); restore && v != "1" {
+		t.Errorf("%s is %q, want 1 (a failed restore is not retried)", series, v)
+	} else if n, err := strconv.Atoi(v); !restore && (err != nil || n < 1) {
+		t.Errorf("%s is %q, want at least 1", series, v)
 	}
 	if !restore {
 		obs.sets = "untouched"
@@ -181,6 +185,7 @@ func firstLine(s string, n int) string {
 func TestE2ENetStopSaysStoppedButIISRuns(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
+	w.editManifests(shortTimeouts...) // the grace for IIS to report stopped is min(15 s, serviceStop)
 	w.fault("aes-prod", "net:\n  match: stop\n  garbage: true\n  count: 1\n")
 	w.start()
 	var p = w.policy("aes-prod-nightly")
@@ -199,37 +204,40 @@ func TestE2ENetStopSaysStoppedButIISRuns(t *testing.T) {
 	}
 }
 
-// TestE2EAvbackupRestoreSaysDoneButRestoresNothing: `avbackup restore` prints garbage and
-// exits 0 without touching the file storage. The database is restored; the files are not.
-func TestE2EAvbackupRestoreSaysDoneButRestoresNothing(t *testing.T) {
-	if !fullMatrix() {
-		t.Skip("in the full matrix only: make crash (VAULTKEEPER_FULL_MATRIX=1)")
-	}
+// TestE2EKnownGapAvbackupRestoreExitsZeroRestoresNothing pins an open gap (docs/CRASH-MATRIX.md,
+// "Known gaps" 1) in every make test: `avbackup restore` prints garbage and exits 0 without
+// touching the file storage. The database is restored, the files are not, and the restore
+// reports success on an inconsistent host. The test passes only while exactly that happens;
+// it fails when the restore fails at another step or the fault does not act, and also when
+// the agent starts detecting the problem (then the gap is closed: rename this test and move
+// the entry out of the known gaps).
+func TestE2EKnownGapAvbackupRestoreExitsZeroRestoresNothing(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
 	w.editManifests("  server: aes-staging\n  schedule:", "  server: aes-staging\n  suspend: true\n  schedule:")
 	w.fault("aes-staging", "avbackup:\n  match: restore -z\n  garbage: true\n")
 	w.start()
-	var r = w.restoreView("staging-refresh")
-	w.waitFor("the restore ended", 60*time.Second, func() bool {
-		r = w.restoreView("staging-refresh")
-		return r.LastResult != ""
+	var rt *state.Restore
+	w.waitFor("the restore ended", 90*time.Second, func() bool {
+		rt = readState(t, w.stateDir).Restores["staging-refresh"]
+		return rt != nil && rt.LastResult != ""
 	})
 	v := w.simVerify("aes-staging")
-	t.Logf("restore %s (%s); staging: %+v", r.LastResult, r.LastError, v)
-	if r.LastResult == "success" && !v.Consistent {
-		knownGap(t, "the restore reported success but staging is inconsistent: %+v", v)
+	if n := w.toolStarts("aes-staging", "avbackup", "restore"); n != 1 {
+		t.Fatalf("avbackup restore ran %d times on staging, want 1: the fault cannot have acted", n)
 	}
-}
-
-// knownGap reports an agent gap recorded in docs/CRASH-MATRIX.md: a skip that says so, so
-// make crash stays green while the gap is open, or a failure with VAULTKEEPER_STRICT=1.
-func knownGap(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("VAULTKEEPER_STRICT") == "1" {
-		t.Errorf(format, args...)
-		return
+	if !v.IISRunning || w.hasDBA("aes-staging") {
+		t.Errorf("after the restore: IIS running %v, DBA held %v", v.IISRunning, w.hasDBA("aes-staging"))
 	}
-	t.Skipf("KNOWN GAP (docs/CRASH-MATRIX.md): "+format, args...)
+	switch {
+	case rt.LastResult == "failure" && (rt.FailedStep == "avbackup-restore" || rt.FailedStep == "verify-restore"):
+		t.Fatalf("the gap is closed: the restore failed at %s (%s); rename this test and update docs/CRASH-MATRIX.md", rt.FailedStep, rt.LastError)
+	case rt.LastResult != "success":
+		t.Fatalf("the restore failed at step %q (%s), not the gap this test pins", rt.FailedStep, rt.LastError)
+	case v.Consistent || v.FilesGeneration == v.DBGeneration:
+		t.Fatalf("the restore succeeded and staging is consistent: the fault did not act: %+v", v)
+	}
+	t.Logf("KNOWN GAP (docs/CRASH-MATRIX.md): the restore reported success, staging is inconsistent: %v", v.Problems)
 }
 
 // faultsInline writes a faults.yaml entry on one line: "net: {match: start, exit: 2}".

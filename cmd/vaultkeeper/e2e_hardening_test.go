@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
 // TestE2EParfilesInStateDir: exp gets its parfile from the state dir's private parfiles/
@@ -57,26 +57,19 @@ func TestE2EParfilesInStateDir(t *testing.T) {
 // with --insecure-api every API read needs the token, which `vaultkeeper get` sends.
 func TestE2EAPIBeyondLoopback(t *testing.T) {
 	w := newWorld(t, []string{"aes-prod"}, false)
-	run := func(ctx context.Context, extra ...string) *exec.Cmd {
-		return exec.CommandContext(ctx, filepath.Join(binDir, "vaultkeeper"), append([]string{"run", "--source", filepath.Join(w.dir, "repo"),
-			"--agent", "demo", "--state-dir", w.stateDir, "--interval", "1h"}, extra...)...)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := run(ctx, "--listen", "0.0.0.0:0").CombinedOutput()
+	out, err := exec.CommandContext(ctx, harness.Binary(t, harness.Vaultkeeper), "run", "--source", filepath.Join(w.dir, "repo"),
+		"--agent", "demo", "--state-dir", w.stateDir, "--interval", "1h", "--listen", "0.0.0.0:0").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "not a loopback address") || !strings.Contains(string(out), "--insecure-api") {
 		t.Fatalf("plain HTTP beyond loopback: %v\n%s", err, out)
 	}
 
-	_, port, _ := net.SplitHostPort(freePort(t))
-	var logs bytes.Buffer
-	agent := run(ctx, "--listen", "0.0.0.0:"+port, "--insecure-api", "--metrics-listen", "127.0.0.1:0")
-	agent.Stdout, agent.Stderr = &logs, &logs
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { agent.Process.Kill(); agent.Wait() }()
-	addr := "127.0.0.1:" + port
+	// Every interface, on the port the system picks (the harness reads it from listen-addr
+	// and reaches it on 127.0.0.1).
+	agent := harness.Start(t, harness.Options{Source: filepath.Join(w.dir, "repo"), StateDir: w.stateDir,
+		Args: []string{"--listen", "0.0.0.0:0", "--insecure-api", "--metrics-listen", "127.0.0.1:0"}})
+	addr := agent.Addr
 	status := func(path string) int {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
@@ -85,19 +78,14 @@ func TestE2EAPIBeyondLoopback(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for end := time.Now().Add(20 * time.Second); status("/readyz") != 200; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("agent not ready:\n%s", logs.String())
-		}
-	}
 	if got := status("/api/v1/servers"); got != http.StatusUnauthorized {
 		t.Errorf("GET /api/v1/servers without the token: %d, want 401", got)
 	}
-	get := exec.CommandContext(ctx, filepath.Join(binDir, "vaultkeeper"), "get", "servers", "--addr", addr, "--state-dir", w.stateDir, "-o", "json")
+	get := exec.CommandContext(ctx, harness.Binary(t, harness.Vaultkeeper), "get", "servers", "--addr", addr, "--state-dir", w.stateDir, "-o", "json")
 	if out, err := get.CombinedOutput(); err != nil || !strings.Contains(string(out), "aes-prod") {
 		t.Errorf("vaultkeeper get servers with the token: %v\n%s", err, out)
 	}
-	if !strings.Contains(logs.String(), "plain HTTP") {
-		t.Errorf("no warning about --insecure-api in the log:\n%s", logs.String())
+	if !strings.Contains(agent.Log(), "plain HTTP") {
+		t.Errorf("no warning about --insecure-api in the log:\n%s", agent.Log())
 	}
 }

@@ -1,20 +1,21 @@
 package main
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/events"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
 )
 
 // Helpers shared by the crash and fault matrices (e2e_matrix_test.go, e2e_faults_test.go).
@@ -23,58 +24,12 @@ import (
 // otherwise only the representative points marked fast run, so make test stays fast.
 func fullMatrix() bool { return os.Getenv("VAULTKEEPER_FULL_MATRIX") == "1" }
 
-// matrixEvent is one line of altium-sim's events.jsonl with the fields the matrix needs.
-type matrixEvent struct {
-	Phase  string   `json:"phase"`
-	Tool   string   `json:"tool"`
-	Argv   []string `json:"argv"`
-	Pid    int      `json:"pid"`
-	Faults string   `json:"faults"`
-	Exit   *int     `json:"exit"`
-}
-
-func (w *world) matrixEvents(host string) []matrixEvent {
-	w.t.Helper()
-	f, err := os.Open(filepath.Join(w.hosts[host], "events.jsonl"))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer f.Close()
-	var out []matrixEvent
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var e matrixEvent
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			continue // a line being written
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// faultAtomic replaces a host's faults.yaml by a rename, so a tool starting meanwhile never
-// reads half a file.
-func (w *world) faultAtomic(host, yaml string) {
-	w.t.Helper()
-	p := filepath.Join(w.hosts[host], "faults.yaml")
-	if err := os.WriteFile(p+".w", []byte(yaml), 0o644); err != nil {
-		w.t.Fatal(err)
-	}
-	if err := os.Rename(p+".w", p); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
 // heldCall waits for the tool call altium-sim holds (hangUntil) on host and returns it.
-func (w *world) heldCall(host, tool string, limit time.Duration) matrixEvent {
+func (w *world) heldCall(host, tool string, limit time.Duration) events.Record {
 	w.t.Helper()
-	var held matrixEvent
+	var held events.Record
 	w.waitFor(tool+" held on "+host, limit, func() bool {
-		for _, e := range w.matrixEvents(host) {
+		for _, e := range w.events(host) {
 			if e.Tool == tool && e.Phase == "start" && strings.Contains(e.Faults, "hangUntil") {
 				held = e
 				return true
@@ -103,21 +58,7 @@ func (w *world) waitPidGone(pid int, limit time.Duration) {
 // request asks the running agent to reconcile object now (POST /api/v1/reconcile).
 func (w *world) request(object string) {
 	w.t.Helper()
-	tok, err := os.ReadFile(filepath.Join(w.stateDir, "api-token"))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", "http://"+w.addr+"/api/v1/reconcile?object="+object, nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		w.t.Fatalf("reconcile %s: %s: %s", object, resp.Status, b)
-	}
+	w.agent.Request(object)
 }
 
 // editManifests applies old→new replacements to the manifests file (before start).
@@ -247,4 +188,49 @@ func matrixRow(t *testing.T, table string, cells func() []string) {
 		defer f.Close()
 		fmt.Fprintf(f, "| %s | %s |\n", strings.Join(cells(), " | "), res)
 	})
+}
+
+// leftAlone waits for the positive evidence that the running agent has decided not to act
+// on object after a crash: its plan (the loop's own decision, computed from the state crash
+// recovery wrote before the loop started) shows object blocked (a restore that failed after
+// it began overwriting) or waiting (a failed backup, until its retry), nothing but integrity
+// checks due, and no policy running. It returns the plan's entry for object.
+func (w *world) leftAlone(object string) harness.PlanItem {
+	w.t.Helper()
+	var item harness.PlanItem
+	var last harness.Plan
+	w.waitFor(object+" left alone by the plan", 30*time.Second, func() bool {
+		last = w.agent.Plan()
+		for _, a := range last.Actions {
+			if a.Kind != "checks" {
+				return false
+			}
+		}
+		var ps []reconciler.PolicyView
+		w.get("policies", &ps)
+		for _, p := range ps {
+			if p.Running {
+				return false
+			}
+		}
+		var ok bool
+		if strings.HasPrefix(object, "restore/") {
+			item, ok = harness.Find(last.Blocked, object)
+		} else {
+			item, ok = harness.Find(last.Waiting, object)
+		}
+		return ok
+	})
+	return item
+}
+
+// toolStarts counts the start records of tool calls on host whose argv begins with prefix.
+func (w *world) toolStarts(host, tool string, prefix ...string) int {
+	n := 0
+	for _, e := range w.events(host) {
+		if e.Phase == "start" && e.Tool == tool && len(e.Argv) >= len(prefix) && slices.Equal(e.Argv[:len(prefix)], prefix) {
+			n++
+		}
+	}
+	return n
 }

@@ -104,7 +104,7 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 		// The staging policy's own schedule would interleave its backups with the
 		// restore's; suspended, only the restore (and its safety backup) runs there.
 		w.editManifests("  server: aes-staging\n  schedule:", "  server: aes-staging\n  suspend: true\n  schedule:")
-		w.faultAtomic(host, hold)
+		w.fault(host, hold)
 		w.start()
 	} else {
 		// One good backup first: it must come out of the crash untouched.
@@ -114,7 +114,7 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 			return p.LastResult == "success" && len(w.backups()) >= 2 // primary and replica
 		})
 		before = w.publishedFiles()
-		w.faultAtomic(host, hold)
+		w.fault(host, hold)
 		w.request(object)
 	}
 	held := w.heldCall(host, c.tool, 90*time.Second)
@@ -124,7 +124,7 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 	}
 	// The held tool outlives the agent (its own process group); let it go and wait for it to
 	// end, so recovery does not race an orphan (see docs/CRASH-MATRIX.md on that gap).
-	w.faultAtomic(host, "")
+	w.fault(host, "")
 	os.WriteFile(release, nil, 0o644)
 	w.waitPidGone(held.Pid, 30*time.Second)
 	w.start()
@@ -193,9 +193,10 @@ func runCrashPoint(t *testing.T, c crashPoint) {
 			t.Error("AESUSER313 still holds DBA after recovery")
 		}
 	}
-	// Let the new agent settle (a restore would start at once if it were to re-run) and
-	// check that the published sets are untouched and nothing appeared meanwhile.
-	time.Sleep(2 * time.Second)
+	// The new agent has decided to leave the object alone (its plan shows the restore
+	// blocked, or the backup waiting for its retry, and nothing running): the published
+	// sets are untouched and nothing appeared meanwhile.
+	w.leftAlone(object)
 	after := w.publishedFiles()
 	obs.sets = strconv.Itoa(len(setsIn(before))) + " untouched"
 	if bad := untouched(before, after); len(bad) > 0 {

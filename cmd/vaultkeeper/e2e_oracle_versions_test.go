@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
@@ -67,7 +68,7 @@ func TestE2EOracleVersions(t *testing.T) {
 				return r.RestoredSet != "" || r.LastResult == "failure" || p.LastResult == "failure"
 			})
 			if r.RestoredSet == "" {
-				t.Fatalf("backup %s (%s), restore %s (%s)\n%s", p.LastResult, p.LastError, r.LastResult, r.LastError, tail(readFile(w.logFile), 60))
+				t.Fatalf("backup %s (%s), restore %s (%s)\n%s", p.LastResult, p.LastError, r.LastResult, r.LastError, harness.Tail(readFile(w.logFile), 60))
 			}
 			raw, err := os.ReadFile(filepath.Join(w.dir, "backups", "aes-prod", r.RestoredSet, catalog.FileMetadata))
 			if err != nil {
@@ -80,7 +81,7 @@ func TestE2EOracleVersions(t *testing.T) {
 			if strings.Join(meta.Oracle.Tablespaces, ",") != "ALTIUM_DATA,ALTIUM_LOB" || meta.Oracle.DefaultTablespace != "ALTIUM_DATA" || meta.Oracle.InvalidObjects == nil || *meta.Oracle.InvalidObjects != 1 {
 				t.Errorf("the set's record: tablespaces %v, invalid objects %v", meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects)
 			}
-			out, _ := exec.CommandContext(context.Background(), filepath.Join(binDir, "altium-sim"), "verify", "--root", w.hosts["aes-staging"], "-o", "json").Output()
+			out, _ := exec.CommandContext(context.Background(), harness.Binary(t, harness.AltiumSim), "verify", "--root", w.hosts["aes-staging"], "-o", "json").Output()
 			var v oracleVerify
 			if err := json.Unmarshal(out, &v); err != nil {
 				t.Fatalf("altium-sim verify: %v: %s", err, out)

@@ -1,16 +1,16 @@
 package main
 
 import (
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // setManifest rewrites the manifests file with edit and waits until the agent applied it.
@@ -26,25 +26,6 @@ func (w *world) setManifest(edit func(string) string) {
 	}
 }
 
-// post calls a write action of the agent's API with its token.
-func (w *world) post(path string, q url.Values) {
-	w.t.Helper()
-	tok, err := os.ReadFile(filepath.Join(w.stateDir, "api-token"))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", "http://"+w.addr+path+"?"+q.Encode(), nil)
-	req.Header.Set("Authorization", "Bearer "+string(tok))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		w.t.Fatalf("POST %s: %s", path, resp.Status)
-	}
-}
-
 func (w *world) stagingStopped() bool {
 	for _, e := range w.events("aes-staging") {
 		if e.Tool == "avbackup" && len(e.Argv) > 0 && e.Argv[0] == "restore" {
@@ -57,6 +38,7 @@ func (w *world) stagingStopped() bool {
 // TestE2ERestoreRefusesACorruptedSet: a set damaged after it was published fails L1
 // verification right before use; the restore is stalled and the target never touched.
 func TestE2ERestoreRefusesACorruptedSet(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, false)
 	w.start()
 	var dir string
@@ -147,6 +129,7 @@ func TestE2ERestoreFaults(t *testing.T) {
 // TestE2EStandingRestoreFollows: with a short maxLag, a new production backup is restored
 // into staging, and restore_backup_age_seconds tracks the restored set.
 func TestE2EStandingRestoreFollows(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
 	p := filepath.Join(w.dir, "repo", "altium.yaml")
 	b, _ := os.ReadFile(p)
@@ -160,8 +143,11 @@ func TestE2EStandingRestoreFollows(t *testing.T) {
 	if !strings.Contains(w.metrics(), `vaultkeeper_restore_backup_age_seconds{restore="staging-refresh",server="aes-staging"}`) {
 		t.Errorf("no restore_backup_age_seconds:\n%s", grep(w.metrics(), "restore_"))
 	}
-	time.Sleep(1100 * time.Millisecond) // a new set id needs a new second
-	w.post("/api/v1/reconcile", url.Values{"object": {"policy/aes-prod-nightly"}})
+	// A set id is the UTC start second: the next backup needs the clock past the first's.
+	harness.Poll(t, "the clock past set "+first, 5*time.Second, func() bool {
+		return time.Now().UTC().Format(catalog.SetIDLayout) > first
+	}, nil)
+	w.request("policy/aes-prod-nightly")
 	w.waitFor("staging to follow the new set", 90*time.Second, func() bool {
 		r := w.restoreView("staging-refresh").RestoredSet
 		return r != "" && r > first
@@ -171,6 +157,7 @@ func TestE2EStandingRestoreFollows(t *testing.T) {
 // TestE2EShutdownDuringAStep: SIGTERM while avbackup runs stops the agent within its bound,
 // the step is cancelled, IIS is started again and the run is recorded as failed.
 func TestE2EShutdownDuringAStep(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.fault("aes-prod", "avbackup:\n  hang: true\n")
 	w.start()

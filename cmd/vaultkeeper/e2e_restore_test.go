@@ -39,6 +39,7 @@ func (w *world) hasDBA(host string) bool {
 // TestE2EStandingRestore backs production up and restores it into staging: staging ends
 // consistent at the generation of the set, DBA revoked, IIS running.
 func TestE2EStandingRestore(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
 	w.start()
 	var r reconciler.RestoreView
@@ -77,6 +78,7 @@ func TestE2EStandingRestore(t *testing.T) {
 // TestE2EInvalidRevisionKeepsLastGood: an invalid edit is rejected with its errors in
 // status; the last good revision stays in force.
 func TestE2EInvalidRevisionKeepsLastGood(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
 	p := filepath.Join(w.dir, "repo", "altium.yaml")
@@ -160,7 +162,15 @@ func TestE2ECrashRecovery(t *testing.T) {
 				if w.hasDBA(host) {
 					t.Error("DBA not revoked after the crash")
 				}
-				time.Sleep(2 * time.Second)
+				// The restarted agent leaves the half-done restore alone: its plan shows it
+				// blocked, and staging saw no new avbackup restore or imp.
+				item := w.leftAlone("restore/staging-refresh")
+				if !strings.Contains(item.Reason, "failed after it began overwriting") {
+					t.Errorf("restore blocked for another reason: %q", item.Reason)
+				}
+				if n, m := w.toolStarts(host, "avbackup", "restore"), w.toolStarts(host, "imp"); n != 1 || m > 1 {
+					t.Errorf("after the restart staging saw avbackup restore %d times and imp %d times, want 1 and at most 1", n, m)
+				}
 				n := 0
 				for _, h := range readState(t, w.stateDir).History {
 					if h.Kind == "restore" {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
+	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
 // TestE2EServiceLifecycle: service install (with run flags beyond --source and --agent) →
@@ -22,26 +25,30 @@ func TestE2EServiceLifecycle(t *testing.T) {
 		t.Skip("installs and uninstalls the vaultkeeper service: only with VAULTKEEPER_TEST_SERVICE=1 (make wine sets it in its Wine prefix)")
 	}
 	w := newWorld(t, []string{"aes-prod"}, false)
-	vk := filepath.Join(binDir, exeName("vaultkeeper"))
+	vk := harness.Binary(t, harness.Vaultkeeper)
 	svc := func(want string, args ...string) {
 		t.Helper()
 		out, err := exec.Command(vk, append([]string{"service"}, args...)...).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), want) {
 			log, _ := os.ReadFile(filepath.Join(w.stateDir, "vaultkeeper.log"))
-			t.Fatalf("vaultkeeper service %s: %v\n%s\nwant it to say %q; service log:\n%s", strings.Join(args, " "), err, out, want, tail(string(log), 30))
+			t.Fatalf("vaultkeeper service %s: %v\n%s\nwant it to say %q; service log:\n%s", strings.Join(args, " "), err, out, want, harness.Tail(string(log), 30))
 		}
 	}
 	// Never leave the service behind: the service manager would start it at every boot.
 	t.Cleanup(func() { _ = exec.Command(vk, "service", "uninstall").Run() })
 	svc("", "uninstall") // a leftover of an earlier interrupted run
-	addr := freePort(t)
 	install := []string{"install", "--source", filepath.Join(w.dir, "repo"), "--agent", "demo", "--state-dir", w.stateDir,
-		"--listen", addr, "--interval", "1h", "--shutdown-timeout", "30s", "--log-json"}
+		"--listen", "127.0.0.1:0", "--interval", "1h", "--shutdown-timeout", "30s", "--log-json"}
 	svc("installed", install...)
 	svc("already installed with these flags", install...)
 	svc("started", "start")
-	w.addr = addr
+	// The service's agent listens on the port the system gave it and writes it to listen-addr.
 	w.waitFor("the service's agent ready", time.Minute, func() bool {
+		addr, err := state.ListenAddr(w.stateDir)
+		if err != nil {
+			return false
+		}
+		w.addr = addr
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
 			return false
@@ -54,7 +61,7 @@ func TestE2EServiceLifecycle(t *testing.T) {
 	svc("already stopped", "stop")
 	log, err := os.ReadFile(filepath.Join(w.stateDir, "vaultkeeper.log"))
 	if err != nil || !strings.Contains(string(log), `"msg":"agent started"`) || !strings.Contains(string(log), `"msg":"agent stopped"`) {
-		t.Errorf("service log in the state dir (JSON, as --log-json asked): %v\n%s", err, tail(string(log), 20))
+		t.Errorf("service log in the state dir (JSON, as --log-json asked): %v\n%s", err, harness.Tail(string(log), 20))
 	}
 	svc("uninstalled", "uninstall")
 	svc("not installed", "uninstall")

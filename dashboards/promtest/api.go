@@ -127,6 +127,48 @@ func (s *Server) WaitForAlert(ctx context.Context, name string, match map[string
 	}
 }
 
+// RuleGroup is a rule group as /api/v1/rules reports it.
+type RuleGroup struct {
+	Name string `json:"name"`
+	File string `json:"file"`
+	// LastEvaluation is when the group's last evaluation started (zero before the first).
+	LastEvaluation time.Time `json:"lastEvaluation"`
+}
+
+// RuleGroups lists the loaded rule groups.
+func (s *Server) RuleGroups(ctx context.Context) ([]RuleGroup, error) {
+	var data struct {
+		Groups []RuleGroup `json:"groups"`
+	}
+	if err := s.get(ctx, "/api/v1/rules", &data); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	return data.Groups, nil
+}
+
+// WaitEvaluatedAfter waits until every rule group has started an evaluation after t: from
+// then on, the alerts reflect every sample scraped before t.
+func (s *Server) WaitEvaluatedAfter(ctx context.Context, t time.Time) error {
+	for {
+		groups, err := s.RuleGroups(ctx)
+		if err != nil {
+			return err
+		}
+		done := len(groups) > 0
+		for _, g := range groups {
+			done = done && g.LastEvaluation.After(t)
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("rule groups %+v: none evaluated after %s: %w", groups, t.Format(time.RFC3339Nano), ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 // WaitFor polls expr until it returns at least one finite sample.
 func (s *Server) WaitFor(ctx context.Context, expr string) (Vector, error) {
 	for {

@@ -3,6 +3,7 @@ package promtest
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,60 @@ func TestQuery(t *testing.T) {
 	}
 	if alerts, err := s.Alerts(ctx); err != nil || len(alerts) != 0 {
 		t.Errorf("Alerts() = %v, %v; want none", alerts, err)
+	}
+}
+
+// TestWaitEvaluatedAfter: with the alert rules loaded, every group is evaluated within a few
+// seconds (evaluation_interval 1s) after any moment.
+func TestWaitEvaluatedAfter(t *testing.T) {
+	s := Start(t, nil, []string{"../alerts.yaml"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	mark := time.Now()
+	if err := s.WaitEvaluatedAfter(ctx, mark); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := s.RuleGroups(ctx)
+	if err != nil || len(groups) == 0 {
+		t.Fatalf("RuleGroups() = %v, %v; want the groups of alerts.yaml", groups, err)
+	}
+	for _, g := range groups {
+		if !g.LastEvaluation.After(mark) {
+			t.Errorf("group %s last evaluated %s, not after %s", g.Name, g.LastEvaluation, mark)
+		}
+	}
+	short, cancel2 := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel2()
+	if err := s.WaitEvaluatedAfter(short, time.Now().Add(time.Hour)); err == nil {
+		t.Error("WaitEvaluatedAfter an hour from now returned without error")
+	}
+}
+
+// TestStartOnATakenPort: when the port handed to Prometheus is taken by the time it binds,
+// Start tries again on another one.
+func TestStartOnATakenPort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	saved := freeAddr
+	t.Cleanup(func() { freeAddr = saved })
+	calls := 0
+	freeAddr = func() (string, error) {
+		calls++
+		if calls == 1 {
+			return taken.Addr().String(), nil
+		}
+		return saved()
+	}
+	s := Start(t, nil, nil)
+	if calls != 2 || s.URL == "http://"+taken.Addr().String() {
+		t.Errorf("Start asked for %d addresses and runs at %s (taken: %s)", calls, s.URL, taken.Addr())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if v, err := s.Query(ctx, "1 + 1"); err != nil || v.Finite() != 1 {
+		t.Errorf("query after the retry: %v, %v", v, err)
 	}
 }

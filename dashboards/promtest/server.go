@@ -45,43 +45,68 @@ func Start(t testing.TB, targets []string, ruleFiles []string) *Server {
 	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Prometheus cannot be told to pick its own port and report it, so it gets a port that was
+	// free a moment ago; if another process took it meanwhile (Prometheus says "address already
+	// in use" and exits), it starts again on another.
+	for attempt := 1; ; attempt++ {
+		s, err := launch(t, bin, cfgPath, dir, attempt)
+		if err == nil {
+			return s
+		}
+		if attempt == 3 || !errors.Is(err, errPortTaken) {
+			t.Fatal(err)
+		}
+		t.Logf("prometheus, attempt %d: %v; again on another port", attempt, err)
+	}
+}
+
+// errPortTaken is launch's error when Prometheus could not bind the port it was given.
+var errPortTaken = errors.New("port taken")
+
+// launch starts Prometheus on a free port and waits until it is ready; it is stopped at the
+// end of the test.
+func launch(t testing.TB, bin, cfgPath, dir string, attempt int) (*Server, error) {
 	addr, err := freeAddr()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s := &Server{
 		URL:    "http://" + addr,
-		log:    filepath.Join(dir, "prometheus.log"),
+		log:    filepath.Join(dir, fmt.Sprintf("prometheus-%d.log", attempt)),
 		done:   make(chan struct{}),
 		client: &http.Client{Timeout: 10 * time.Second},
 	}
 	logf, err := os.Create(s.log)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s.cmd = exec.Command(bin,
 		"--config.file="+cfgPath,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--storage.tsdb.path="+filepath.Join(dir, fmt.Sprintf("data-%d", attempt)),
 		"--web.listen-address="+addr,
 		"--log.level=warn",
 	)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		logf.Close()
-		t.Fatalf("start %s: %v", bin, err)
+		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	go func() {
 		_ = s.cmd.Wait()
 		logf.Close()
 		close(s.done)
 	}()
-	t.Cleanup(func() { s.stop(t) })
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := s.waitReady(ctx); err != nil {
-		t.Fatalf("prometheus at %s: %v\n%s", s.URL, err, s.Log())
+		s.stop(t)
+		if strings.Contains(s.Log(), "address already in use") {
+			return nil, fmt.Errorf("prometheus at %s: %w: %v", s.URL, errPortTaken, err)
+		}
+		return nil, fmt.Errorf("prometheus at %s: %v\n%s", s.URL, err, s.Log())
 	}
-	return s
+	t.Cleanup(func() { s.stop(t) })
+	return s, nil
 }
 
 // Log is what Prometheus has written to stdout and stderr so far.
@@ -119,11 +144,16 @@ func (s *Server) waitReady(ctx context.Context) error {
 			return errors.New("exited before it was ready")
 		default:
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
+		// /-/ready answers at once; a port held by another process may never answer.
+		rctx, rcancel := context.WithTimeout(ctx, time.Second)
+		req, err := http.NewRequestWithContext(rctx, http.MethodGet, s.URL+"/-/ready", nil)
 		if err != nil {
+			rcancel()
 			return err
 		}
-		if resp, err := s.client.Do(req); err == nil {
+		resp, err := s.client.Do(req)
+		rcancel()
+		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
@@ -167,8 +197,9 @@ func config(targets, ruleFiles []string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// freeAddr is a 127.0.0.1 address with a port that was free a moment ago.
-func freeAddr() (string, error) {
+// freeAddr returns a 127.0.0.1 address with a port that was free a moment ago (a variable,
+// so a test can hand out a taken one).
+var freeAddr = func() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("find a free port: %w", err)

@@ -31,12 +31,24 @@ type folderSource struct {
 
 	mu   sync.Mutex
 	last string // ID returned by the last Fetch, "" before the first
+
+	// observe, when set (by tests), is told of every event the loop handled: its path, whether
+	// it was ignored, and whether a change is pending afterwards.
+	observe func(name string, ignored, pending bool)
 }
 
 // NewFolder returns a source reading the manifests from a local folder dir (its path
 // subfolder). The folder is watched recursively; a burst of events within debounce (0 means
 // DefaultDebounce) makes one value on Changes.
 func NewFolder(dir, path string, debounce time.Duration, log *slog.Logger) (Source, error) {
+	f, err := newFolder(dir, path, debounce, log, nil)
+	if err != nil {
+		return nil, err // not a nil *folderSource in a non-nil Source
+	}
+	return f, nil
+}
+
+func newFolder(dir, path string, debounce time.Duration, log *slog.Logger, observe func(name string, ignored, pending bool)) (*folderSource, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("source folder %q: %w", dir, err)
@@ -62,7 +74,7 @@ func NewFolder(dir, path string, debounce time.Duration, log *slog.Logger) (Sour
 	f := &folderSource{
 		dir: abs, path: path, root: root, debounce: debounce,
 		log: orDiscard(log).With("source", abs), w: w,
-		changes: make(chan struct{}, 1), done: make(chan struct{}),
+		changes: make(chan struct{}, 1), done: make(chan struct{}), observe: observe,
 	}
 	if err := f.watchTree(root); err != nil {
 		_ = w.Close()
@@ -129,6 +141,7 @@ func (f *folderSource) loop() {
 				return
 			}
 			if f.ignored(ev) {
+				f.note(ev.Name, true, pending != nil)
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
@@ -146,6 +159,7 @@ func (f *folderSource) loop() {
 			} else if now.Sub(first) < maxDebounceWaits*f.debounce {
 				timer.Reset(f.debounce)
 			}
+			f.note(ev.Name, false, true)
 		case err, ok := <-f.w.Errors:
 			if !ok {
 				return
@@ -158,6 +172,12 @@ func (f *folderSource) loop() {
 			default: // one is already waiting: the reader will fetch anyway
 			}
 		}
+	}
+}
+
+func (f *folderSource) note(name string, ignored, pending bool) {
+	if f.observe != nil {
+		f.observe(name, ignored, pending)
 	}
 }
 

@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -36,13 +38,75 @@ func waitChange(t *testing.T, ch <-chan struct{}, within time.Duration) time.Dur
 	}
 }
 
-// noChange asserts that ch stays quiet for d.
-func noChange(t *testing.T, ch <-chan struct{}, d time.Duration) {
+// handled is one event the folder's loop handled.
+type handled struct {
+	name             string
+	ignored, pending bool
+}
+
+// eventLog records the events the loop of an observed folder source handled.
+type eventLog struct {
+	mu  sync.Mutex
+	evs []handled
+}
+
+// newObservedFolder is newTestFolder with the loop's events recorded.
+func newObservedFolder(t *testing.T, dir string) (Source, *eventLog) {
 	t.Helper()
+	l := &eventLog{}
+	src, err := newFolder(dir, "", testDebounce, nil, func(name string, ignored, pending bool) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.evs = append(l.evs, handled{name, ignored, pending})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := src.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return src, l
+}
+
+// settled writes an ignored marker file into dir and waits until the loop has handled it:
+// events arrive in order, so every earlier event has been handled too. It returns the events
+// handled before the marker and whether a change is pending after it.
+func (l *eventLog) settled(t *testing.T, dir string) (before []handled, pending bool) {
+	t.Helper()
+	marker := writeFile(t, dir, fmt.Sprintf(".marker-%d", time.Now().UnixNano()), "x\n")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		l.mu.Lock()
+		for i, h := range l.evs {
+			if h.name == marker {
+				before = append([]handled(nil), l.evs[:i]...)
+				l.evs = l.evs[i+1:]
+				l.mu.Unlock()
+				return before, h.pending
+			}
+		}
+		l.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("the folder loop never handled %s", marker)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// noChange asserts that no change is waiting on ch and none is pending in the loop (the
+// positive evidence: the loop handled a marker written now, with no change pending).
+func noChange(t *testing.T, ch <-chan struct{}, l *eventLog, dir string) {
+	t.Helper()
+	before, pending := l.settled(t, dir)
+	if pending {
+		t.Fatalf("a change is pending after %+v", before)
+	}
 	select {
 	case <-ch:
-		t.Fatalf("unexpected change")
-	case <-time.After(d):
+		t.Fatalf("unexpected change after %+v", before)
+	default:
 	}
 }
 
@@ -74,14 +138,14 @@ func TestFolderEditDetected(t *testing.T) {
 
 func TestFolderBurstCoalesced(t *testing.T) {
 	dir := t.TempDir()
-	src := newTestFolder(t, dir)
-	// An editor's save: create a temp file, write it in pieces, rename over the target.
+	src, log := newObservedFolder(t, dir)
+	// An editor's save: five writes, each within the debounce of the one before.
 	for i := range 5 {
 		writeFile(t, dir, "a.yaml", string(rune('a'+i))+"\n")
-		time.Sleep(testDebounce / 5)
+		time.Sleep(testDebounce / 5) // the spacing of the burst, inside one debounce window
 	}
 	waitChange(t, src.Changes(), 2*time.Second)
-	noChange(t, src.Changes(), 3*testDebounce)
+	noChange(t, src.Changes(), log, dir)
 }
 
 func TestFolderNewSubfolderWatched(t *testing.T) {
@@ -93,7 +157,8 @@ func TestFolderNewSubfolderWatched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * testDebounce) // let the watches on the new folders settle
+	// The loop added the watches on sub and sub/deeper while handling sub's create event,
+	// which is what started the debounce whose change was just received.
 	writeFile(t, dir, "sub/deeper/b.yaml", "two\n")
 	waitChange(t, src.Changes(), 2*time.Second)
 	rev2, changed, err := src.Fetch(context.Background())
@@ -106,7 +171,7 @@ func TestFolderIgnoresDotDirsAndOtherFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, ".git/HEAD", "ref\n")
 	writeFile(t, dir, "a.yaml", "a\n")
-	src := newTestFolder(t, dir)
+	src, log := newObservedFolder(t, dir)
 	rev, _, err := src.Fetch(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -114,10 +179,12 @@ func TestFolderIgnoresDotDirsAndOtherFiles(t *testing.T) {
 	writeFile(t, dir, ".git/objects.yaml", "x\n")
 	writeFile(t, dir, ".a.yaml.swp", "x\n")
 	writeFile(t, dir, "a.yaml~", "x\n")
-	noChange(t, src.Changes(), 3*testDebounce)
+	noChange(t, src.Changes(), log, dir)
 
 	writeFile(t, dir, "README.md", "docs\n") // may fire, but is not a manifest
-	time.Sleep(3 * testDebounce)
+	if _, pending := log.settled(t, dir); pending {
+		waitChange(t, src.Changes(), 2*time.Second)
+	}
 	rev2, changed, err := src.Fetch(context.Background())
 	if err != nil || changed || rev2.ID != rev.ID {
 		t.Errorf("non-manifest edits changed the revision: %s → %s, changed %v, err %v", rev.ID, rev2.ID, changed, err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }

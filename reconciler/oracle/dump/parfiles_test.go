@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 )
 
 func TestParfileInStateDir(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/checks/oralog"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 )

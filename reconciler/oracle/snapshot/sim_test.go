@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 )
 
 // TestContainerDatabase: on a CDB, "/ as sysdba" lands in CDB$ROOT. Without a container

@@ -5,9 +5,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/admintest"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 )
 
 // TestFailedCreateUserIsMasked: SQL*Plus echoes a failing statement ("CREATE USER … IDENTIFIED

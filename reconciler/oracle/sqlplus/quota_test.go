@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/simtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 )
 

@@ -5,39 +5,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/host"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 )
 
-var binary string
-
-// Main builds altium-sim, runs the tests and removes the build. Use it as
+// Main runs the tests after making sure altium-sim is there (built once per test run by the
+// harness), so that a build failure is reported once instead of by every test. Use it as
 //
 //	func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }
 func Main(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "vk-altium-sim-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	name := "altium-sim"
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	binary = filepath.Join(dir, name)
-	// A prebuilt altium-sim (the Wine pass has no Go toolchain): VAULTKEEPER_TEST_BIN_DIR.
-	if pre := os.Getenv("VAULTKEEPER_TEST_BIN_DIR"); pre != "" {
-		binary = filepath.Join(pre, name)
-		return m.Run()
-	}
-	out, err := exec.Command("go", "build", "-o", binary, "github.com/vaultkeeper/vaultkeeper/cmd/altium-sim").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "build altium-sim: %v\n%s", err, out)
+	if _, err := harness.BinDir(); err != nil {
+		fmt.Fprintln(os.Stderr, "simtest:", err)
 		return 1
 	}
 	return m.Run()
@@ -63,11 +45,8 @@ func (h Host) Secret(t testing.TB, name string) string {
 // Init runs `altium-sim init --root DIR flags...` in a test temp folder.
 func Init(t testing.TB, flags ...string) Host {
 	t.Helper()
-	if binary == "" {
-		t.Fatal("simtest.Main did not run (call it from TestMain)")
-	}
 	root := filepath.Join(t.TempDir(), "host")
-	out, err := exec.Command(binary, append([]string{"init", "--root", root}, flags...)...).CombinedOutput()
+	out, err := exec.Command(harness.Binary(t, harness.AltiumSim), append([]string{"init", "--root", root}, flags...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("altium-sim init: %v\n%s", err, out)
 	}
