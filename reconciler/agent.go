@@ -6,16 +6,21 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -37,7 +42,7 @@ type Options struct {
 	// RequireSigned refuses revisions whose HEAD commit is not signed by the keyring.
 	RequireSigned bool
 	// Hosts builds the adapters of a server (default: the real tools the manifests name).
-	Hosts HostFactory
+	Hosts host.Factory
 	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
 	ManifestLimits manifests.Limits
 }
@@ -53,6 +58,7 @@ type Agent struct {
 	desired  *manifests.Set // its part for this agent
 	revision string
 	cat      *catalog.Catalog
+	model    *view.Model // the read model of cat, rebuilt whenever cat changes
 	problems []catalog.Problem
 	busy     map[string]bool // servers with a worker
 	running  map[string]bool // KIND/NAME of runs in flight
@@ -84,20 +90,20 @@ func New(opt Options) *Agent {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Hosts == nil {
-		opt.Hosts = RealHosts{Log: opt.Log}
+		opt.Hosts = host.Real{Log: opt.Log}
 		if opt.Store != nil {
-			opt.Hosts = RealHosts{Log: opt.Log, ParfileDir: dump.ParfileDir(opt.Store.Dir())}
+			opt.Hosts = host.Real{Log: opt.Log, ParfileDir: host.ParfileDir(opt.Store.Dir())}
 		}
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
 		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
-		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{},
+		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
-	a.Metrics.DeclareSteps("backup", "check-destination", "stop-iis", "avbackup", "export", "start-iis", "hash", "verify", "publish", "replicate")
-	a.Metrics.DeclareSteps("restore", "verify-set", "safety-backup", "stop-iis", "avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "verify-restore", "start-iis")
+	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)
+	a.Metrics.DeclareSteps("restore", runbook.Names(restore.Steps)...)
 	return a
 }
 
@@ -296,13 +302,7 @@ func (a *Agent) update(fn func(st *state.Status)) {
 // rescan rebuilds the catalog from every destination and replica of this agent's policies.
 func (a *Agent) rescan(ctx context.Context) {
 	a.mu.Lock()
-	var roots []catalog.Root
-	for _, p := range Watched(a.desired, a.all) {
-		roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
-		for _, c := range p.Spec.Copies {
-			roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
-		}
-	}
+	roots := view.Roots(a.desired, a.all)
 	a.mu.Unlock()
 	cat, problems, err := catalog.Scan(ctx, roots)
 	if err != nil {
@@ -320,7 +320,35 @@ func (a *Agent) rescan(ctx context.Context) {
 	}
 	a.mu.Lock()
 	a.cat, a.problems = cat, problems
+	a.model = view.Build(a.desired, a.all, cat)
 	a.mu.Unlock()
+}
+
+// putSets loads the published sets in dirs (under destination; replica says which kind of
+// root that is) into the catalog in place, instead of scanning every destination again.
+// A folder that is not a published set is left out.
+func (a *Agent) putSets(destination string, replica bool, dirs ...string) {
+	var sets []catalog.Set
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, catalog.FileMetadata)); errors.Is(err, os.ErrNotExist) {
+			continue // not published (a copy that failed)
+		}
+		s, err := catalog.Load(destination, d, replica)
+		if err != nil {
+			a.log.Warn("set not added to the catalog", "dir", d, "err", err)
+			continue
+		}
+		sets = append(sets, s)
+	}
+	a.changeCatalog(func(c *catalog.Catalog) *catalog.Catalog { return c.With(sets...) })
+}
+
+// changeCatalog replaces the catalog by change's and rebuilds the read model.
+func (a *Agent) changeCatalog(change func(*catalog.Catalog) *catalog.Catalog) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.cat = change(a.cat)
+	a.model = view.Build(a.desired, a.all, a.cat)
 }
 
 func cut(object string) (kind, name string, ok bool) {
@@ -337,6 +365,27 @@ func (a *Agent) Busy(server string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.busy[server]
+}
+
+// Suspend sets or clears the CLI suspend override of policy/NAME.
+func (a *Agent) Suspend(object string, on bool) error {
+	kind, name, _ := cut(object)
+	a.mu.Lock()
+	ok := kind == "policy" && a.desired.Policy(name) != nil
+	a.mu.Unlock()
+	if !ok {
+		return errors.New(object + ": not a policy of this agent (use policy/NAME)")
+	}
+	err := a.opt.Store.Update(func(st *state.Status) { st.Policy(name).Suspended = on })
+	a.Kick()
+	return err
+}
+
+// Revision is the revision in force, "" before the first valid one.
+func (a *Agent) Revision() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.revision
 }
 
 // RequestShutdown asks the process running the agent for a graceful shutdown, the way

@@ -9,6 +9,7 @@ import (
 // day ahead. No run is repeated while the clock is behind the last one, nothing fails, no set
 // is removed for being "in the future", and each jump forward gives at most one catch-up run.
 func TestClockJumps(t *testing.T) {
+	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
 	zurich, _ := time.LoadLocation("Europe/Zurich")
 	t0 := time.Date(2026, 10, 5, 10, 5, 0, 0, zurich)
 	s := newSim(t, simManifests, t0)

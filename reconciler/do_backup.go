@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
@@ -16,7 +15,6 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
-	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -35,8 +33,8 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 		return nil, err
 	}
 	log = log.With("run", j.ID())
-	partial := backup.SetDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started)) + catalog.PartialSuffix
-	if err := errors.Join(j.SetRecovery("start-iis", srv.Spec.IIS.Start), j.SetRecovery("partial", []string{pol.Spec.Destination, partial})); err != nil {
+	partial := catalog.PartialDir(pol.Spec.Destination, srv.Metadata.Name, catalog.SetID(started))
+	if err := errors.Join(j.SetRecovery(string(runbook.StartIIS), srv.Spec.IIS.Start), j.SetRecovery(string(runbook.RemovePartial), []string{pol.Spec.Destination, partial})); err != nil {
 		j.Finish(err, "journal")
 		return nil, err
 	}
@@ -44,28 +42,22 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	defer closeLog()
 	a.setRunning(object, true)
 	defer a.setRunning(object, false)
-	var prevAttempt time.Time
-	a.update(func(st *state.Status) {
-		p := st.Policy(pol.Metadata.Name)
-		prevAttempt = p.LastAttempt
-		p.Server, p.LastAttempt = srv.Metadata.Name, started
-		st.Object("BackupPolicy", pol.Metadata.Name).SetCondition(state.Reconciling, "True", "BackupRunning", "backup "+j.ID()+" running")
-	})
+	prevAttempt := a.begin("backup", pol.Metadata.Name, srv.Metadata.Name, j.ID(), started, "")
 	rb := &runbook.Runbook{Operation: "backup", Log: log, Journal: j, Observe: a.observer("backup")}
 	res, err := a.runBackup(ctx, desired, revision, srv, pol, kind, restoreName, started, rb, runLog)
-	failed := rb.FailedStep()
+	f := finished{op: "backup", name: pol.Metadata.Name, server: srv.Metadata.Name, journal: j, started: started, err: err,
+		step: rb.FailedStep(), hash: specHash(pol.Spec), prevAttempt: prevAttempt, requested: kind == catalog.KindManual}
 	if res != nil {
-		j.SetSet(res.Meta.ID)
+		f.set, f.published = res.Meta, f.step == "replicate"
 	}
-	if ferr := j.Finish(err, failed); ferr != nil {
-		log.Error("journal not closed", "err", ferr)
+	a.record(f)
+	if res != nil {
+		// The published set, and the copies that made it, join the catalog in place.
+		a.putSets(pol.Spec.Destination, false, res.Dir)
+		for _, c := range pol.Spec.Copies {
+			a.putSets(c, true, catalog.SetDir(c, srv.Metadata.Name, res.Meta.ID))
+		}
 	}
-	if w := (*outcome.WaitingError)(nil); errors.As(err, &w) {
-		a.recordWaiting(pol, prevAttempt, kind == catalog.KindManual, w)
-	} else {
-		a.recordBackup(srv, pol, started, res, err, failed)
-	}
-	a.rescan(ctx)
 	if err == nil && kind != catalog.KindSafety {
 		// Prune only after a successful backup (or an explicit reconcile).
 		if rerr := a.retention(ctx, pol); rerr != nil {
@@ -104,43 +96,6 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		job.InWindow, job.NextWindow = sch.InWindow, sch.NextWindowStart
 	}
 	return backup.Run(ctx, job)
-}
-
-func (a *Agent) recordBackup(srv *manifests.Server, pol *manifests.BackupPolicy, started time.Time, res *backup.Result, err error, failed string) {
-	now := a.opt.Now()
-	result := "success"
-	if err != nil {
-		result = "failure"
-	}
-	a.Metrics.BackupFinished(srv.Metadata.Name, pol.Metadata.Name, result, now.Sub(started))
-	a.update(func(st *state.Status) {
-		p := st.Policy(pol.Metadata.Name)
-		o := st.Object("BackupPolicy", pol.Metadata.Name)
-		o.Server = srv.Metadata.Name
-		p.LastResult, p.LastDurationSeconds = result, now.Sub(started).Seconds()
-		o.SetCondition(state.Reconciling, "False", "Idle", "")
-		if err == nil || (res != nil && failed == "replicate") {
-			p.LastSuccess, p.LastSet, p.LastSizeBytes = started, res.Meta.ID, 0
-			for _, f := range res.Meta.Files {
-				p.LastSizeBytes += f.Size
-			}
-		}
-		p.WaitUntil, p.Requested = time.Time{}, false
-		if err == nil {
-			p.Failures, p.RetryAt, p.Stalled, p.LastError = 0, time.Time{}, "", ""
-			o.SetCondition(state.Ready, "True", "Succeeded", "set "+res.Meta.ID+" published and verified")
-			o.SetCondition(state.Stalled, "False", "", "")
-			return
-		}
-		p.Failures++
-		p.LastError = stepError(failed, err)
-		p.RetryAt = outcome.RetryAt(err, p.Failures, now, outcome.DefaultBackoff)
-		o.SetCondition(state.Ready, "False", outcome.Reason(err), p.LastError)
-		if outcome.Kind(err) == "stalled" {
-			p.Stalled, p.StalledHash = p.LastError, specHash(pol.Spec)
-			o.SetCondition(state.Stalled, "True", outcome.Reason(err), p.LastError)
-		}
-	})
 }
 
 // lastSize is the size of the newest set of pol, the estimate for the free-space check.
@@ -202,7 +157,7 @@ func (a *Agent) runLog(id string) (io.Writer, func()) {
 // have a one-second resolution and a safety backup may follow a scheduled one at once.
 func freeSetTime(destination, server string, t time.Time) time.Time {
 	for i := 0; i < 3600; i++ {
-		dir := backup.SetDir(destination, server, catalog.SetID(t))
+		dir := catalog.SetDir(destination, server, catalog.SetID(t))
 		_, err1 := os.Stat(dir)
 		_, err2 := os.Stat(dir + catalog.PartialSuffix)
 		if os.IsNotExist(err1) && os.IsNotExist(err2) {
@@ -211,29 +166,4 @@ func freeSetTime(destination, server string, t time.Time) time.Time {
 		t = t.Add(time.Second)
 	}
 	return t
-}
-
-// stepError is the status message of a run that failed at step failed: the runbook's
-// errors already begin with "step NAME:", and saying it twice helps no one.
-func stepError(failed string, err error) string {
-	msg := err.Error()
-	if strings.HasPrefix(msg, "step "+failed+":") {
-		return msg
-	}
-	return fmt.Sprintf("step %s: %s", failed, msg)
-}
-
-// recordWaiting records a run that found the maintenance window closed before it stopped
-// anything: not a success and not a failure. The attempt time goes back to the last real
-// attempt (alerts read attempt > success as "failing"), a requested run is kept for when
-// the window opens, and every run of the policy waits until then.
-func (a *Agent) recordWaiting(pol *manifests.BackupPolicy, prevAttempt time.Time, requested bool, w *outcome.WaitingError) {
-	a.update(func(st *state.Status) {
-		p := st.Policy(pol.Metadata.Name)
-		p.LastAttempt, p.WaitUntil = prevAttempt, w.Until
-		p.Requested = p.Requested || requested
-		o := st.Object("BackupPolicy", pol.Metadata.Name)
-		o.SetCondition(state.Reconciling, "False", "Idle", "")
-		o.SetCondition(state.Ready, "Unknown", w.Reason, w.Error())
-	})
 }

@@ -3,8 +3,6 @@ package reconciler
 import (
 	"context"
 	"errors"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/checks"
@@ -23,7 +21,7 @@ func (a *Agent) restoreChecks(target *manifests.Server, login checks.Login, desi
 			if err != nil {
 				return err
 			}
-			a.recordChecks([]checks.Result{r})
+			a.record(finished{op: "checks", checks: []checks.Result{r}})
 			if !r.OK {
 				return errors.New(r.Message)
 			}
@@ -48,7 +46,7 @@ func (a *Agent) runChecks(ctx context.Context, desired *manifests.Set, srv *mani
 	}
 	env := checks.Env{Server: srv, Policies: desired.PoliciesFor(srv.Metadata.Name), Login: login, Now: a.opt.Now, DialTimeout: 10 * time.Second}
 	res := checks.Run(ctx, env)
-	a.recordChecks(res)
+	a.record(finished{op: "checks", checks: res})
 	now := a.opt.Now()
 	a.update(func(st *state.Status) { st.ServerChecks[srv.Metadata.Name] = now })
 	var failed []error
@@ -63,40 +61,3 @@ func (a *Agent) runChecks(ctx context.Context, desired *manifests.Set, srv *mani
 type failingLogin struct{ err error }
 
 func (f failingLogin) Login(context.Context, string, string, string) error { return f.err }
-
-func (a *Agent) recordChecks(res []checks.Result) {
-	a.update(func(st *state.Status) {
-		for _, r := range res {
-			st.Checks[r.Server+"/"+r.Check] = &state.Check{Server: r.Server, Check: r.Check, OK: r.OK, Message: r.Message, Time: r.Time, Duration: r.Duration}
-			o := st.Object("Server", r.Server)
-			o.Server = r.Server
-		}
-		for _, server := range serversOf(res) {
-			var failed []string
-			for _, c := range st.Checks {
-				if c.Server == server && !c.OK {
-					failed = append(failed, c.Check+": "+c.Message)
-				}
-			}
-			sort.Strings(failed)
-			o := st.Object("Server", server)
-			if len(failed) == 0 {
-				o.SetCondition(state.Ready, "True", "ChecksPassed", "every integrity check passed")
-			} else {
-				o.SetCondition(state.Ready, "False", "CheckFailed", strings.Join(failed, "; "))
-			}
-		}
-	})
-}
-
-func serversOf(res []checks.Result) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range res {
-		if !seen[r.Server] {
-			seen[r.Server] = true
-			out = append(out, r.Server)
-		}
-	}
-	return out
-}

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
@@ -36,22 +34,15 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	a.setRunning(object, true)
 	defer a.setRunning(object, false)
 	started := a.opt.Now()
-	a.update(func(st *state.Status) {
-		rt := st.Restore(r.Metadata.Name)
-		rt.Server, rt.LastAttempt = target.Metadata.Name, started
-		st.Object("Restore", r.Metadata.Name).SetCondition(state.Reconciling, "True", "RestoreRunning", "restoring set "+id)
-	})
+	a.begin("restore", r.Metadata.Name, target.Metadata.Name, j.ID(), started, id)
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
-	meta, err := a.runRestore(ctx, desired, revision, r, target, pol, id, j, rb)
-	failed := rb.FailedStep()
-	if ferr := j.Finish(err, failed); ferr != nil {
-		log.Error("journal not closed", "err", ferr)
-	}
-	a.recordRestore(r, target, meta, hash, err, failed)
+	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
+	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
+		err: err, step: rb.FailedStep(), set: meta, hash: hash})
 	return err
 }
 
-func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision string, r *manifests.Restore, target *manifests.Server, pol *manifests.BackupPolicy, id string, j *state.Journal, rb *runbook.Runbook) (*catalog.Meta, error) {
+func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, revision string, r *manifests.Restore, target *manifests.Server, pol *manifests.BackupPolicy, id string, j *state.Journal, rb *runbook.Runbook) (*catalog.Meta, error) {
 	// Guards (validation refuses these too; a revision is re-checked here because a
 	// destructive run must never rely on one place alone).
 	if !target.Spec.AllowRestore {
@@ -79,7 +70,7 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 	if err != nil {
 		return meta, outcome.Stalled("SecretMissing", fmt.Errorf("server %s spec.oracle.schemaPassword: %w", target.Metadata.Name, err))
 	}
-	if err := errors.Join(j.SetRecovery("start-iis", target.Spec.IIS.Start), j.SetRecovery("revoke-dba", []string{to})); err != nil {
+	if err := errors.Join(j.SetRecovery(string(runbook.StartIIS), target.Spec.IIS.Start), j.SetRecovery(string(runbook.RevokeDBA), []string{to})); err != nil {
 		return meta, err
 	}
 	runLog, closeLog := a.runLog(j.ID())
@@ -93,68 +84,29 @@ func (a *Agent) runRestore(ctx context.Context, desired *manifests.Set, revision
 		return meta, fmt.Errorf("server %s: oracle: %w", target.Metadata.Name, err)
 	}
 	defer conn.Close()
-	job := &restore.Job{
-		Restore: r, Target: target, SetDir: dir, Meta: meta, Verify: a.verifier,
-		SchemaPassword: pw, Tablespace: restore.DefaultTablespace(r, meta), ImportLog: filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log"),
-		IIS: h.IIS, Files: h.Files, Admin: conn, Import: conn,
-		Checks:   a.restoreChecks(target, conn, desired),
-		Timeouts: restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump},
-		Runbook:  rb,
+	job := restore.PlanJob(all, r, id)
+	if job == nil {
+		return meta, fmt.Errorf("restore/%s: server or policy not in the revision in force", r.Metadata.Name)
 	}
+	job.SetDir, job.Meta, job.Verify = dir, meta, a.verifier
+	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, restore.DefaultTablespace(r, meta), filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
+	job.IIS, job.Files, job.Admin, job.Import = h.IIS, h.Files, conn, conn
+	job.Checks = a.restoreChecks(target, conn, desired)
+	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
+	job.Runbook = rb
 	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
 		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
 	}
 	if r.Spec.SafetyBackupEnabled() {
-		own := desired.PoliciesFor(target.Metadata.Name)
-		if len(own) == 0 {
+		if job.Safety == nil {
 			return meta, outcome.Stalledf("NoSafetyDestination", "restore/%s: server %s has no BackupPolicy to hold the safety backup; add one or set spec.safetyBackup: false", r.Metadata.Name, target.Metadata.Name)
 		}
 		job.SafetyBackup = func(ctx context.Context) error {
-			_, err := a.backup(ctx, desired, revision, own[0], catalog.KindSafety, r.Metadata.Name)
+			_, err := a.backup(ctx, desired, revision, job.Safety, catalog.KindSafety, r.Metadata.Name)
 			return err
 		}
 	}
 	return meta, restore.Run(ctx, job)
-}
-
-func (a *Agent) recordRestore(r *manifests.Restore, target *manifests.Server, meta *catalog.Meta, hash string, err error, failed string) {
-	now := a.opt.Now()
-	result := "success"
-	if err != nil {
-		result = "failure"
-	}
-	a.Metrics.RestoreFinished(target.Metadata.Name, r.Metadata.Name, result)
-	a.update(func(st *state.Status) {
-		rt := st.Restore(r.Metadata.Name)
-		o := st.Object("Restore", r.Metadata.Name)
-		o.Server = target.Metadata.Name
-		rt.LastResult = result
-		o.SetCondition(state.Reconciling, "False", "Idle", "")
-		if err == nil {
-			rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = hash, meta.ID, meta.Started, now
-			rt.FailedHash, rt.FailedStep, rt.Stalled, rt.LastError, rt.Failures, rt.RetryAt = "", "", "", "", 0, time.Time{}
-			o.ObservedHash = hash
-			o.SetCondition(state.Ready, "True", "Restored", "set "+meta.ID+" restored and verified")
-			o.SetCondition(state.Stalled, "False", "", "")
-			return
-		}
-		rt.Failures++
-		rt.LastError = stepError(failed, err)
-		rt.FailedStep = failed
-		o.SetCondition(state.Ready, "False", outcome.Reason(err), rt.LastError)
-		switch {
-		case slices.Contains(restore.Destructive, failed):
-			// Half done: never re-run by itself for this spec.
-			rt.FailedHash = hash
-			o.SetCondition(state.Stalled, "True", "RestoreFailed", "the restore failed at "+failed+" after it began overwriting "+target.Metadata.Name+
-				"; fix the cause, then change the spec or run `vaultkeeper reconcile restore/"+r.Metadata.Name+"`")
-		case outcome.Kind(err) == "stalled":
-			rt.Stalled, rt.FailedHash = rt.LastError, hash
-			o.SetCondition(state.Stalled, "True", outcome.Reason(err), rt.LastError)
-		default:
-			rt.RetryAt = outcome.RetryAt(err, rt.Failures, now, outcome.DefaultBackoff)
-		}
-	})
 }
 
 // findSet is the folder of set id of pol: the primary destination when this host holds it
@@ -177,5 +129,5 @@ func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 	if replica != "" {
 		return replica
 	}
-	return backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+	return catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 }

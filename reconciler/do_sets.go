@@ -41,8 +41,7 @@ func (a *Agent) retention(ctx context.Context, pol *manifests.BackupPolicy) erro
 		errs = append(errs, a.prune(ctx, j, pol, dest))
 	}
 	err = errors.Join(errs...)
-	j.Finish(err, "")
-	a.rescan(ctx)
+	a.record(finished{op: "retention", name: pol.Metadata.Name, server: pol.Spec.Server, journal: j, err: err})
 	return err
 }
 
@@ -77,6 +76,7 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 			errs = append(errs, err)
 			continue
 		}
+		a.changeCatalog(func(c *catalog.Catalog) *catalog.Catalog { return c.Without(s.Dir) })
 		a.log.Info("set removed", "policy", pol.Metadata.Name, "set", s.ID, "destination", dest, "why", why)
 	}
 	return errors.Join(errs...)
@@ -112,8 +112,9 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 			vs[i].Where = s.Destination
 		}
 		if err == nil {
-			err = recordVerification(s.Dir, vs)
+			err = catalog.AppendVerifications(s.Dir, vs)
 		}
+		a.putSets(s.Destination, s.Replica, s.Dir)
 		for _, v := range vs {
 			if !v.OK {
 				err = errors.Join(err, fmt.Errorf("set %s in %s failed %s: %s", s.ID, s.Destination, v.Level, strings.Join(v.Problems, "; ")))
@@ -123,44 +124,19 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 		errs = append(errs, err)
 	}
 	err = errors.Join(errs...)
-	j.Finish(err, "")
-	now := a.opt.Now()
-	a.update(func(st *state.Status) {
-		p := st.Policy(pol.Metadata.Name)
-		p.LastVerified = now
-		o := st.Object("BackupPolicy", pol.Metadata.Name)
-		if err != nil {
-			o.SetCondition("Verified", "False", "VerificationFailed", err.Error())
-		} else {
-			o.SetCondition("Verified", "True", "Verified", fmt.Sprintf("%d set(s) verified", len(todo)))
-		}
-	})
-	a.rescan(ctx)
+	a.record(finished{op: "verify", name: pol.Metadata.Name, server: pol.Spec.Server, journal: j, err: err, verified: len(todo)})
 	return err
-}
-
-func recordVerification(dir string, vs []catalog.Verification) error {
-	m, err := catalog.ReadMeta(dir)
-	if err != nil {
-		return err
-	}
-	m.Verifications = append(m.Verifications, vs...)
-	const keep = 20 // bounded history of results per set
-	if n := len(m.Verifications); n > keep {
-		m.Verifications = m.Verifications[n-keep:]
-	}
-	return catalog.WriteMeta(dir, m)
 }
 
 // crosscheck copies verified sets missing from a replica.
 func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
 	var errs []error
 	for _, id := range ids {
-		src := backup.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+		src := catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
 		for _, c := range pol.Spec.Copies {
 			errs = append(errs, backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier))
+			a.putSets(c, true, catalog.SetDir(c, pol.Spec.Server, id))
 		}
 	}
-	a.rescan(ctx)
 	return errors.Join(errs...)
 }

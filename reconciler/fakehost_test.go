@@ -18,16 +18,17 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 )
 
 // This file holds in-process fakes of everything the agent reaches outside itself: a clock,
-// a manifests source and a HostFactory whose IIS, avbackup and Oracle record what they are
+// a manifests source and a host.Factory whose IIS, avbackup and Oracle record what they are
 // asked and write small but structurally valid artifacts, so that the real runbooks
 // (backup.Run, catalog publish, setverify L1/L2, retention) run unchanged on them.
 
-// fakeClock is Options.Now (and state.Now) of a simulation; the test moves it.
+// fakeClock is Options.Now (and the store's Now) of a simulation; the test moves it.
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -72,13 +73,13 @@ func (s *fakeSource) Close() error             { return nil }
 
 // hostEvent is one thing a fake host was asked to do.
 type hostEvent struct {
-	Op   string // stop-iis, start-iis, avbackup, export, avbackup-restore, import
+	Op   string // stop-iis, start-iis, avbackup, export, avbackup-restore, import, drop-user, create-user, grant-dba, revoke-dba
 	At   time.Time
-	Path string // the zip or dump written
+	Path string // the zip or dump written or read; for statements, the user
 	Err  error
 }
 
-// fakeHosts is a HostFactory with one fakeHost per server name.
+// fakeHosts is a host.Factory with one fakeHost per server name.
 type fakeHosts struct {
 	clock *fakeClock
 	mu    sync.Mutex
@@ -101,18 +102,18 @@ func (f *fakeHosts) host(server string) *fakeHost {
 	return h
 }
 
-func (f *fakeHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
+func (f *fakeHosts) For(s *manifests.Server, out io.Writer) (*host.Host, error) {
 	h := f.host(s.Metadata.Name)
-	return &Host{
+	return &host.Host{
 		IIS:   fakeIIS{h},
 		Files: fakeFiles{h},
-		Oracle: func(ctx context.Context) (OracleConn, error) {
+		Oracle: func(ctx context.Context) (host.OracleConn, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.conns++
 			return &fakeConn{h: h, schema: strings.ToUpper(s.Spec.Oracle.Schema)}, nil
 		},
-		Timeouts: ParseTimeouts(s),
+		Timeouts: host.ParseTimeouts(s),
 	}, nil
 }
 
@@ -302,16 +303,26 @@ func (c *fakeConn) Export(ctx context.Context, dumpPath, logPath string) (backup
 }
 
 func (c *fakeConn) Import(ctx context.Context, dumpPath, logPath, from, to string, remap map[string]string) error {
-	c.h.record("import", dumpPath, nil)
+	c.h.record("import", dumpPath+" "+from+">"+to, nil)
 	return os.WriteFile(logPath, []byte("Import terminated successfully without warnings.\n"), 0o640)
 }
 
-func (c *fakeConn) DropUserCascade(ctx context.Context, user string) error { return nil }
-func (c *fakeConn) CreateUser(ctx context.Context, user, password, tablespace string) error {
+func (c *fakeConn) DropUserCascade(ctx context.Context, user string) error {
+	c.h.record("drop-user", user, nil)
 	return nil
 }
-func (c *fakeConn) GrantDBA(ctx context.Context, user string) error   { return nil }
-func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error  { return nil }
+func (c *fakeConn) CreateUser(ctx context.Context, user, password, tablespace string) error {
+	c.h.record("create-user", user, nil)
+	return nil
+}
+func (c *fakeConn) GrantDBA(ctx context.Context, user string) error {
+	c.h.record("grant-dba", user, nil)
+	return nil
+}
+func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error {
+	c.h.record("revoke-dba", user, nil)
+	return nil
+}
 func (c *fakeConn) GrantBasic(ctx context.Context, user string) error { return nil }
 func (c *fakeConn) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
 	return []string{"USERS"}, nil

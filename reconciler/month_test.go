@@ -343,6 +343,7 @@ func TestSimulatedMonth(t *testing.T) {
 	for _, l := range s.problems() {
 		t.Errorf("agent logged: %s", l)
 	}
+	s.catalogMatchesDisk()
 	s = nil
 	checkNoLeaks(t, goroutines, fds)
 	t.Logf("%d steps of %s over %s in %s", steps, step, end.Sub(start), simulated.Round(time.Millisecond))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPollBacksOffAfterFailedFetches(t *testing.T) {
+	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
 	a := New(Options{Agent: "a", Interval: time.Minute})
 	cases := []struct {
 		failures int

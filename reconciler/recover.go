@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -31,18 +34,9 @@ func (a *Agent) recover(ctx context.Context) error {
 		log := a.log.With("run", r.ID, "object", r.Object, "step", r.LastStarted())
 		log.Warn("found a run the agent died in; recovering")
 		var rerrs []error
-		if argv := r.Recovery["start-iis"]; len(argv) > 0 && r.Reached("stop-iis") {
-			iis := host.IIS{StartArgv: argv, Timeout: 5 * time.Minute, Log: log}
-			if err := iis.Start(ctx); err != nil {
-				rerrs = append(rerrs, fmt.Errorf("start IIS after crash: %w", err))
-			}
-		}
-		if user := r.Recovery["revoke-dba"]; len(user) == 1 && r.Reached("grant-dba") && !doneStep(r, "revoke-dba") {
-			rerrs = append(rerrs, a.revokeAfterCrash(ctx, r, user[0]))
-		}
-		if p := r.Recovery["partial"]; len(p) == 2 && strings.HasSuffix(p[1], catalog.PartialSuffix) && filepath.Dir(filepath.Dir(p[1])) == filepath.Clean(p[0]) {
-			if err := os.RemoveAll(p[1]); err != nil {
-				rerrs = append(rerrs, err)
+		for _, o := range obligations(r.Kind) {
+			if r.Reached(o.Step) {
+				rerrs = append(rerrs, a.discharge(ctx, r, o.Recovery, log))
 			}
 		}
 		reason := "the agent stopped during step " + r.LastStarted()
@@ -50,12 +44,46 @@ func (a *Agent) recover(ctx context.Context) error {
 			reason += "; recovery: " + err.Error()
 			errs = append(errs, err)
 		}
-		if err := j.Abandon(reason); err != nil {
+		if err := a.abandon(j, r, reason); err != nil {
 			errs = append(errs, err)
 		}
-		a.recordAbandoned(r, reason)
 	}
 	return errors.Join(errs...)
+}
+
+// obligations are the recovery obligations of a run of kind, from its runbook's steps.
+func obligations(kind string) []runbook.Obligation {
+	switch kind {
+	case "backup":
+		return runbook.Obligations(backup.Steps)
+	case "restore":
+		return runbook.Obligations(restore.Steps)
+	}
+	return nil
+}
+
+// discharge does what recovery owes r, with what its journal recorded before the step ran.
+func (a *Agent) discharge(ctx context.Context, r state.Run, rec runbook.Recovery, log *slog.Logger) error {
+	v := r.Recovery[string(rec)]
+	switch rec {
+	case runbook.StartIIS:
+		if len(v) == 0 {
+			return nil
+		}
+		iis := host.IIS{StartArgv: v, Timeout: 5 * time.Minute, Log: log}
+		if err := iis.Start(ctx); err != nil {
+			return fmt.Errorf("start IIS after crash: %w", err)
+		}
+	case runbook.RevokeDBA:
+		if len(v) == 1 && !doneStep(r, "revoke-dba") {
+			return a.revokeAfterCrash(ctx, r, v[0])
+		}
+	case runbook.RemovePartial:
+		if len(v) == 2 && strings.HasSuffix(v[1], catalog.PartialSuffix) && filepath.Dir(filepath.Dir(v[1])) == filepath.Clean(v[0]) {
+			return os.RemoveAll(v[1])
+		}
+	}
+	return nil
 }
 
 func doneStep(r state.Run, name string) bool {
@@ -87,31 +115,19 @@ func (a *Agent) revokeAfterCrash(ctx context.Context, r state.Run, user string) 
 	return nil
 }
 
-func (a *Agent) recordAbandoned(r state.Run, reason string) {
+// abandon records a run the agent died in through record: a policy's run is
+// retried after backoff, a restore is held (never re-run by itself).
+func (a *Agent) abandon(j *state.Journal, r state.Run, reason string) error {
 	kind, name, _ := cut(r.Object)
-	step := r.LastStarted()
+	f := finished{name: name, server: r.Server, journal: j, started: r.Started, err: errors.New(reason),
+		step: r.LastStarted(), abandoned: true}
 	switch kind {
 	case "policy":
-		if r.Kind == "backup" {
-			a.Metrics.BackupFinished(r.Server, name, "failure", time.Since(r.Started))
-		}
-		a.update(func(st *state.Status) {
-			p := st.Policy(name)
-			p.Failures++
-			p.LastResult, p.LastError = "failure", reason
-			// A run the agent died in is retried like any transient failure, after backoff.
-			p.RetryAt = outcome.RetryAt(errors.New(reason), p.Failures, a.opt.Now(), outcome.DefaultBackoff)
-			st.Object("BackupPolicy", name).SetCondition(state.Ready, "False", "AgentStopped", reason)
-		})
+		f.op, f.noMetric = "backup", r.Kind != "backup"
 	case "restore":
-		a.Metrics.RestoreFinished(r.Server, name, "failure")
-		a.update(func(st *state.Status) {
-			rt := st.Restore(name)
-			rt.Failures++
-			rt.LastResult, rt.LastError, rt.FailedStep, rt.FailedHash = "failure", reason, step, r.SpecHash
-			o := st.Object("Restore", name)
-			o.SetCondition(state.Ready, "False", "AgentStopped", reason)
-			o.SetCondition(state.Stalled, "True", "RestoreInterrupted", reason+"; it is not re-run by itself: change the spec or run `vaultkeeper reconcile restore/"+name+"`")
-		})
+		f.op, f.hash = "restore", r.SpecHash
+	default:
+		return j.Abandon(reason)
 	}
+	return a.record(f)
 }

@@ -42,6 +42,7 @@ func backupRuns(t *testing.T, a *Agent, policy, result string) float64 {
 // TestFailedStepRetriesAfterBackoff: a tool failing once fails the run with IIS started
 // again and nothing published; no new attempt before RetryAt; the attempt after it succeeds.
 func TestFailedStepRetriesAfterBackoff(t *testing.T) {
+	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
 	for _, tc := range []struct {
 		step string
 		fail func(h *fakeHost)

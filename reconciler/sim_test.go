@@ -6,13 +6,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // sim is an agent driven step by step by a fake clock, on fake hosts: instead of Run's
@@ -84,11 +88,8 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 	// change, small: the month makes over 1,500 runs.
 	store.HistoryPerObject = 1
 	clock := &fakeClock{t: at}
-	// Journal and condition times follow the simulated clock too. Tests of this package that
-	// use it are not parallel, so no other agent reads state.Now meanwhile.
-	oldNow := state.Now
-	state.Now = clock.Now
-	t.Cleanup(func() { state.Now = oldNow })
+	// Journal and condition times follow the simulated clock too.
+	store.Now = clock.Now
 	s := &sim{t: t, ctx: context.Background(), root: root, clock: clock, hosts: newFakeHosts(clock),
 		src: &fakeSource{dir: repo}, store: store, logs: &lockedBuffer{}}
 	s.start()
@@ -183,5 +184,27 @@ func checkNoLeaks(t *testing.T, goroutines, fds int) {
 	}
 	if after := openFDs(); after > fds+slack {
 		t.Errorf("file descriptors: %d before, %d after", fds, after)
+	}
+}
+
+// catalogMatchesDisk: the catalog the agent updated in place after each publish, prune and
+// verification holds what a fresh scan of the destinations finds.
+func (s *sim) catalogMatchesDisk() {
+	s.t.Helper()
+	s.a.mu.Lock()
+	got, roots := s.a.cat, view.Roots(s.a.desired, s.a.all)
+	s.a.mu.Unlock()
+	want, _, err := catalog.Scan(s.ctx, roots)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if !slices.Equal(got.Keys(), want.Keys()) {
+		s.t.Fatalf("catalog keys %v, on disk %v", got.Keys(), want.Keys())
+	}
+	for _, k := range want.Keys() {
+		g, w := got.Sets(k.Server, k.Policy), want.Sets(k.Server, k.Policy)
+		if !reflect.DeepEqual(g, w) {
+			s.t.Errorf("%v: the agent's catalog (%d sets) differs from the destinations (%d sets)", k, len(g), len(w))
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 // TestRequestedRunWaitsForTheWindow: `vaultkeeper reconcile policy/dev-daily` at noon does
 // not stop IIS outside the 01:00-05:00 window; the run waits and happens when it opens.
 func TestRequestedRunWaitsForTheWindow(t *testing.T) {
+	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
 	zurich, _ := time.LoadLocation("Europe/Zurich")
 	t0 := time.Date(2026, 10, 6, 3, 0, 0, 0, zurich) // inside the window: the first runs happen
 	s := newSim(t, simManifests, t0)

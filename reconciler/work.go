@@ -51,19 +51,6 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 	return sleep
 }
 
-// Plan is what the loop would do at now, changing nothing.
-func (a *Agent) Plan(now time.Time) planner.Plan {
-	a.mu.Lock()
-	desired, all := a.desired, a.all
-	force := make(map[string]bool, len(a.force))
-	for k, v := range a.force {
-		force[k] = v
-	}
-	cat := a.cat
-	a.mu.Unlock()
-	return planner.Compute(desired, all, Actual(desired, all, a.opt.Store.Snapshot(), cat, force), now)
-}
-
 // work runs one server's actions one after the other: operations on a server are serialized.
 func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) {
 	defer a.wg.Done()

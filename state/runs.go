@@ -76,7 +76,7 @@ type Journal struct {
 
 // BeginRun creates the journal of a new run and persists it before returning.
 func (s *Store) BeginRun(kind, object, server, specHash string) (*Journal, error) {
-	now := Now().UTC()
+	now := s.now()
 	id := fmt.Sprintf("%s-%s-%s", now.Format("20060102T150405.000000000Z"), kind, strings.ReplaceAll(object, "/", "-"))
 	j := &Journal{s: s, run: Run{ID: id, Kind: kind, Object: object, Server: server, SpecHash: specHash, Started: now, Result: RunRunning}}
 	return j, j.save()
@@ -115,7 +115,7 @@ func (j *Journal) SetSet(id string) {
 // StepStarted persists that step begins.
 func (j *Journal) StepStarted(step string) error {
 	j.mu.Lock()
-	j.run.Steps = append(j.run.Steps, Step{Name: step, State: StepStarted, Started: Now().UTC()})
+	j.run.Steps = append(j.run.Steps, Step{Name: step, State: StepStarted, Started: j.s.now()})
 	j.mu.Unlock()
 	return j.save()
 }
@@ -126,7 +126,7 @@ func (j *Journal) StepFinished(step string, err error) error {
 	for i := len(j.run.Steps) - 1; i >= 0; i-- {
 		st := &j.run.Steps[i]
 		if st.Name == step && st.State == StepStarted {
-			st.Finished = Now().UTC()
+			st.Finished = j.s.now()
 			st.State = StepDone
 			if err != nil {
 				st.State, st.Error = StepFailed, err.Error()
@@ -140,7 +140,7 @@ func (j *Journal) StepFinished(step string, err error) error {
 
 // StepSkipped persists that step was not run, and why.
 func (j *Journal) StepSkipped(step, why string) error {
-	now := Now().UTC()
+	now := j.s.now()
 	j.mu.Lock()
 	j.run.Steps = append(j.run.Steps, Step{Name: step, State: StepSkipped, Started: now, Finished: now, Error: why})
 	j.mu.Unlock()
@@ -154,7 +154,7 @@ func (j *Journal) Abandon(reason string) error {
 	step := j.run.LastStarted()
 	for i := len(j.run.Steps) - 1; i >= 0; i-- {
 		if st := &j.run.Steps[i]; st.State == StepStarted {
-			st.State, st.Error, st.Finished = StepFailed, reason, Now().UTC()
+			st.State, st.Error, st.Finished = StepFailed, reason, j.s.now()
 			break
 		}
 	}
@@ -165,7 +165,7 @@ func (j *Journal) Abandon(reason string) error {
 // Finish ends the run, moves it into the history and removes its journal file.
 func (j *Journal) Finish(err error, failedStep string) error {
 	j.mu.Lock()
-	j.run.Finished = Now().UTC()
+	j.run.Finished = j.s.now()
 	j.run.Result = RunSucceeded
 	if err != nil {
 		j.run.Result, j.run.Error, j.run.FailedStep = RunFailed, err.Error(), failedStep

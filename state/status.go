@@ -30,6 +30,8 @@ type Object struct {
 	// ObservedHash is the spec hash last acted on.
 	ObservedHash string `json:"observedHash,omitempty"`
 	LastRun      string `json:"lastRun,omitempty"`
+
+	now func() time.Time // the store's clock, set by Status.Object
 }
 
 // SetCondition sets a condition, keeping its transition time when the status is unchanged.
@@ -38,13 +40,20 @@ func (o *Object) SetCondition(typ, status, reason, msg string) {
 		c := &o.Conditions[i]
 		if c.Type == typ {
 			if c.Status != status {
-				c.LastTransitionTime = Now().UTC()
+				c.LastTransitionTime = o.clock()
 			}
 			c.Status, c.Reason, c.Message = status, reason, msg
 			return
 		}
 	}
-	o.Conditions = append(o.Conditions, Condition{Type: typ, Status: status, Reason: reason, Message: msg, LastTransitionTime: Now().UTC()})
+	o.Conditions = append(o.Conditions, Condition{Type: typ, Status: status, Reason: reason, Message: msg, LastTransitionTime: o.clock()})
+}
+
+func (o *Object) clock() time.Time {
+	if o.now == nil {
+		return time.Now().UTC()
+	}
+	return o.now().UTC()
 }
 
 // Condition returns the condition of type typ.
@@ -133,6 +142,8 @@ type Status struct {
 	ServerChecks map[string]time.Time `json:"serverChecks"`
 	// History lists finished runs, newest last, bounded per object.
 	History []RunSummary `json:"history"`
+
+	now func() time.Time // the store's clock during Store.Update
 }
 
 func newStatus() Status {
@@ -176,6 +187,7 @@ func (s *Status) Object(kind, name string) *Object {
 		o = &Object{Kind: kind, Name: name}
 		s.Objects[key] = o
 	}
+	o.now = s.now
 	return o
 }
 

@@ -30,6 +30,9 @@ type Store struct {
 	st  Status
 	// HistoryPerObject bounds the finished runs kept per object (default 20).
 	HistoryPerObject int
+	// Now is the clock of journal and condition times (default time.Now); set it before
+	// the store is used.
+	Now func() time.Time
 }
 
 // Open opens (creating it when needed) the state dir. A status file that cannot be read is
@@ -38,7 +41,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, runsDir), 0o700); err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, HistoryPerObject: 20}
+	s := &Store{dir: dir, HistoryPerObject: 20, Now: time.Now}
 	b, err := atomicfile.ReadFile(filepath.Join(dir, statusFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -86,7 +89,9 @@ func (s *Store) Update(fn func(st *Status)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st.clone()
+	s.st.now = s.now
 	fn(&s.st)
+	s.st.now = nil
 	if err := writeFileAtomic(filepath.Join(s.dir, statusFile), mustJSON(s.st), 0o600); err != nil {
 		s.st = old
 		return fmt.Errorf("save state in %s: %w", s.dir, err)
@@ -101,7 +106,9 @@ func (s *Store) Update(fn func(st *Status)) error {
 func (s *Store) Record(fn func(st *Status)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.st.now = s.now
 	fn(&s.st)
+	s.st.now = nil
 	if err := writeFileAtomic(filepath.Join(s.dir, statusFile), mustJSON(s.st), 0o600); err != nil {
 		return fmt.Errorf("save state in %s (kept in memory, saved with the next change): %w", s.dir, err)
 	}
@@ -173,5 +180,10 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return atomicfile.WriteFile(path, data, perm)
 }
 
-// Now is the store's clock for transition times; tests may replace it.
-var Now = time.Now
+// now reads the store's clock in UTC.
+func (s *Store) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}

@@ -2,10 +2,7 @@ package setverify
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,33 +89,8 @@ func safeName(name string) bool {
 	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`) && filepath.IsLocal(name)
 }
 
-// HashFile returns the sha256 (hex) and size of the file at path, reading it through buf
-// (nil: a buffer of its own) and stopping when ctx ends. The backup runbook records sets
-// with it and L1 checks them with it, so both read files the same way.
+// HashFile is catalog.HashFile, the one file hash: the backup runbook records sets with it
+// and L1 checks them with it, so both read files the same way.
 func HashFile(ctx context.Context, path string, buf []byte) (string, int64, error) {
-	if buf == nil {
-		buf = make([]byte, hashBufSize)
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	var size int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", size, err
-		}
-		n, err := fh.Read(buf)
-		h.Write(buf[:n])
-		size += int64(n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", size, fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), size, nil
+	return catalog.HashFile(ctx, path, buf)
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/api"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -94,8 +96,8 @@ func watchDemo(ctx context.Context, out io.Writer, a *reconciler.Agent, env *dem
 			deadline = nil
 		case <-tick.C:
 		}
-		v, _ := a.Views("backups")
-		for _, b := range v.([]reconciler.BackupView) {
+		v, _ := api.Views(a, "backups")
+		for _, b := range v.([]view.BackupView) {
 			if b.Verified && !b.Replica && b.Kind != "safety" && b.Server == "aes-prod" {
 				fmt.Fprintf(out, "\npublished and verified: %s (%d bytes)\n", b.Dir, b.SizeBytes)
 				fmt.Fprintf(out, "simulated host after the backup: %s\n", env.verify("aes-prod"))
@@ -128,8 +130,8 @@ var errNoSim = errors.New("altium-sim not found")
 
 // summarize says, in plain words, where the demo ended: restores and integrity checks.
 func summarize(out io.Writer, a *reconciler.Agent, env *demoEnv) {
-	rs, _ := a.Views("restores")
-	for _, r := range rs.([]reconciler.RestoreView) {
+	rs, _ := api.Views(a, "restores")
+	for _, r := range rs.([]view.RestoreView) {
 		if r.RestoredSet == "" {
 			fmt.Fprintf(out, "restore %s: not done yet (%s)\n", r.Name, r.LastError)
 			continue
@@ -137,7 +139,7 @@ func summarize(out io.Writer, a *reconciler.Agent, env *demoEnv) {
 		fmt.Fprintf(out, "restore %s: %s now holds set %s\n", r.Name, r.Server, r.RestoredSet)
 		fmt.Fprintf(out, "simulated host %s after the restore: %s\n", r.Server, env.verify(r.Server))
 	}
-	cs, _ := a.Views("checks")
+	cs, _ := api.Views(a, "checks")
 	passed := map[string]int{}
 	var failed []string
 	for _, c := range cs.([]state.Check) {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -80,7 +80,7 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 	defer tw.Flush()
 	switch kind {
 	case "servers":
-		var v []reconciler.ServerView
+		var v []view.ServerView
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 			fmt.Fprintf(tw, "%s\t%s\t%v\t%d\t%d\n", s.Name, s.Product, s.AllowRestore, s.ChecksOK, s.ChecksFailed)
 		}
 	case "policies":
-		var v []reconciler.PolicyView
+		var v []view.PolicyView
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 				p.Stale, p.SetsVerified, p.Suspended, p.Running, next, ready(p.Conditions))
 		}
 	case "backups":
-		var v []reconciler.BackupView
+		var v []view.BackupView
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\n", b.Policy, b.ID, b.Kind, b.Verified, b.SizeBytes, b.Destination)
 		}
 	case "restores":
-		var v []reconciler.RestoreView
+		var v []view.RestoreView
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}

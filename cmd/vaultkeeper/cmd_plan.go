@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -50,18 +51,11 @@ func newPlanCmd() *cobra.Command {
 					return failf("%w", err)
 				}
 			}
-			var roots []catalog.Root
-			for _, p := range reconciler.Watched(set, all) {
-				roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: p.Spec.Destination})
-				for _, c := range p.Spec.Copies {
-					roots = append(roots, catalog.Root{Policy: p.Metadata.Name, Destination: c, Replica: true})
-				}
-			}
-			cat, _, err := catalog.Scan(cmd.Context(), roots)
+			cat, _, err := catalog.Scan(cmd.Context(), view.Roots(set, all))
 			if err != nil {
 				return failf("%w", err)
 			}
-			p := planner.Compute(set, all, reconciler.Actual(set, all, st, cat, nil), time.Now())
+			p := planner.Compute(set, all, reconciler.Actual(set, st, view.Build(set, all, cat), nil), time.Now())
 			if output == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")

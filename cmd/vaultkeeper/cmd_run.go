@@ -19,6 +19,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/api"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -169,7 +170,7 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 		webhook = source.NewWebhook([]byte(strings.TrimSpace(string(secret))), 1<<20, agent.Trigger, log)
 	}
 	srv, err := httpguard.Start(httpguard.Config{Listen: o.listen, MetricsListen: o.metricsListen, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
-		InsecureAPI: o.insecureAPI, Token: token, Limits: o.httpLimits, Log: log}, agent.Handler(token, webhook))
+		InsecureAPI: o.insecureAPI, Token: token, Limits: o.httpLimits, Log: log}, api.Handler(agent, token, webhook))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
@@ -15,10 +16,7 @@ import (
 )
 
 // IIS stops and starts the web front end (host.IIS).
-type IIS interface {
-	Stop(ctx context.Context) error
-	Start(ctx context.Context) error
-}
+type IIS = runbook.IIS
 
 // FileBackup writes the file storage into a zip (host.Avbackup).
 type FileBackup interface {
@@ -72,6 +70,11 @@ type Job struct {
 	Verify   Verifier
 	Timeouts Timeouts
 	Runbook  *runbook.Runbook
+
+	// The run's own state, set by Run.
+	partial string
+	res     *Result
+	iis     runbook.Service
 }
 
 // Timeouts per step.
@@ -87,30 +90,17 @@ type Result struct {
 	ReplicaErrors []error
 }
 
-// SetDir is where a set lives: <destination>/<server>/<setID>.
-func SetDir(destination, server, id string) string {
-	return filepath.Join(destination, server, id)
-}
-
-// Run executes the backup runbook.
-func Run(ctx context.Context, j *Job) (*Result, error) {
-	id := j.Started.UTC().Format(catalog.SetIDLayout)
-	final := SetDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
-	partial := final + catalog.PartialSuffix
-	meta := &catalog.Meta{
-		Format: catalog.MetaFormat, ID: id, Server: j.Server.Metadata.Name, Policy: j.Policy.Metadata.Name,
-		Agent: j.Agent, Kind: j.Kind, Revision: j.Revision, Started: j.Started.UTC(), Restore: j.Restore,
-		Tools:  catalog.ToolVersions{Vaultkeeper: j.Version},
-		Oracle: catalog.OracleMeta{Schema: j.Server.Spec.Oracle.Schema},
-	}
-	res := &Result{Meta: meta, Dir: final}
-	rb := j.Runbook
-	iisStarted := false
-	steps := []runbook.Step{
-		{Name: "check-destination", Timeout: time.Minute, Do: func(ctx context.Context) error {
-			return j.checkDestination(partial)
-		}},
-		{Name: "stop-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
+// Steps is the backup runbook, in the seeds' order. Every other list of its steps (the
+// plan, the step metrics, crash recovery) is derived from it.
+var Steps = []runbook.Def[*Job]{
+	{Name: "check-destination", Recovery: runbook.RemovePartial,
+		Words:   func(j *Job) string { return fmt.Sprintf("check %s and its free space", j.Policy.Spec.Destination) },
+		Timeout: func(*Job) time.Duration { return time.Minute },
+		Do:      func(ctx context.Context, j *Job) error { return j.checkDestination(j.partial) }},
+	{Name: "stop-iis", Recovery: runbook.StartIIS,
+		Words:   func(*Job) string { return "stop IIS" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
+		Do: func(ctx context.Context, j *Job) error {
 			if j.InWindow != nil && !j.InWindow(j.Now()) {
 				next := time.Time{}
 				if j.NextWindow != nil {
@@ -119,49 +109,51 @@ func Run(ctx context.Context, j *Job) (*Result, error) {
 				return outcome.Waiting("OutsideWindow", next,
 					fmt.Errorf("policy %s: the maintenance window is closed; IIS is not stopped outside it (next window %s)", j.Policy.Metadata.Name, next.Format(time.RFC3339)))
 			}
-			rb.Defer(runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
-				if iisStarted {
-					return nil
-				}
-				return j.IIS.Start(ctx)
-			}})
-			return j.IIS.Stop(ctx)
+			return j.iis.Stop(ctx, j.Runbook)
 		}},
-		{Name: "avbackup", Timeout: j.Timeouts.Avbackup, Do: func(ctx context.Context) error {
-			return j.Files.Backup(ctx, filepath.Join(partial, catalog.FileZip))
+	{Name: "avbackup",
+		Words:   func(*Job) string { return "avbackup backup" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Avbackup },
+		Do: func(ctx context.Context, j *Job) error {
+			return j.Files.Backup(ctx, filepath.Join(j.partial, catalog.FileZip))
 		}},
-		{Name: "export", Timeout: j.Timeouts.Dump, Do: func(ctx context.Context) error {
-			ex, err := j.Oracle.Export(ctx, filepath.Join(partial, catalog.FileDump), filepath.Join(partial, catalog.FileExportLog))
+	{Name: "export",
+		Words:   func(*Job) string { return "export the Oracle schema" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Dump },
+		Do: func(ctx context.Context, j *Job) error {
+			ex, err := j.Oracle.Export(ctx, filepath.Join(j.partial, catalog.FileDump), filepath.Join(j.partial, catalog.FileExportLog))
 			if err != nil {
 				return err
 			}
+			meta := j.res.Meta
 			meta.Tools.Dump, meta.Tools.DumpVersion, meta.Tools.Charset = ex.Tool, ex.Version, ex.Charset
 			meta.Oracle.Objects, meta.Oracle.Rows, meta.Oracle.Warnings = ex.Objects, ex.Rows, ex.Warnings
 			meta.Oracle.Tablespaces, meta.Oracle.InvalidObjects = ex.Tablespaces, ex.InvalidObjects
 			meta.Oracle.DefaultTablespace = ex.DefaultTablespace
 			return nil
 		}},
-		{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
-			if err := j.IIS.Start(ctx); err != nil {
-				return err
-			}
-			iisStarted = true
-			rb.Undefer("start-iis")
-			return nil
-		}},
-		{Name: "hash", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
-			files, err := HashFiles(ctx, partial)
+	{Name: "start-iis",
+		Words:   func(*Job) string { return "start IIS" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
+		Do:      func(ctx context.Context, j *Job) error { return j.iis.Start(ctx, j.Runbook) }},
+	{Name: "hash",
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do: func(ctx context.Context, j *Job) error {
+			files, err := catalog.HashSet(ctx, j.partial)
 			if err != nil {
 				return err
 			}
-			meta.Files = files
-			meta.Finished = j.Now().UTC()
-			return catalog.WriteMeta(partial, meta)
+			j.res.Meta.Files = files
+			j.res.Meta.Finished = j.Now().UTC()
+			return catalog.WriteMeta(j.partial, j.res.Meta)
 		}},
-		{Name: "verify", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
-			v, err := j.Verify(ctx, partial)
-			meta.Verifications = append(meta.Verifications, v...)
-			if werr := catalog.WriteMeta(partial, meta); werr != nil {
+	{Name: "verify",
+		Words:   func(*Job) string { return "verify (sha256 and structure)" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do: func(ctx context.Context, j *Job) error {
+			v, err := j.Verify(ctx, j.partial)
+			j.res.Meta.Verifications = append(j.res.Meta.Verifications, v...)
+			if werr := catalog.WriteMeta(j.partial, j.res.Meta); werr != nil {
 				return errors.Join(err, werr)
 			}
 			if err != nil {
@@ -169,29 +161,60 @@ func Run(ctx context.Context, j *Job) (*Result, error) {
 			}
 			return failedVerification(v)
 		}},
-		{Name: "publish", Timeout: time.Minute, Do: func(ctx context.Context) error {
-			dir, err := catalog.Publish(partial)
-			res.Dir = dir
+	{Name: "publish",
+		Words:   func(*Job) string { return "write vaultkeeper.json and publish" },
+		Timeout: func(*Job) time.Duration { return time.Minute },
+		Do: func(ctx context.Context, j *Job) error {
+			dir, err := catalog.Publish(j.partial)
+			j.res.Dir = dir
 			return err
 		}},
-		{Name: "replicate", Timeout: j.Timeouts.Copy, Do: func(ctx context.Context) error {
+	{Name: "replicate",
+		Words: func(j *Job) string {
+			if len(j.Policy.Spec.Copies) == 0 {
+				return ""
+			}
+			return "copy to and verify in " + strings.Join(j.Policy.Spec.Copies, ", ")
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Copy },
+		Do: func(ctx context.Context, j *Job) error {
 			for _, dst := range j.Policy.Spec.Copies {
-				if err := Replicate(ctx, res.Dir, dst, j.Server.Metadata.Name, j.Verify); err != nil {
-					res.ReplicaErrors = append(res.ReplicaErrors, err)
+				if err := Replicate(ctx, j.res.Dir, dst, j.Server.Metadata.Name, j.Verify); err != nil {
+					j.res.ReplicaErrors = append(j.res.ReplicaErrors, err)
 				}
 			}
-			return errors.Join(res.ReplicaErrors...)
+			return errors.Join(j.res.ReplicaErrors...)
 		}},
+}
+
+// Plan is what a backup of pol will do, step by step, in words.
+func Plan(srv *manifests.Server, pol *manifests.BackupPolicy) []runbook.Planned {
+	return runbook.Plan(Steps, &Job{Server: srv, Policy: pol})
+}
+
+// Run executes the backup runbook.
+func Run(ctx context.Context, j *Job) (*Result, error) {
+	id := catalog.SetID(j.Started)
+	final := catalog.SetDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
+	j.partial = catalog.PartialDir(j.Policy.Spec.Destination, j.Server.Metadata.Name, id)
+	meta := &catalog.Meta{
+		Format: catalog.MetaFormat, ID: id, Server: j.Server.Metadata.Name, Policy: j.Policy.Metadata.Name,
+		Agent: j.Agent, Kind: j.Kind, Revision: j.Revision, Started: j.Started.UTC(), Restore: j.Restore,
+		Tools:  catalog.ToolVersions{Vaultkeeper: j.Version},
+		Oracle: catalog.OracleMeta{Schema: j.Server.Spec.Oracle.Schema},
 	}
-	err := rb.Run(ctx, steps)
+	j.res = &Result{Meta: meta, Dir: final}
+	j.iis = runbook.Service{IIS: j.IIS, StartStep: "start-iis", Timeout: j.Timeouts.ServiceStop}
+	rb := j.Runbook
+	err := rb.Run(ctx, runbook.Steps(Steps, j))
 	if err != nil && rb.FailedStep() != "replicate" {
 		// Nothing half-written may look like a set: remove our own .partial folder.
-		if rerr := os.RemoveAll(partial); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("remove %s: %w", partial, rerr))
+		if rerr := os.RemoveAll(j.partial); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("remove %s: %w", j.partial, rerr))
 		}
 		return nil, err
 	}
-	return res, err
+	return j.res, err
 }
 
 func failedVerification(vs []catalog.Verification) error {

@@ -1,5 +1,8 @@
 // Package host drives the Windows side of an Altium install: IIS (stopped and started with
 // the server's argv, `net stop WAS /y` / `net start W3SVC` by default), avbackup (backup and
-// restore of the file storage), and the free space of a destination. Every call runs through
-// toolrun with its own timeout and streams the tool's output into the run log.
+// restore of the file storage), the free space of a destination, and the Oracle side of a
+// server (hosts.go, oracle.go, oracle_dump.go: the connect descriptor from LocalVault.ini
+// and tnsnames.ora, the administrative driver the manifest names, exp/imp or Data Pump).
+// Real builds a server's adapters (Host) for the runbooks. Every call runs through toolrun
+// with its own timeout and streams the tool's output into the run log.
 package host

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 )
 
@@ -120,12 +122,17 @@ func planBackup(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.T
 	p.Waiting = append(p.Waiting, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, At: d.Next, Reason: d.Reason})
 }
 
+// backupSteps says what a backup of pol will do (backup.Steps' words).
 func backupSteps(pol *manifests.BackupPolicy) []string {
-	return []string{
-		fmt.Sprintf("check %s and its free space", pol.Spec.Destination),
-		"stop IIS", "avbackup backup", "export the Oracle schema", "start IIS",
-		"verify (sha256 and structure)", "write vaultkeeper.json and publish",
+	return words(backup.Plan(nil, pol))
+}
+
+func words(steps []runbook.Planned) []string {
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.Words)
 	}
+	return out
 }
 
 func planVerify(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.Time) {

@@ -127,6 +127,14 @@ func TestRestoreStepsInWords(t *testing.T) {
 			t.Errorf("plan does not say %q:\n%s", want, steps)
 		}
 	}
+	// The runbook verifies the set before it takes the safety backup; the target has no
+	// policy of its own in the examples, so the plan says the restore stops there.
+	if v, s := strings.Index(steps, "verify set"), strings.Index(steps, "safety backup"); v > s {
+		t.Errorf("plan lists the safety backup before verifying the set:\n%s", steps)
+	}
+	if !strings.Contains(steps, "aes-staging has no BackupPolicy to hold it") {
+		t.Errorf("plan does not say the safety backup has no destination:\n%s", steps)
+	}
 }
 
 // TestRestoreFromAnotherAgentsPolicy: the staging agent (aes02) restores production's sets

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 )
 
 func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, now time.Time) {
@@ -82,57 +83,8 @@ func pickSet(sets []Set, want string) *Set {
 	return nil
 }
 
-// RestoreSteps says, in words an admin checks in a pull request, what the restore will do.
+// RestoreSteps says, in words an admin checks in a pull request, what the restore will do
+// (restore.Steps' words): which set, which host, the safety backup's folder, the statements.
 func RestoreSteps(set *manifests.Set, r *manifests.Restore, setID string) []string {
-	spec := &r.Spec
-	target := set.Server(spec.Server)
-	pol := set.Policy(spec.Source.Policy)
-	if target == nil || pol == nil {
-		return nil
-	}
-	from, to := spec.Oracle.FromUser, spec.Oracle.ToUser
-	if src := set.Server(pol.Spec.Server); src != nil && from == "" {
-		from = src.Spec.Oracle.Schema
-	}
-	if to == "" {
-		to = target.Spec.Oracle.Schema
-	}
-	alias := target.Spec.Expect.DatabaseName
-	if alias == "" {
-		alias = "the LocalVault.ini DatabaseName"
-	}
-	var steps []string
-	if spec.SafetyBackupEnabled() {
-		steps = append(steps, fmt.Sprintf("safety backup of %s into %s (kept as a safety set)", spec.Server, pol.Spec.Destination))
-	}
-	dump := "imp fromuser=" + from + " touser=" + to
-	if target.Spec.Oracle.Dump.Tool == manifests.DumpExpdp {
-		dump = "impdp remap_schema=" + from + ":" + to
-		for k, v := range spec.Oracle.RemapTablespaces {
-			dump += " remap_tablespace=" + k + ":" + v
-		}
-	}
-	steps = append(steps,
-		fmt.Sprintf("verify set %s of policy %s (sha256 and structure)", setID, pol.Metadata.Name),
-		fmt.Sprintf("stop IIS on %s (%s)", spec.Server, joinArgv(target.Spec.IIS.Stop)),
-		fmt.Sprintf("avbackup restore of %s into %s", setID, target.Spec.InstallDir),
-		fmt.Sprintf("DROP USER %s CASCADE on %s", to, alias),
-		fmt.Sprintf("CREATE USER %s; GRANT DBA TO %s (revoked afterwards, always)", to, to),
-		dump,
-		fmt.Sprintf("REVOKE DBA FROM %s", to),
-		"verify tnsnames.ora alias, IIS binding host, LocalVault.ini keys, Oracle login, object and row counts",
-		"start IIS (always)",
-	)
-	return steps
-}
-
-func joinArgv(a []string) string {
-	s := ""
-	for i, x := range a {
-		if i > 0 {
-			s += " "
-		}
-		s += x
-	}
-	return s
+	return words(restore.Plan(set, r, setID))
 }

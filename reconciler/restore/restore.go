@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -46,10 +47,7 @@ type Importer interface {
 }
 
 // IIS stops and starts the web front end.
-type IIS interface {
-	Stop(ctx context.Context) error
-	Start(ctx context.Context) error
-}
+type IIS = runbook.IIS
 
 // FileRestore puts a zip's file storage back (avbackup restore).
 type FileRestore interface {
@@ -62,10 +60,19 @@ type Check struct {
 	Run  func(ctx context.Context) error
 }
 
-// Job is one restore run.
+// Job is one restore run. The planner fills only what is known before the run (PlanJob);
+// the agent adds the set, its record and the adapters.
 type Job struct {
 	Restore *manifests.Restore
 	Target  *manifests.Server
+	// Source is the policy whose set is restored; SetID the set.
+	Source *manifests.BackupPolicy
+	SetID  string
+	// From is the schema in the dump, To the user it is imported into (Users).
+	From, To string
+	// Safety is the target's policy whose destination holds the safety backup (nil: the
+	// target has none).
+	Safety *manifests.BackupPolicy
 	// SetDir is the verified set to restore; Meta its record.
 	SetDir string
 	Meta   *catalog.Meta
@@ -90,6 +97,9 @@ type Job struct {
 	Checks   []Check
 	Timeouts Timeouts
 	Runbook  *runbook.Runbook
+
+	iis     runbook.Service
+	granted bool // DBA granted and not yet revoked
 }
 
 // Timeouts per step.
@@ -99,7 +109,7 @@ type Timeouts struct {
 
 // Destructive are the steps from which on the target is being overwritten: a restore that
 // fails or dies at or after one of them is half done and is never re-run by itself.
-var Destructive = []string{"avbackup-restore", "drop-user", "create-user", "grant-dba", "import", "revoke-dba", "grant-quotas", "recompile", "verify-restore", "start-iis"}
+var Destructive = runbook.Destructive(Steps)
 
 // Users returns the schema owner in the dump and the user it is imported into, refusing
 // different names that the spec does not map explicitly.
@@ -123,16 +133,15 @@ func Users(r *manifests.Restore, target *manifests.Server, meta *catalog.Meta) (
 	return strings.ToUpper(from), strings.ToUpper(to), nil
 }
 
-// Run executes the restore runbook.
-func Run(ctx context.Context, j *Job) error {
-	from, to, err := Users(j.Restore, j.Target, j.Meta)
-	if err != nil {
-		return err
-	}
-	rb := j.Runbook
-	iisStarted, granted := false, false
-	steps := []runbook.Step{
-		{Name: "verify-set", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
+// Steps is the restore runbook, in the seeds' order. Every other list of its steps (the
+// plan, the step metrics, crash recovery, the destructive guard) is derived from it.
+var Steps = []runbook.Def[*Job]{
+	{Name: "verify-set",
+		Words: func(j *Job) string {
+			return fmt.Sprintf("verify set %s of policy %s (sha256 and structure)", j.SetID, j.Source.Metadata.Name)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do: func(ctx context.Context, j *Job) error {
 			vs, err := j.Verify(ctx, j.SetDir)
 			if err != nil {
 				return outcome.Stalled("SetNotVerified", fmt.Errorf("set %s cannot be verified right before use: %w", j.SetDir, err))
@@ -145,76 +154,175 @@ func Run(ctx context.Context, j *Job) error {
 			}
 			return nil
 		}},
-	}
-	if j.SafetyBackup != nil {
-		steps = append(steps, runbook.Step{Name: "safety-backup", Timeout: j.Timeouts.Safety, Do: j.SafetyBackup})
-	}
-	steps = append(steps,
-		runbook.Step{Name: "preflight", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			return j.Admin.Preflight(ctx, to, !j.AfterHalfDone)
+	{Name: "safety-backup",
+		Skip: func(j *Job) bool { return !j.Restore.Spec.SafetyBackupEnabled() },
+		Words: func(j *Job) string {
+			if j.Safety == nil {
+				return fmt.Sprintf("safety backup of %s: refused, %s has no BackupPolicy to hold it", j.Target.Metadata.Name, j.Target.Metadata.Name)
+			}
+			return fmt.Sprintf("safety backup of %s into %s (kept as a safety set)", j.Target.Metadata.Name, j.Safety.Spec.Destination)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Safety },
+		Do: func(ctx context.Context, j *Job) error {
+			if j.SafetyBackup == nil {
+				return fmt.Errorf("restore/%s: no safety backup to run", j.Restore.Metadata.Name)
+			}
+			return j.SafetyBackup(ctx)
 		}},
-		runbook.Step{Name: "stop-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
-			rb.Defer(runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
-				if iisStarted {
-					return nil
-				}
-				return j.IIS.Start(ctx)
-			}})
-			return j.IIS.Stop(ctx)
-		}},
-		runbook.Step{Name: "avbackup-restore", Timeout: j.Timeouts.Avbackup, Do: func(ctx context.Context) error {
+	{Name: "preflight",
+		Words: func(j *Job) string {
+			where := "the database"
+			if pdb := j.Target.Spec.Oracle.PDB; pdb != "" {
+				where = "container " + pdb
+			}
+			return fmt.Sprintf("check the admin session reaches %s and %s exists there (before anything is stopped)", where, j.To)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.Admin.Preflight(ctx, j.To, !j.AfterHalfDone) }},
+	{Name: "stop-iis", Recovery: runbook.StartIIS,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("stop IIS on %s (%s)", j.Target.Metadata.Name, strings.Join(j.Target.Spec.IIS.Stop, " "))
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
+		Do:      func(ctx context.Context, j *Job) error { return j.iis.Stop(ctx, j.Runbook) }},
+	{Name: "avbackup-restore", Destructive: true,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("avbackup restore of %s into %s", j.SetID, j.Target.Spec.InstallDir)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Avbackup },
+		Do: func(ctx context.Context, j *Job) error {
 			return j.Files.Restore(ctx, filepath.Join(j.SetDir, catalog.FileZip))
 		}},
-		runbook.Step{Name: "drop-user", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			return j.Admin.DropUserCascade(ctx, to)
-		}},
-		runbook.Step{Name: "create-user", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			if err := j.Admin.CreateUser(ctx, to, j.SchemaPassword, j.Tablespace); err != nil {
+	{Name: "drop-user", Destructive: true,
+		Words:   func(j *Job) string { return fmt.Sprintf("DROP USER %s CASCADE on %s", j.To, alias(j.Target)) },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.Admin.DropUserCascade(ctx, j.To) }},
+	{Name: "create-user", Destructive: true,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("CREATE USER %s; GRANT CONNECT, RESOURCE, CREATE SESSION TO %s", j.To, j.To)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do: func(ctx context.Context, j *Job) error {
+			if err := j.Admin.CreateUser(ctx, j.To, j.SchemaPassword, j.Tablespace); err != nil {
 				return err
 			}
-			return j.Admin.GrantBasic(ctx, to)
+			return j.Admin.GrantBasic(ctx, j.To)
 		}},
-		runbook.Step{Name: "grant-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			rb.Defer(runbook.Step{Name: "revoke-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-				if !granted {
-					return nil
-				}
-				return j.Admin.RevokeDBA(ctx, to)
-			}})
-			granted = true // set before the call: a grant that errored may still have happened
-			return j.Admin.GrantDBA(ctx, to)
+	{Name: "grant-dba", Destructive: true, Recovery: runbook.RevokeDBA,
+		Words:   func(j *Job) string { return fmt.Sprintf("GRANT DBA TO %s (revoked afterwards, always)", j.To) },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do: func(ctx context.Context, j *Job) error {
+			j.Runbook.Defer(revokeDBA.Step(j))
+			j.granted = true // set before the call: a grant that errored may still have happened
+			return j.Admin.GrantDBA(ctx, j.To)
 		}},
-		runbook.Step{Name: "import", Timeout: j.Timeouts.Dump, Do: func(ctx context.Context) error {
+	{Name: "import", Destructive: true,
+		Words:   importWords,
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Dump },
+		Do: func(ctx context.Context, j *Job) error {
 			return j.Import.Import(ctx, filepath.Join(j.SetDir, catalog.FileDump), j.ImportLog,
-				from, to, j.Restore.Spec.Oracle.RemapTablespaces)
+				j.From, j.To, j.Restore.Spec.Oracle.RemapTablespaces)
 		}},
-		runbook.Step{Name: "revoke-dba", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			if err := j.Admin.RevokeDBA(ctx, to); err != nil {
-				return err
-			}
-			granted = false
-			rb.Undefer("revoke-dba")
+	revokeDBA,
+	{Name: "grant-quotas", Destructive: true,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("GRANT UNLIMITED TABLESPACE quotas to %s on the tablespaces it uses; GRANT CONNECT, RESOURCE, CREATE SESSION again", j.To)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.grantQuotas(ctx, j.To) }},
+	{Name: "recompile", Destructive: true,
+		Words:   func(j *Job) string { return fmt.Sprintf("recompile the invalid objects of %s", j.To) },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+		Do:      func(ctx context.Context, j *Job) error { return j.Admin.CompileSchema(ctx, j.To) }},
+	{Name: "verify-restore", Destructive: true,
+		Words: func(*Job) string {
+			return "verify tnsnames.ora alias, IIS binding host, LocalVault.ini keys, Oracle login, object and row counts"
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do:      func(ctx context.Context, j *Job) error { return j.verifyRestore(ctx, j.To) }},
+	{Name: "start-iis", Destructive: true,
+		Words:   func(*Job) string { return "start IIS (always)" },
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
+		Do:      func(ctx context.Context, j *Job) error { return j.iis.Start(ctx, j.Runbook) }},
+}
+
+// revokeDBA runs in order after the import and, deferred by grant-dba, whatever happens.
+var revokeDBA = runbook.Def[*Job]{Name: "revoke-dba", Destructive: true,
+	Words:   func(j *Job) string { return fmt.Sprintf("REVOKE DBA FROM %s", j.To) },
+	Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
+	Do: func(ctx context.Context, j *Job) error {
+		if !j.granted {
 			return nil
-		}},
-		runbook.Step{Name: "grant-quotas", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			return j.grantQuotas(ctx, to)
-		}},
-		runbook.Step{Name: "recompile", Timeout: j.Timeouts.Oracle, Do: func(ctx context.Context) error {
-			return j.Admin.CompileSchema(ctx, to)
-		}},
-		runbook.Step{Name: "verify-restore", Timeout: j.Timeouts.Verify, Do: func(ctx context.Context) error {
-			return j.verifyRestore(ctx, to)
-		}},
-		runbook.Step{Name: "start-iis", Timeout: j.Timeouts.ServiceStop, Do: func(ctx context.Context) error {
-			if err := j.IIS.Start(ctx); err != nil {
-				return err
-			}
-			iisStarted = true
-			rb.Undefer("start-iis")
-			return nil
-		}},
-	)
-	return rb.Run(ctx, steps)
+		}
+		if err := j.Admin.RevokeDBA(ctx, j.To); err != nil {
+			return err
+		}
+		j.granted = false
+		j.Runbook.Undefer("revoke-dba")
+		return nil
+	}}
+
+func importWords(j *Job) string {
+	if j.Target.Spec.Oracle.Dump.Tool != manifests.DumpExpdp {
+		return "imp fromuser=" + j.From + " touser=" + j.To
+	}
+	w := "impdp remap_schema=" + j.From + ":" + j.To
+	remap := j.Restore.Spec.Oracle.RemapTablespaces
+	for _, k := range slices.Sorted(maps.Keys(remap)) {
+		w += " remap_tablespace=" + k + ":" + remap[k]
+	}
+	return w
+}
+
+func alias(target *manifests.Server) string {
+	if a := target.Spec.Expect.DatabaseName; a != "" {
+		return a
+	}
+	return "the LocalVault.ini DatabaseName"
+}
+
+// PlanJob is the restore of set setID by r as known before it runs, from the revision set
+// (the planner's job: no set folder, no adapters); nil when set lacks its server or policy.
+// The users are the spec's, else the schemas of the source and target servers.
+func PlanJob(set *manifests.Set, r *manifests.Restore, setID string) *Job {
+	target, src := set.Server(r.Spec.Server), set.Policy(r.Spec.Source.Policy)
+	if target == nil || src == nil {
+		return nil
+	}
+	j := &Job{Restore: r, Target: target, Source: src, SetID: setID, From: r.Spec.Oracle.FromUser, To: r.Spec.Oracle.ToUser}
+	if s := set.Server(src.Spec.Server); s != nil && j.From == "" {
+		j.From = s.Spec.Oracle.Schema
+	}
+	if j.To == "" {
+		j.To = target.Spec.Oracle.Schema
+	}
+	if own := set.PoliciesFor(target.Metadata.Name); len(own) > 0 {
+		j.Safety = own[0]
+	}
+	return j
+}
+
+// Plan is what PlanJob's restore will do, step by step, in words.
+func Plan(set *manifests.Set, r *manifests.Restore, setID string) []runbook.Planned {
+	j := PlanJob(set, r, setID)
+	if j == nil {
+		return nil
+	}
+	return runbook.Plan(Steps, j)
+}
+
+// Run executes the restore runbook.
+func Run(ctx context.Context, j *Job) error {
+	from, to, err := Users(j.Restore, j.Target, j.Meta)
+	if err != nil {
+		return err
+	}
+	j.From, j.To = from, to
+	if j.SetID == "" {
+		j.SetID = j.Meta.ID
+	}
+	j.iis = runbook.Service{IIS: j.IIS, StartStep: "start-iis", Timeout: j.Timeouts.ServiceStop}
+	return j.Runbook.Run(ctx, runbook.Steps(Steps, j))
 }
 
 func (j *Job) verifyRestore(ctx context.Context, to string) error {

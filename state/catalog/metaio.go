@@ -63,3 +63,20 @@ func WriteMeta(dir string, m *Meta) error {
 	}
 	return atomicfile.WriteFile(filepath.Join(dir, FileMetadata), append(raw, '\n'), 0o644)
 }
+
+// KeepVerifications bounds the verification results kept in a set's record.
+const KeepVerifications = 20
+
+// AppendVerifications adds vs to the record of the set in dir, keeping the newest
+// KeepVerifications results, and rewrites it atomically.
+func AppendVerifications(dir string, vs []Verification) error {
+	m, err := ReadMeta(dir)
+	if err != nil {
+		return err
+	}
+	m.Verifications = append(m.Verifications, vs...)
+	if n := len(m.Verifications); n > KeepVerifications {
+		m.Verifications = m.Verifications[n-KeepVerifications:]
+	}
+	return WriteMeta(dir, m)
+}

@@ -66,3 +66,23 @@ func (m *Meta) LastVerified() time.Time {
 	}
 	return l2.Time
 }
+
+// Sizes are the byte sizes of a set: every file, and the files and dump roles.
+type Sizes struct {
+	Total, Files, Dump int64
+}
+
+// Sizes adds up the sizes m records.
+func (m *Meta) Sizes() Sizes {
+	var s Sizes
+	for _, f := range m.Files {
+		s.Total += f.Size
+		switch f.Role {
+		case RoleFiles:
+			s.Files = f.Size
+		case RoleDump:
+			s.Dump = f.Size
+		}
+	}
+	return s
+}

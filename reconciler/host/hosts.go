@@ -1,15 +1,14 @@
-package reconciler
+package host
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 )
 
@@ -42,13 +41,13 @@ type Timeouts struct {
 	ServiceStop, Avbackup, Dump, Oracle time.Duration
 }
 
-// HostFactory builds the adapters of a server.
-type HostFactory interface {
+// Factory builds the adapters of a server.
+type Factory interface {
 	For(s *manifests.Server, out io.Writer) (*Host, error)
 }
 
-// RealHosts drives the tools the manifests name.
-type RealHosts struct {
+// Real drives the tools the manifests name.
+type Real struct {
 	Log *slog.Logger
 	// ParfileDir holds the tools' parfiles (dump.ParfileDir of the state dir).
 	ParfileDir string
@@ -68,7 +67,7 @@ func ParseTimeouts(s *manifests.Server) Timeouts {
 }
 
 // For builds the adapters of s; out receives the tools' output lines (the run log).
-func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
+func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	log := h.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -76,12 +75,13 @@ func (h RealHosts) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	log = log.With("server", s.Metadata.Name)
 	t := ParseTimeouts(s)
 	return &Host{
-		IIS: host.IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
-			State: host.DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
-		Files:    host.Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
+		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
+			State: DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
+		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
 		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
 		Timeouts: t,
 	}, nil
 }
 
-var errNoOracle = fmt.Errorf("oracle adapters are not wired yet")
+// ParfileDir is where the dump tools' parfiles live under the state dir stateDir.
+func ParfileDir(stateDir string) string { return dump.ParfileDir(stateDir) }

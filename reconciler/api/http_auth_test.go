@@ -1,10 +1,11 @@
-package reconciler
+package api
 
 import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -16,7 +17,7 @@ func TestWriteActionsNeedBearer(t *testing.T) {
 		t.Fatal(err)
 	}
 	const token = "0123456789abcdef0123456789abcdef"
-	h := New(Options{Agent: "a", Source: &fakeSource{dir: t.TempDir()}, Store: store}).Handler(token, nil)
+	h := Handler(reconciler.New(reconciler.Options{Agent: "a", Store: store}), token, nil)
 	for _, c := range []struct {
 		auth string
 		want int

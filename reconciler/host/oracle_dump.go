@@ -1,4 +1,4 @@
-package reconciler
+package host
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
 // runner is the dump runner for tool, its credentials going through a private parfile.
@@ -136,5 +137,5 @@ func copyFile(src, dst string) error {
 	if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return backup.CopyFile(src, dst)
+	return catalog.CopyFile(src, dst)
 }

@@ -1,23 +1,29 @@
-package reconciler
+package api
 
 import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
+	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
 // TestShutdownRequest: POST /api/v1/shutdown with the API token asks for a graceful shutdown
 // (SIGTERM's stand-in on Windows); without it, nothing happens.
 func TestShutdownRequest(t *testing.T) {
-	s := newSim(t, simManifests, time.Date(2026, 10, 6, 12, 0, 0, 0, time.UTC))
-	h := s.a.Handler("tok", nil)
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := reconciler.New(reconciler.Options{Agent: "a", Store: store})
+	h := Handler(a, "tok", nil)
 	for _, c := range []struct {
 		auth string
 		want int
 	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"Bearer tok", http.StatusOK}} {
 		select {
-		case <-s.a.ShutdownRequested():
+		case <-a.ShutdownRequested():
 			t.Fatalf("shutdown requested before a request with the token (auth %q)", c.auth)
 		default:
 		}
@@ -32,7 +38,7 @@ func TestShutdownRequest(t *testing.T) {
 		}
 	}
 	select {
-	case <-s.a.ShutdownRequested():
+	case <-a.ShutdownRequested():
 	default:
 		t.Fatal("no shutdown requested after an authenticated request")
 	}

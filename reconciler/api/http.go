@@ -1,24 +1,21 @@
-package reconciler
+package api
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
-	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
 // Handler serves /metrics, /healthz, /readyz, the read-only JSON API under /api/v1/, the
 // write actions (POST, bearer token from the state dir) and, when given, the webhook.
-func (a *Agent) Handler(token string, webhook http.Handler) http.Handler {
+func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		a.mu.Lock()
-		rev := a.revision
-		a.mu.Unlock()
+		rev := a.Revision()
 		if rev == "" {
 			http.Error(w, "no valid revision applied yet", http.StatusServiceUnavailable)
 			return
@@ -26,7 +23,7 @@ func (a *Agent) Handler(token string, webhook http.Handler) http.Handler {
 		w.Write([]byte("ok " + rev + "\n"))
 	})
 	mux.HandleFunc("GET /api/v1/{kind}", func(w http.ResponseWriter, r *http.Request) {
-		v, ok := a.Views(r.PathValue("kind"))
+		v, ok := Views(a, r.PathValue("kind"))
 		if !ok {
 			http.Error(w, "unknown kind "+r.PathValue("kind"), http.StatusNotFound)
 			return
@@ -72,20 +69,6 @@ func (a *Agent) Handler(token string, webhook http.Handler) http.Handler {
 		mux.Handle("/webhook", webhook)
 	}
 	return mux
-}
-
-// Suspend sets or clears the CLI suspend override of policy/NAME.
-func (a *Agent) Suspend(object string, on bool) error {
-	kind, name, _ := cut(object)
-	a.mu.Lock()
-	ok := kind == "policy" && a.desired.Policy(name) != nil
-	a.mu.Unlock()
-	if !ok {
-		return errors.New(object + ": not a policy of this agent (use policy/NAME)")
-	}
-	err := a.opt.Store.Update(func(st *state.Status) { st.Policy(name).Suspended = on })
-	a.Kick()
-	return err
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
