@@ -3,6 +3,7 @@ package reconciler
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -38,8 +39,12 @@ func TestCrashAtEveryStep(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.op+"/"+c.step, func(t *testing.T) {
 			t.Setenv("VK_SIM_SCHEMA_PASSWORD", "sim-password")
-			text := strings.ReplaceAll(planRunManifests, "start: [net, start, W3SVC]",
-				`start: [/bin/sh, -c, "echo started >> @ROOT@/iis-started"]`)
+			// Recovery really runs the manifest's IIS start command: one that leaves a mark.
+			mark := `start: [/bin/sh, -c, 'echo started >> @ROOT@/iis-started']`
+			if runtime.GOOS == "windows" {
+				mark = `start: [cmd, /c, 'echo started>> @ROOT@/iis-started']`
+			}
+			text := strings.ReplaceAll(planRunManifests, "start: [net, start, W3SVC]", mark)
 			s := newSim(t, text, t0Crash)
 			started := filepath.Join(s.root, "iis-started")
 			reached := append(slices.Clone(c.done), c.step)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -76,7 +77,11 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	text := strings.ReplaceAll(manifests, "@ROOT@", root)
+	// Paths in the manifests are written with '/' after @ROOT@; they become this system's
+	// paths, as an admin would write them (on Windows, '\\' throughout).
+	text := regexp.MustCompile(`@ROOT@[^'"\s,\]]*`).ReplaceAllStringFunc(manifests, func(p string) string {
+		return filepath.FromSlash(root + strings.TrimPrefix(p, "@ROOT@"))
+	})
 	if err := os.WriteFile(filepath.Join(repo, "altium.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -226,7 +226,7 @@ var Steps = []runbook.Def[*Job]{
 	revokeDBA,
 	{Name: "grant-quotas", Destructive: true,
 		Words: func(j *Job) string {
-			return fmt.Sprintf("GRANT UNLIMITED TABLESPACE quotas to %s on the tablespaces it uses; GRANT CONNECT, RESOURCE, CREATE SESSION again", j.To)
+			return fmt.Sprintf("ALTER USER %s QUOTA UNLIMITED ON each tablespace its segments use (from the set's record); GRANT CONNECT, RESOURCE, CREATE SESSION again", j.To)
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
 		Do:      func(ctx context.Context, j *Job) error { return j.grantQuotas(ctx, j.To) }},
