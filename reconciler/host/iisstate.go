@@ -76,11 +76,18 @@ func AppcmdState(appcmd, site string) IISState {
 // waitStopped polls state until IIS no longer runs, for at most limit.
 func waitStopped(ctx context.Context, state IISState, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
+	seen := "" // what the last answer said while IIS still ran
 	for {
 		running, detail, err := state(ctx)
 		if err != nil {
+			if seen != "" && ctx.Err() != nil {
+				// The step's time ran out during a check: the decisive fact is that IIS was
+				// still running, not that the last check was cut short.
+				return fmt.Errorf("IIS still runs after the stop command succeeded (%s): %w", seen, ctx.Err())
+			}
 			return err
 		}
+		seen = detail
 		if !running {
 			return nil
 		}
