@@ -115,7 +115,21 @@ echo "wine: test binaries ran in $((t2 - t1))s"
 
 # The demo, in a folder whose path has a space.
 demo="$work/demo dir"
-if (cd "$work" && wine "$work/bin/vaultkeeper.exe" demo --once --timeout 4m --dir "$(winpath "$demo")") >"$work/logs/demo.log" 2>&1; then
+run_demo() {
+  rm -rf "$demo"
+  (cd "$work" && wine "$work/bin/vaultkeeper.exe" demo --once --timeout 4m --dir "$(winpath "$demo")") >"$work/logs/demo.log" 2>&1
+}
+demo_ok=0
+run_demo && demo_ok=1 || rc=$?
+# Once in several runs (seen 1 in 5 here) the Wine process of a demo that had printed its
+# whole summary ended with SIGKILL (137) at exit; it never happened in a run of the demo on
+# its own. Say so and run it once more, so that a Wine exit race is told apart from a failure;
+# any other failure, or a second one, fails the pass.
+if [ $demo_ok = 0 ] && [ "${rc:-0}" = 137 ] && grep -q 'integrity checks of aes-staging' "$work/logs/demo.log"; then
+  echo "wine: the demo finished its work but its process was killed (SIGKILL) at exit; running it once more"
+  run_demo && demo_ok=1
+fi
+if [ $demo_ok = 1 ]; then
   echo "ok   vaultkeeper.exe demo --once in \"$(winpath "$demo")\" $(($(date +%s) - t2))s"
 else
   echo "FAIL vaultkeeper.exe demo --once in \"$(winpath "$demo")\""
