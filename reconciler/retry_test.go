@@ -42,7 +42,8 @@ func backupRuns(t *testing.T, a *Agent, policy, result string) float64 {
 // TestFailedStepRetriesAfterBackoff: a tool failing once fails the run with IIS started
 // again and nothing published; no new attempt before RetryAt; the attempt after it succeeds.
 func TestFailedStepRetriesAfterBackoff(t *testing.T) {
-	t.Parallel() // the clock is each agent's own (Options.Now, Store.Now)
+	// Not parallel: it counts the process's goroutines and file descriptors before and after,
+	// which other tests running at the same time would change.
 	for _, tc := range []struct {
 		step string
 		fail func(h *fakeHost)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,20 +14,6 @@ import (
 	"testing"
 	"time"
 )
-
-func spawnGrandchild(pidFile string) int {
-	exe, _ := os.Executable()
-	gc := exec.Command(exe)
-	gc.Env = append(os.Environ(), "TOOLRUN_HELPER=sleep")
-	if err := gc.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	_ = os.WriteFile(pidFile, []byte(strconv.Itoa(gc.Process.Pid)), 0o600)
-	fmt.Println("spawned")
-	time.Sleep(time.Minute)
-	return 0
-}
 
 // TestRunKillsProcessGroup proves a timeout ends the grandchildren too.
 func TestRunKillsProcessGroup(t *testing.T) {

@@ -5,9 +5,7 @@ package toolrun
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,20 +14,6 @@ import (
 
 	"golang.org/x/sys/windows"
 )
-
-func spawnGrandchild(pidFile string) int {
-	exe, _ := os.Executable()
-	gc := exec.Command(exe)
-	gc.Env = append(os.Environ(), "TOOLRUN_HELPER=sleep")
-	if err := gc.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	_ = os.WriteFile(pidFile, []byte(strconv.Itoa(gc.Process.Pid)), 0o600)
-	fmt.Println("spawned")
-	time.Sleep(time.Minute)
-	return 0
-}
 
 // alive reports whether process pid still runs.
 func alive(pid int) bool {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,4 +210,20 @@ func TestRedact(t *testing.T) {
 			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// spawnGrandchild is the helper mode "spawn": it starts a sleeping child of its own, writes
+// the child's pid to pidFile and sleeps, so a test can see whether a kill reached the child.
+func spawnGrandchild(pidFile string) int {
+	exe, _ := os.Executable()
+	gc := exec.Command(exe)
+	gc.Env = append(os.Environ(), "TOOLRUN_HELPER=sleep")
+	if err := gc.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	_ = os.WriteFile(pidFile, []byte(strconv.Itoa(gc.Process.Pid)), 0o600)
+	fmt.Println("spawned")
+	time.Sleep(time.Minute)
+	return 0
 }
