@@ -7,22 +7,11 @@ import (
 	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/retention"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
-
-// Rules converts a policy's retention spec.
-// The keep-within fields were validated with the manifest, so parse errors cannot occur here.
-func Rules(r manifests.RetentionSpec) retention.Rules {
-	span := func(s string) calendar.Duration { d, _ := calendar.Parse(s); return d }
-	return retention.Rules{Last: r.KeepLast, Hourly: r.KeepHourly, Daily: r.KeepDaily, Weekly: r.KeepWeekly,
-		Monthly: r.KeepMonthly, Yearly: r.KeepYearly, Within: span(r.KeepWithin),
-		WithinHourly: span(r.KeepWithinHourly), WithinDaily: span(r.KeepWithinDaily), WithinWeekly: span(r.KeepWithinWeekly),
-		WithinMonthly: span(r.KeepWithinMonthly), WithinYearly: span(r.KeepWithinYearly), MinVerified: r.MinVerified}
-}
 
 // retention applies the policy's rules to the primary destination and to every replica,
 // each on its own sets. Every removal is journaled before it happens and logged with the
@@ -58,7 +47,7 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 		byID[s.ID] = s
 		items = append(items, retention.Item{ID: s.ID, Time: s.Time, Verified: s.Verified(), Complete: s.Complete()})
 	}
-	plan := retention.Plan(items, Rules(pol.Spec.Retention), pol.Spec.Location())
+	plan := retention.Plan(items, retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
 	var errs []error
 	for _, d := range plan.Remove {
 		if err := ctx.Err(); err != nil {
