@@ -30,6 +30,8 @@ type Reading struct {
 	Model    *view.Model
 	Running  map[string]bool // KIND/NAME of runs in flight
 	Plan     planner.Plan
+	// Agent and Version name this agent (--agent) and its build (the status page's title).
+	Agent, Version string
 }
 
 // Read takes a Reading at the agent's clock.
@@ -42,7 +44,7 @@ func (a *Agent) read(withPlan bool) Reading {
 	st := a.opt.Store.Snapshot()
 	a.mu.Lock()
 	r := Reading{Now: now, Revision: a.revision, Invalid: a.invalid, Desired: a.desired, Status: st, Model: a.model,
-		Running: maps.Clone(a.running)}
+		Running: maps.Clone(a.running), Agent: a.opt.Agent, Version: a.opt.Version}
 	all, force := a.all, maps.Clone(a.force)
 	a.mu.Unlock()
 	if withPlan {

@@ -118,6 +118,7 @@ func (a *Agent) record(f finished) error {
 	if f.journal != nil {
 		if f.set != nil {
 			f.journal.SetSet(f.set.ID)
+			f.journal.SetSize(f.set.Sizes().Total)
 		}
 		if f.abandoned {
 			jerr = f.journal.Abandon(f.err.Error())

@@ -48,6 +48,8 @@ type Run struct {
 	Steps      []Step    `json:"steps"`
 	// Set is the backup set the run produced or used.
 	Set string `json:"set,omitempty"`
+	// SizeBytes is the size of the set the run produced or used.
+	SizeBytes int64 `json:"sizeBytes,omitempty"`
 	// Recovery holds what a restarted agent needs to undo a run that died (IIS start argv,
 	// the user granted DBA), written before the thing to undo is done.
 	Recovery map[string][]string `json:"recovery,omitempty"`
@@ -65,6 +67,10 @@ type RunSummary struct {
 	FailedStep string    `json:"failedStep,omitempty"`
 	Error      string    `json:"error,omitempty"`
 	Set        string    `json:"set,omitempty"`
+	// SizeBytes is the size of the set the run produced or used, when known.
+	SizeBytes int64 `json:"sizeBytes,omitempty"`
+	// Steps are the run's journaled steps with their timings (get runs, the status page).
+	Steps []Step `json:"steps,omitempty"`
 }
 
 // Journal persists one run; it implements runbook.Journal.
@@ -109,6 +115,13 @@ func (j *Journal) SetRecovery(key string, value []string) error {
 func (j *Journal) SetSet(id string) {
 	j.mu.Lock()
 	j.run.Set = id
+	j.mu.Unlock()
+}
+
+// SetSize records the size in bytes of the set the run produced or used.
+func (j *Journal) SetSize(bytes int64) {
+	j.mu.Lock()
+	j.run.SizeBytes = bytes
 	j.mu.Unlock()
 }
 
@@ -188,7 +201,8 @@ func (j *Journal) save() error {
 
 func (s *Store) finish(run Run) error {
 	sum := RunSummary{ID: run.ID, Kind: run.Kind, Object: run.Object, Server: run.Server, Started: run.Started,
-		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set}
+		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set,
+		SizeBytes: run.SizeBytes, Steps: append([]Step(nil), run.Steps...)}
 	err := s.Record(func(st *Status) {
 		st.History = append(st.History, sum)
 		st.History = trimHistory(st.History, s.HistoryPerObject)

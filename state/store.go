@@ -28,7 +28,7 @@ type Store struct {
 	dir string
 	mu  sync.Mutex
 	st  Status
-	// HistoryPerObject bounds the finished runs kept per object (default 20).
+	// HistoryPerObject bounds the finished runs kept per object (default 30: the status page charts the last 30 runs).
 	HistoryPerObject int
 	// Now is the clock of journal and condition times (default time.Now); set it before
 	// the store is used.
@@ -41,7 +41,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, runsDir), 0o700); err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, HistoryPerObject: 20, Now: time.Now}
+	s := &Store{dir: dir, HistoryPerObject: 30, Now: time.Now}
 	b, err := atomicfile.ReadFile(filepath.Join(dir, statusFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -180,6 +180,28 @@ func TestJournalAndUnfinishedRuns(t *testing.T) {
 	if len(h) != 2 || h[1].Result != RunFailed || h[1].FailedStep != "drop-user" {
 		t.Fatalf("history = %+v", h)
 	}
+	// The history keeps each run's steps with their timings (get runs, the status page).
+	if st := h[1].Steps; len(st) != 2 || st[0].Name != "stop-iis" || st[0].State != StepDone || st[0].Finished.IsZero() ||
+		st[1].Name != "drop-user" || st[1].State != StepStarted {
+		t.Fatalf("history steps = %+v, want stop-iis done and drop-user as the dead agent left it", st)
+	}
+}
+
+// TestHistoryKeepsSetSize: the size a backup run records reaches its history entry.
+func TestHistoryKeepsSetSize(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	j, _ := s.BeginRun("backup", "BackupPolicy/a", "srv", "")
+	j.StepStarted("avbackup")
+	j.StepFinished("avbackup", nil)
+	j.SetSet("20261121T020000Z")
+	j.SetSize(4096)
+	if err := j.Finish(nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	h := s.Snapshot().History
+	if len(h) != 1 || h[0].Set != "20261121T020000Z" || h[0].SizeBytes != 4096 || len(h[0].Steps) != 1 || h[0].Steps[0].State != StepDone {
+		t.Fatalf("history = %+v, want the set, its 4096 bytes and the done avbackup step", h)
+	}
 }
 
 func TestHistoryBoundedPerObject(t *testing.T) {

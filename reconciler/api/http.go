@@ -6,10 +6,11 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/httpguard"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/statuspage"
 )
 
-// Handler serves /metrics, /healthz, /readyz, the read-only JSON API under /api/v1/, the
-// write actions (POST, bearer token from the state dir) and, when given, the webhook.
+// Handler serves the status page (/), /metrics, /healthz, /readyz, the read-only JSON API
+// under /api/v1/, the write actions (POST, bearer token from the state dir) and, when given, the webhook.
 func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.Metrics.Handler())
@@ -22,6 +23,7 @@ func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handl
 		}
 		w.Write([]byte("ok " + rev + "\n"))
 	})
+	mux.Handle("GET /{$}", statuspage.Handler(func() statuspage.Data { return PageData(a.Read()) }))
 	mux.HandleFunc("GET /api/v1/{kind}", func(w http.ResponseWriter, r *http.Request) {
 		v, ok := Views(a, r.PathValue("kind"))
 		if !ok {

@@ -28,6 +28,10 @@ func TestHandler(t *testing.T) {
 		{"GET", "/api/v1/policies", "", 200, "[]"},
 		{"GET", "/api/v1/backups", "", 200, "[]"},
 		{"GET", "/api/v1/plan", "", 200, `"actions"`},
+		{"GET", "/api/v1/runs", "", 200, "[]"},
+		{"GET", "/api/v1/source", "", 200, `"rejected": false`},
+		{"GET", "/", "", 200, "<!DOCTYPE html>"},
+		{"GET", "/nonsense", "", 404, "404"},
 		{"GET", "/api/v1/nonsense", "", 404, "unknown kind nonsense"},
 		{"POST", "/api/v1/reconcile?object=policy/x", "", 401, "token"},
 		{"POST", "/api/v1/reconcile?object=policy/x", "wrong", 401, "token"},
@@ -56,7 +60,7 @@ func TestRenderServesJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := reconciler.New(reconciler.Options{Agent: "a1", Store: store})
-	for _, kind := range []string{"servers", "policies", "backups", "restores", "checks", "source", "plan"} {
+	for _, kind := range []string{"servers", "policies", "backups", "restores", "checks", "source", "runs", "plan"} {
 		v, ok := Render(a.Read(), kind)
 		if !ok {
 			t.Fatalf("%s: not served", kind)

@@ -12,7 +12,7 @@ import (
 )
 
 // Views renders the list of kind (servers, policies, backups, restores, checks, source,
-// plan) from one reading of the agent.
+// runs, plan) from one reading of the agent.
 func Views(a *reconciler.Agent, kind string) (any, bool) {
 	return Render(a.Read(), kind)
 }
@@ -90,7 +90,9 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 		})
 		return out, true
 	case "source":
-		return st.Source, true
+		return view.SourceView{Source: st.Source, Revision: r.Revision, Rejected: r.Invalid}, true
+	case "runs":
+		return view.Runs(st.History, ""), true
 	case "plan":
 		return plan, true
 	}

@@ -60,3 +60,44 @@ type RestoreView struct {
 	LastError   string            `json:"lastError,omitempty"`
 	Conditions  []state.Condition `json:"conditions,omitempty"`
 }
+
+// RunView is one finished run of the history (GET /api/v1/runs, `vaultkeeper get runs`,
+// the status page), oldest first, with the timings of its steps.
+type RunView struct {
+	ID              string     `json:"id"`
+	Kind            string     `json:"kind"`   // backup, verify, retention, restore
+	Object          string     `json:"object"` // policy/NAME or restore/NAME
+	Server          string     `json:"server"`
+	Started         time.Time  `json:"started"`
+	Finished        time.Time  `json:"finished"`
+	DurationSeconds float64    `json:"durationSeconds"`
+	Result          string     `json:"result"`
+	FailedStep      string     `json:"failedStep,omitempty"`
+	Error           string     `json:"error,omitempty"`
+	Set             string     `json:"set,omitempty"`
+	SizeBytes       int64      `json:"sizeBytes,omitempty"`
+	Steps           []StepView `json:"steps"`
+}
+
+// StepView is one step of a run with its timing; a step that never finished (the agent
+// died in it) has no finished time and no duration.
+type StepView struct {
+	Name            string    `json:"name"`
+	State           string    `json:"state"` // done, failed, skipped, started
+	Started         time.Time `json:"started"`
+	Finished        time.Time `json:"finished,omitempty"`
+	DurationSeconds float64   `json:"durationSeconds"`
+	Error           string    `json:"error,omitempty"`
+}
+
+// SourceView is the manifests source (GET /api/v1/source, `vaultkeeper get source`): the
+// status fields of state.Source (lastAppliedRevision, lastAttemptedRevision, errors, …) plus
+// the revision in force and whether the last one fetched was rejected.
+type SourceView struct {
+	state.Source
+	// Revision is the revision in force ("" before the first valid one).
+	Revision string `json:"revision"`
+	// Rejected is true while the newest revision fetched is invalid: Errors lists why, one
+	// line per error, and Revision stays the last good one.
+	Rejected bool `json:"rejected"`
+}
