@@ -15,11 +15,11 @@ const ChartRuns = 30
 
 // Chart geometry, in SVG user units: a plot area with room for the axis labels.
 const (
-	chartW, chartH             = 760, 210
-	padLeft, padRight          = 78, 78
-	padTop, padBottom          = 26, 30
-	plotW, plotH               = chartW - padLeft - padRight, chartH - padTop - padBottom
-	failedMark         float64 = 5 // height of a failed run's marker at the base line
+	chartW, chartH            = 760, 210
+	padLeft, padRight         = 78, 78
+	padTop, padBottom         = 26, 30
+	plotW, plotH              = chartW - padLeft - padRight, chartH - padTop - padBottom
+	failedMark        float64 = 5 // height of a failed run's marker at the base line
 )
 
 // chart is an SVG chart of set size (bars, left scale) and run duration (line, right scale)
