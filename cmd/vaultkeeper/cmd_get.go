@@ -13,13 +13,13 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
-var getKinds = []string{"servers", "policies", "backups", "restores", "checks"}
+var getKinds = []string{"servers", "policies", "backups", "restores", "checks", "runs", "source"}
 
 func newGetCmd() *cobra.Command {
 	var f apiFlags
 	var output string
 	cmd := &cobra.Command{
-		Use:       "get servers|policies|backups|restores|checks",
+		Use:       "get servers|policies|backups|restores|checks|runs|source",
 		Short:     "Show what a running agent knows",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: getKinds,
@@ -120,6 +120,19 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 		for _, r := range v {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Server, r.Source, r.RestoredSet, ago(r.LastSuccess), ready(r.Conditions))
 		}
+	case "runs":
+		var v []view.RunView
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		printRuns(tw, v)
+	case "source":
+		var v view.SourceView
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		tw.Flush()
+		printSource(w, v)
 	case "checks":
 		var v []state.Check
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -131,4 +144,76 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 		}
 	}
 	return nil
+}
+
+// printRuns writes the run history, oldest first, each run followed by its steps.
+func printRuns(tw io.Writer, runs []view.RunView) {
+	fmt.Fprintln(tw, "STARTED\tOBJECT\tKIND\tRESULT\tDURATION\tSET\tERROR")
+	for _, r := range runs {
+		errText := r.Error
+		if r.FailedStep != "" && !strings.Contains(errText, r.FailedStep) {
+			errText = r.FailedStep + ": " + errText
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Started.Format(time.RFC3339), r.Object, r.Kind, r.Result,
+			runDuration(r.DurationSeconds, !r.Finished.IsZero()), r.Set, oneLine(errText))
+		for _, s := range r.Steps {
+			fmt.Fprintf(tw, "\t  %s\t\t%s\t%s\t\t%s\n", s.Name, s.State, runDuration(s.DurationSeconds, !s.Finished.IsZero()), oneLine(s.Error))
+		}
+	}
+}
+
+// runDuration writes seconds to the millisecond below a second, to the tenth above, "-" for
+// what never finished.
+func runDuration(seconds float64, finished bool) string {
+	if !finished {
+		return "-"
+	}
+	d := time.Duration(seconds * float64(time.Second))
+	if d < time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+// oneLine keeps a table row on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// printSource writes the revision in force, the last fetched one and, when that one was
+// rejected, its errors one per line.
+func printSource(w io.Writer, v view.SourceView) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	orNone := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	fetched := orNone(v.LastAttempted)
+	if v.Rejected {
+		fetched += " (rejected)"
+	}
+	fmt.Fprintf(tw, "URL\t%s\n", orNone(v.URL))
+	fmt.Fprintf(tw, "REVISION IN FORCE\t%s\n", orNone(v.Revision))
+	fmt.Fprintf(tw, "LAST FETCHED\t%s\n", fetched)
+	lastSync := "never"
+	if !v.LastSync.IsZero() {
+		lastSync = v.LastSync.Format(time.RFC3339)
+	}
+	fmt.Fprintf(tw, "LAST SYNC\t%s\n", lastSync)
+	ready := "True"
+	if !v.Ready {
+		ready = "False: " + orNone(v.Reason)
+	}
+	fmt.Fprintf(tw, "READY\t%s\n", oneLine(ready))
+	if v.SignatureVerified {
+		fmt.Fprintf(tw, "SIGNED BY\t%s\n", v.Signer)
+	}
+	fmt.Fprintf(tw, "SYNC ERRORS\t%d\n", v.SyncErrors)
+	tw.Flush()
+	if len(v.Errors) > 0 {
+		fmt.Fprintf(w, "ERRORS OF REVISION %s:\n", orNone(v.LastAttempted))
+		for _, e := range v.Errors {
+			fmt.Fprintln(w, e)
+		}
+	}
 }

@@ -45,8 +45,12 @@ func span(d time.Duration) string {
 	return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 }
 
-// seconds writes a run's or a step's duration: tenths below a minute, else as span.
+// seconds writes a run's or a step's duration: milliseconds below a second, tenths below a
+// minute, else as span.
 func seconds(s float64) string {
+	if s < 1 {
+		return fmt.Sprintf("%.0fms", s*1000)
+	}
 	if s < 60 {
 		return fmt.Sprintf("%.1fs", s)
 	}

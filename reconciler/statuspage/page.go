@@ -122,16 +122,20 @@ type zonedRun struct {
 	Zone *time.Location
 }
 
+// serverPage is a server with the zone its restores and checks are written in: its first
+// policy's (UTC without one), so one server's times read in one zone.
 type serverPage struct {
 	Server
 	Now      time.Time
+	Zone     *time.Location
 	Policies []policyPage
 	Restores []restorePage
 }
 
 type restorePage struct {
 	Restore
-	Now time.Time
+	Now  time.Time
+	Zone *time.Location
 }
 
 func (r restorePage) Recent() []view.RunView { return recent(r.Runs) }
@@ -153,7 +157,7 @@ var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"seconds":  seconds,
 	"bytes":    byteSize,
 	"run":      func(r view.RunView, zone *time.Location) zonedRun { return zonedRun{Run: r, Zone: zone} },
-	"stepSaid": func(step, err string) bool { return strings.HasPrefix(err, step+":") },
+	"stepSaid": func(step, err string) bool { return strings.Contains(err, step) },
 	"mul90":    func(f float64) float64 { return 90 * f },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
@@ -164,6 +168,9 @@ func Write(w io.Writer, d Data) error {
 	p := page{Data: d}
 	for _, s := range d.Servers {
 		sp := serverPage{Server: s, Now: d.Now}
+		if len(s.Policies) > 0 {
+			sp.Zone = s.Policies[0].Zone
+		}
 		for _, pol := range s.Policies {
 			pp := policyPage{Policy: pol, Now: d.Now, Chart: newChart(pol.Runs, pol.Zone)}
 			switch pp.State() {
@@ -178,7 +185,7 @@ func Write(w io.Writer, d Data) error {
 			sp.Policies = append(sp.Policies, pp)
 		}
 		for _, r := range s.Restores {
-			sp.Restores = append(sp.Restores, restorePage{Restore: r, Now: d.Now})
+			sp.Restores = append(sp.Restores, restorePage{Restore: r, Now: d.Now, Zone: sp.Zone})
 		}
 		p.Servers = append(p.Servers, sp)
 	}

@@ -144,7 +144,7 @@ func TestChart(t *testing.T) {
 func TestFormat(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{span(45 * time.Second), "45s"}, {span(185 * time.Second), "3m05s"}, {span(2*time.Hour + 5*time.Minute), "2h05m"},
-		{span(76 * time.Hour), "3d04h"}, {seconds(4.24), "4.2s"}, {seconds(90), "1m30s"},
+		{span(76 * time.Hour), "3d04h"}, {seconds(4.24), "4.2s"}, {seconds(0.032), "32ms"}, {seconds(90), "1m30s"},
 		{byteSize(512), "512 B"}, {byteSize(1536), "1.5 KiB"}, {byteSize(12 << 20), "12.0 MiB"}, {byteSize(3 << 40), "3.0 TiB"},
 		{age(now, time.Time{}), "never"}, {age(now, now.Add(-time.Minute)), "1m00s ago"}, {when(time.Time{}, nil), "never"},
 	} {
