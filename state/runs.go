@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -69,8 +70,37 @@ type RunSummary struct {
 	Set        string    `json:"set,omitempty"`
 	// SizeBytes is the size of the set the run produced or used, when known.
 	SizeBytes int64 `json:"sizeBytes,omitempty"`
-	// Steps are the run's journaled steps with their timings (get runs, the status page).
-	Steps []Step `json:"steps,omitempty"`
+	// Steps are the timings of the run's steps (get runs, the status page), kept for the
+	// newest StepsPerObject runs of each object only: status.json is copied at every read.
+	Steps []StepTiming `json:"steps,omitempty"`
+}
+
+// StepTiming is a step of a finished run: how it ended and how long it took.
+type StepTiming struct {
+	Name    string  `json:"name"`
+	State   string  `json:"state"` // done, failed, skipped, started (the agent died in it)
+	Seconds float64 `json:"seconds"`
+	// Error is why a step was skipped, or its error when the run's own error says otherwise.
+	Error string `json:"error,omitempty"`
+}
+
+// StepsPerObject is how many of each object's newest runs keep their step timings.
+const StepsPerObject = 10
+
+// timings condenses a run's journaled steps.
+func timings(run Run) []StepTiming {
+	out := make([]StepTiming, 0, len(run.Steps))
+	for _, st := range run.Steps {
+		t := StepTiming{Name: st.Name, State: st.State}
+		if !st.Finished.IsZero() && st.Finished.After(st.Started) {
+			t.Seconds = math.Round(st.Finished.Sub(st.Started).Seconds()*1000) / 1000
+		}
+		if st.Error != run.Error {
+			t.Error = st.Error
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // Journal persists one run; it implements runbook.Journal.
@@ -202,7 +232,7 @@ func (j *Journal) save() error {
 func (s *Store) finish(run Run) error {
 	sum := RunSummary{ID: run.ID, Kind: run.Kind, Object: run.Object, Server: run.Server, Started: run.Started,
 		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set,
-		SizeBytes: run.SizeBytes, Steps: append([]Step(nil), run.Steps...)}
+		SizeBytes: run.SizeBytes, Steps: timings(run)}
 	err := s.Record(func(st *Status) {
 		st.History = append(st.History, sum)
 		st.History = trimHistory(st.History, s.HistoryPerObject)
@@ -232,6 +262,12 @@ func trimHistory(h []RunSummary, per int) []RunSummary {
 	for i, r := range h {
 		if keep[i] {
 			out = append(out, r)
+		}
+	}
+	steps := map[string]int{}
+	for i := len(out) - 1; i >= 0; i-- {
+		if steps[out[i].Object]++; steps[out[i].Object] > StepsPerObject {
+			out[i].Steps = nil
 		}
 	}
 	return out

@@ -181,8 +181,8 @@ func TestJournalAndUnfinishedRuns(t *testing.T) {
 		t.Fatalf("history = %+v", h)
 	}
 	// The history keeps each run's steps with their timings (get runs, the status page).
-	if st := h[1].Steps; len(st) != 2 || st[0].Name != "stop-iis" || st[0].State != StepDone || st[0].Finished.IsZero() ||
-		st[1].Name != "drop-user" || st[1].State != StepStarted {
+	if st := h[1].Steps; len(st) != 2 || st[0].Name != "stop-iis" || st[0].State != StepDone ||
+		st[1].Name != "drop-user" || st[1].State != StepStarted || st[1].Seconds != 0 {
 		t.Fatalf("history steps = %+v, want stop-iis done and drop-user as the dead agent left it", st)
 	}
 }
@@ -219,6 +219,35 @@ func TestHistoryBoundedPerObject(t *testing.T) {
 	}
 	if n["policy/a"] != 3 || n["policy/b"] != 1 {
 		t.Fatalf("history per object = %v", n)
+	}
+}
+
+// TestHistoryKeepsStepsOfTheNewestRuns: only each object's newest StepsPerObject runs keep
+// their step timings (status.json is copied at every read).
+func TestHistoryKeepsStepsOfTheNewestRuns(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	for i := 0; i < StepsPerObject+3; i++ {
+		for _, obj := range []string{"policy/a", "policy/b"} {
+			j, _ := s.BeginRun("backup", obj, "srv", "")
+			j.StepStarted("avbackup")
+			j.StepFinished("avbackup", errors.New("exit status 1"))
+			j.Finish(errors.New("avbackup: exit status 1"), "avbackup")
+		}
+	}
+	with := map[string]int{}
+	h := s.Snapshot().History
+	for i, r := range h {
+		if len(r.Steps) > 0 {
+			with[r.Object]++
+			if r.Steps[0].State != StepFailed || r.Steps[0].Error != "exit status 1" {
+				t.Errorf("steps %+v: want avbackup failed with its own error", r.Steps)
+			}
+		} else if i >= len(h)-2*StepsPerObject {
+			t.Errorf("run %d of %d (%s) lost its steps", i, len(h), r.Object)
+		}
+	}
+	if with["policy/a"] != StepsPerObject || with["policy/b"] != StepsPerObject {
+		t.Errorf("runs with steps per object = %v, want %d each", with, StepsPerObject)
 	}
 }
 

@@ -27,8 +27,8 @@ func backupRuns(n int) []view.RunView {
 		dur := time.Duration(60+i*3) * time.Second
 		r := view.RunView{ID: fmt.Sprint(i), Kind: "backup", Object: "policy/aes-prod-nightly", Server: "aes-prod", Started: start, Finished: start.Add(dur),
 			DurationSeconds: dur.Seconds(), Result: state.RunSucceeded, Set: start.Format("20060102T150405Z"), SizeBytes: int64(100+i) << 20,
-			Steps: []view.StepView{{Name: "stop-iis", State: state.StepDone, Started: start, Finished: start.Add(2 * time.Second), DurationSeconds: 2},
-				{Name: "avbackup", State: state.StepDone, Started: start.Add(2 * time.Second), Finished: start.Add(dur), DurationSeconds: dur.Seconds() - 2}}}
+			Steps: []view.StepView{{Name: "stop-iis", State: state.StepDone, DurationSeconds: 2},
+				{Name: "avbackup", State: state.StepDone, DurationSeconds: dur.Seconds() - 2}}}
 		if i%5 == 4 {
 			r.Result, r.Set, r.SizeBytes, r.FailedStep, r.Error = state.RunFailed, "", 0, "exp", "exp: EXP-00056: ORACLE error 1017 encountered; ORA-01017: invalid username/password"
 			r.Steps[1].State, r.Steps[1].Error = state.StepFailed, r.Error

@@ -18,11 +18,7 @@ func Runs(history []state.RunSummary, object string) []RunView {
 			v.DurationSeconds = h.Finished.Sub(h.Started).Seconds()
 		}
 		for _, s := range h.Steps {
-			sv := StepView{Name: s.Name, State: s.State, Started: s.Started, Finished: s.Finished, Error: s.Error}
-			if !s.Finished.IsZero() && s.Finished.After(s.Started) {
-				sv.DurationSeconds = s.Finished.Sub(s.Started).Seconds()
-			}
-			v.Steps = append(v.Steps, sv)
+			v.Steps = append(v.Steps, StepView{Name: s.Name, State: s.State, DurationSeconds: s.Seconds, Error: s.Error})
 		}
 		out = append(out, v)
 	}

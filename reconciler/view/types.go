@@ -62,7 +62,8 @@ type RestoreView struct {
 }
 
 // RunView is one finished run of the history (GET /api/v1/runs, `vaultkeeper get runs`,
-// the status page), oldest first, with the timings of its steps.
+// the status page), oldest first, with the timings of its steps (kept for each object's
+// newest state.StepsPerObject runs; older runs have none).
 type RunView struct {
 	ID              string     `json:"id"`
 	Kind            string     `json:"kind"`   // backup, verify, retention, restore
@@ -79,15 +80,13 @@ type RunView struct {
 	Steps           []StepView `json:"steps"`
 }
 
-// StepView is one step of a run with its timing; a step that never finished (the agent
-// died in it) has no finished time and no duration.
+// StepView is one step of a run with its duration; a step the agent died in is "started"
+// and has no duration.
 type StepView struct {
-	Name            string    `json:"name"`
-	State           string    `json:"state"` // done, failed, skipped, started
-	Started         time.Time `json:"started"`
-	Finished        time.Time `json:"finished,omitempty"`
-	DurationSeconds float64   `json:"durationSeconds"`
-	Error           string    `json:"error,omitempty"`
+	Name            string  `json:"name"`
+	State           string  `json:"state"` // done, failed, skipped, started
+	DurationSeconds float64 `json:"durationSeconds"`
+	Error           string  `json:"error,omitempty"`
 }
 
 // SourceView is the manifests source (GET /api/v1/source, `vaultkeeper get source`): the
