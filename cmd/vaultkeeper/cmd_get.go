@@ -157,7 +157,7 @@ func printRuns(tw io.Writer, runs []view.RunView) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Started.Format(time.RFC3339), r.Object, r.Kind, r.Result,
 			runDuration(r.DurationSeconds, !r.Finished.IsZero()), r.Set, oneLine(errText))
 		for _, s := range r.Steps {
-			fmt.Fprintf(tw, "\t  %s\t\t%s\t%s\t\t%s\n", s.Name, s.State, runDuration(s.DurationSeconds, s.State != state.StepStarted), oneLine(s.Error))
+			fmt.Fprintf(tw, "\t  %s\t\t%s\t%s\t\t%s\n", s.Name, s.State, runDuration(s.DurationSeconds, s.State != state.StepStarted && s.State != state.StepSkipped), oneLine(s.Error))
 		}
 	}
 }

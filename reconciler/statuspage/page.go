@@ -143,6 +143,7 @@ func (r restorePage) Older() []view.RunView  { return older(r.Runs) }
 
 type page struct {
 	Data
+	Zone                         *time.Location // the first server's: the header's time
 	Servers                      []serverPage
 	Policies, Stale, Failing, Ok int
 }
@@ -188,6 +189,9 @@ func Write(w io.Writer, d Data) error {
 			sp.Restores = append(sp.Restores, restorePage{Restore: r, Now: d.Now, Zone: sp.Zone})
 		}
 		p.Servers = append(p.Servers, sp)
+		if p.Zone == nil {
+			p.Zone = sp.Zone
+		}
 	}
 	return tmpl.Execute(w, p)
 }
