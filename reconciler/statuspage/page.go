@@ -143,9 +143,9 @@ func (r restorePage) Older() []view.RunView  { return older(r.Runs) }
 
 type page struct {
 	Data
-	Zone                         *time.Location // the first server's: the header's time
-	Servers                      []serverPage
-	Policies, Stale, Failing, Ok int
+	Zone                                    *time.Location // the first server's: the header's time
+	Servers                                 []serverPage
+	Policies, Stale, Failing, Ok, Suspended int
 }
 
 //go:embed page.html.tmpl
@@ -174,10 +174,12 @@ func Write(w io.Writer, d Data) error {
 		}
 		for _, pol := range s.Policies {
 			pp := policyPage{Policy: pol, Now: d.Now, Chart: newChart(pol.Runs, pol.Zone)}
-			switch pp.State() {
-			case "stale":
+			switch { // the summary counts health, whether or not a run is in flight
+			case pol.Suspended:
+				p.Suspended++
+			case pol.Stale:
 				p.Stale++
-			case "failing":
+			case pol.LastResult == "failure":
 				p.Failing++
 			default:
 				p.Ok++
