@@ -168,3 +168,23 @@ func TestHandlerHeaders(t *testing.T) {
 		t.Errorf("the page refers to an outside resource (%q)", m)
 	}
 }
+
+// TestSummaryCounts: the header counts each policy once by its health; a run in flight
+// does not hide a failure.
+func TestSummaryCounts(t *testing.T) {
+	pols := []Policy{
+		{PolicyView: view.PolicyView{Name: "a", LastResult: "success"}},
+		{PolicyView: view.PolicyView{Name: "b", LastResult: "failure", Running: true}},
+		{PolicyView: view.PolicyView{Name: "c", Stale: true, LastResult: "failure"}},
+		{PolicyView: view.PolicyView{Name: "d", Suspended: true, Stale: true}},
+	}
+	var b bytes.Buffer
+	if err := Write(&b, Data{Now: now, Servers: []Server{{ServerView: view.ServerView{Name: "s"}, Policies: pols}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"4 backup policies", ">1 ok<", ">1 failing<", ">1 stale<", ">1 suspended<", `<span class="badge running">running</span> BackupPolicy b`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
