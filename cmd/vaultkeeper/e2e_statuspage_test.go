@@ -162,6 +162,7 @@ func loadInChromium(t *testing.T, chromium, url, png string) string {
 		args = append(args, "--no-sandbox")
 	}
 	cmd := exec.CommandContext(ctx, chromium, append(args, url)...)
+	cmd.WaitDelay = 10 * time.Second // a helper process left holding the output pipe does not hold the test
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
