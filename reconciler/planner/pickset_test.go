@@ -70,7 +70,7 @@ func TestPickSetBoundsReasons(t *testing.T) {
 		sets = append(sets, Set{ID: string(rune('a' + i)), Verified: true, Trust: "unsigned", TrustReason: "unsigned " + string(rune('a'+i))})
 	}
 	got, passed := pickSet(sets, manifests.RestoreSource{Backup: manifests.BackupLatest}, nil)
-	if got != nil || len(passed) != maxPassed+1 || passed[0] != "unsigned j" || passed[maxPassed] != "7 more" {
+	if got != nil || len(passed) != maxPassed+1 || passed[0] != "unsigned j" || passed[maxPassed] != "5 more" {
 		t.Fatalf("pickSet = %v, %q; want nothing, the newest %d reasons and the count of the rest", got, passed, maxPassed)
 	}
 }

@@ -85,7 +85,7 @@ func ResolveSet(all *manifests.Set, r *manifests.Restore, sets []Set) (*Set, []s
 }
 
 // maxPassed bounds the passed-over sets named in a plan or condition.
-const maxPassed = 3
+const maxPassed = 5
 
 // pickSet returns the newest verified set ("latest") or the named one if it is verified,
 // that may be restored (issue 14): its record's signature verifies and its agent is one of
