@@ -170,7 +170,7 @@ func TestUntrustedSetsNotRestored(t *testing.T) {
 		s.plant(realDir, id(10), func(m *catalog.Meta) { sign(s.keys)(m); m.Oracle.Schema = "SYSTEM" }): "forged",
 		s.plant(realDir, id(20), func(*catalog.Meta) {}):                                                "unsigned",
 		s.plant(realDir, id(30), sign(other)):                                                           "unverifiable",
-		s.plant(realDir, id(40), func(m *catalog.Meta) { m.Agent = "intruder"; sign(s.keys)(m) }):        "agent",
+		s.plant(realDir, id(40), func(m *catalog.Meta) { m.Agent = "intruder"; sign(s.keys)(m) }):       "agent",
 	}
 	s.a.rescan(s.ctx)
 	if err := s.a.Request("restore/dev-refresh"); err != nil {
