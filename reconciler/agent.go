@@ -70,6 +70,8 @@ type Agent struct {
 	invalid  bool
 	// noteDue: modelAt rebuilt the model (a future set came of age); noteSets is due.
 	noteDue bool
+	// verdicts keeps the verdicts on the catalog's records between builds of the model.
+	verdicts view.Verdicts
 	// syncFailures counts consecutive failed fetches (loop goroutine only).
 	syncFailures int
 

@@ -24,7 +24,7 @@ const (
 // buildModel rebuilds the read model of a.cat at now, judging each set with the set keys.
 // a.mu is held.
 func (a *Agent) buildModel(now time.Time) {
-	a.model = view.Build(a.desired, a.all, a.cat, view.Trust{Now: now, Keys: a.opt.SetKeys})
+	a.model = view.Build(a.desired, a.all, a.cat, view.Trust{Now: now, Keys: a.opt.SetKeys, Verdicts: &a.verdicts})
 }
 
 // modelAt is the read model at now: built again once a future set stopped being one. a.mu

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
@@ -29,11 +30,46 @@ type Model struct {
 type Trust struct {
 	Now  time.Time
 	Keys *catalog.Keyring
+	// Verdicts, when set, keeps the verdicts from one Build to the next (the agent builds
+	// the model after every change of the catalog; checking a record costs tens of µs).
+	Verdicts *Verdicts
 }
 
 // verdict judges one set's record, without the agent check (that is the Restore's).
 func (t Trust) verdict(s catalog.Set) catalog.Trust {
-	return catalog.CheckTrust(s.Meta, t.Keys, nil)
+	if t.Verdicts == nil {
+		return catalog.CheckTrust(s.Meta, t.Keys, nil)
+	}
+	return t.Verdicts.get(s.Meta, t.Keys)
+}
+
+// Verdicts caches the verdict on each record by the record's identity: the catalog keeps a
+// set's *catalog.Meta until the set is loaded again (catalog.Load, after a verification or
+// a publish), so a changed record is judged afresh. The keys must not change between Builds.
+type Verdicts struct {
+	mu        sync.Mutex
+	cur, next map[*catalog.Meta]catalog.Trust
+}
+
+func (v *Verdicts) get(m *catalog.Meta, k *catalog.Keyring) catalog.Trust {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t, ok := v.cur[m]
+	if !ok {
+		t = catalog.CheckTrust(m, k, nil)
+	}
+	if v.next == nil {
+		v.next = map[*catalog.Meta]catalog.Trust{}
+	}
+	v.next[m] = t
+	return t
+}
+
+// turn keeps only the verdicts the Build that ends used (the catalog's records now).
+func (v *Verdicts) turn() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.cur, v.next = v.next, nil
 }
 
 // Policy is what the catalog says about one policy.
@@ -99,6 +135,9 @@ func Build(desired, all *manifests.Set, cat *catalog.Catalog, t Trust) *Model {
 	m := &Model{Policies: map[string]*Policy{}, Backups: []BackupView{}}
 	if cat == nil {
 		cat = &catalog.Catalog{}
+	}
+	if t.Verdicts != nil {
+		defer t.Verdicts.turn()
 	}
 	future := map[string][]catalog.FutureSet{}
 	futureDir := map[string]bool{}

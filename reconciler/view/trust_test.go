@@ -116,3 +116,33 @@ func TestBuildFutureAndTrust(t *testing.T) {
 		t.Errorf("at %s: future %+v, valid until %s; want the two planted copies", m.ValidUntil, lp.Future, later.ValidUntil)
 	}
 }
+
+// TestVerdictsFollowTheCatalog: with the verdict cache, a record loaded again after it
+// changed (catalog.Load, as the agent does after a verification) is judged again.
+func TestVerdictsFollowTheCatalog(t *testing.T) {
+	keys, _ := setsig.Parse("test", []byte(strings.Repeat("7e", 32)))
+	dest := t.TempDir()
+	pol := &manifests.BackupPolicy{Metadata: manifests.ObjectMeta{Name: "p"}}
+	pol.Spec.Server, pol.Spec.Destination = "s1", dest
+	set := &manifests.Set{Policies: []*manifests.BackupPolicy{pol}}
+	writeSet(t, dest, "s1", "p", "20261119T020000Z", catalog.KindScheduled, true, 10)
+	editSet(t, dest, "s1", "20261119T020000Z", func(m *catalog.Meta) { m.Sign(keys) })
+	cat, _, err := catalog.Scan(context.Background(), Roots(set, set))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := Trust{Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), Keys: keys, Verdicts: &Verdicts{}}
+	for range 2 {
+		if got := Build(set, set, cat, tr).Policy("p").Sets[0].Trust; got != "trusted" {
+			t.Fatalf("verdict %q, want trusted", got)
+		}
+	}
+	editSet(t, dest, "s1", "20261119T020000Z", func(m *catalog.Meta) { m.Oracle.Schema = "SYSTEM" })
+	s, err := catalog.Load(dest, catalog.SetDir(dest, "s1", "20261119T020000Z"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Build(set, set, cat.With(s), tr).Policy("p").Sets[0].Trust; got != "forged" {
+		t.Errorf("verdict after the record changed and was loaded again: %q, want forged", got)
+	}
+}
