@@ -215,6 +215,18 @@ func TestE2EUntrustedSetNotRestored(t *testing.T) {
 	if d, n := w.dropUsers("aes-staging"), len(w.restoredZips("aes-staging")); d != drops || n != restores {
 		t.Errorf("after naming the forged set: DROP USER %d→%d, avbackup restore %d→%d; want no more", drops, d, restores, n)
 	}
+
+	// `vaultkeeper plan` judges the sets with the key of --state-dir, and without one says so.
+	w.stop()
+	repo := filepath.Join(w.dir, "repo")
+	out, code := w.cli("plan", repo, "--state-dir", w.stateDir)
+	if code != 0 || !strings.Contains(out, "blocked restore/staging-refresh on aes-staging: set "+forgedID) || !strings.Contains(out, "signature does not match") {
+		t.Errorf("plan with the agent's state dir (exit %d):\n%s", code, out)
+	}
+	out, code = w.cli("plan", repo, "--state-dir", t.TempDir())
+	if code != 0 || !strings.Contains(out, "note: no set key") || !strings.Contains(out, "no set key was given to check it") {
+		t.Errorf("plan without a set key (exit %d):\n%s", code, out)
+	}
 }
 
 // TestE2ESafetySets: each restore leaves a safety set of the target; the target's policy
