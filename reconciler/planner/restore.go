@@ -38,7 +38,7 @@ func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, 
 	if pol != nil {
 		sets = act.Policies[pol.Metadata.Name].Sets
 	}
-	target, passed := pickSet(sets, spec.Source, set.RestoreAgents(r))
+	target, passed := ResolveSet(set, r, sets)
 	if target == nil {
 		if len(passed) > 0 && spec.Source.Backup != manifests.BackupLatest {
 			block(fmt.Sprintf("set %s of policy %s may not be restored: %s", spec.Source.Backup, spec.Source.Policy, strings.Join(passed, "; ")))
