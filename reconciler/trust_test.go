@@ -1,6 +1,8 @@
 package reconciler
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
@@ -276,5 +279,32 @@ func TestSafetySetsRestorableAndPruned(t *testing.T) {
 	zips := s.restores("aes-dev")
 	if len(zips) != before+1 || !strings.HasPrefix(zips[len(zips)-1], catalog.SetDir(dest, "aes-dev", kept[0])) {
 		t.Errorf("restores %v: want one more, from safety set %s: %v", zips[before:], kept[0], s.problems())
+	}
+}
+
+// TestSyncRefusalReasons: a fetch the source refuses says why in the source's status
+// reason (NotSigned, Rollback), and the applied revision stays in force.
+func TestSyncRefusalReasons(t *testing.T) {
+	s := newSim(t, simManifests, time.Date(2026, 10, 6, 3, 0, 0, 0, time.UTC))
+	applied := s.store.Snapshot().Source.LastApplied
+	for _, c := range []struct {
+		err    error
+		reason string
+	}{
+		{fmt.Errorf("git source: commit 1234: %w abcd (a force-push back to an older commit?)", source.ErrRollback), "Rollback: "},
+		{fmt.Errorf("git source: commit 1234: %w", source.ErrNotSigned), "NotSigned: "},
+		{errors.New("dial tcp: connection refused"), "FetchFailed: "},
+	} {
+		s.src.mu.Lock()
+		s.src.err = c.err
+		s.src.mu.Unlock()
+		s.a.sync(s.ctx)
+		src := s.store.Snapshot().Source
+		if src.Ready || !strings.HasPrefix(src.Reason, c.reason) || src.LastApplied != applied {
+			t.Errorf("%v: source %+v, want not ready, reason %q…, %s still applied", c.err, src, c.reason, applied)
+		}
+		if s.a.Revision() != applied || len(s.a.Read().Desired.Servers) == 0 {
+			t.Errorf("%v: the applied revision is no longer in force", c.err)
+		}
 	}
 }
