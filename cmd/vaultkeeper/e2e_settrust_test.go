@@ -146,6 +146,10 @@ func TestE2EFutureSet(t *testing.T) {
 	if v := metricValue(m, `vaultkeeper_backup_last_success_timestamp_seconds{policy="aes-prod-nightly",server="aes-prod"}`); strings.HasPrefix(v, "2.2") {
 		t.Errorf("last success metric %s is the future set's", v)
 	}
+	out, _ := w.cli("get", "backups", "--addr", w.addr, "--state-dir", w.stateDir)
+	if !strings.Contains(grep(out, "20391122T020000Z"), "trusted (future: ignored)") || !strings.Contains(grep(out, realID), "trusted") {
+		t.Errorf("get backups does not show the future set as ignored:\n%s", out)
+	}
 	before := len(w.restoredZips("aes-staging"))
 	w.request("restore/staging-refresh")
 	w.waitFor("the restore asked for", 90*time.Second, func() bool { return w.restoreRuns() >= 2 })
