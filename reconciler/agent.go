@@ -45,6 +45,10 @@ type Options struct {
 	Hosts host.Factory
 	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
 	ManifestLimits manifests.Limits
+	// SetKeys sign the records of the sets this agent makes and decide which sets it may
+	// restore (issue 14; `--set-key-file`, else the key generated in the state dir). nil:
+	// sets are published unsigned and no signed set is trusted.
+	SetKeys *catalog.Keyring
 }
 
 // Agent is the reconcile loop of one host.
@@ -64,6 +68,10 @@ type Agent struct {
 	running  map[string]bool // KIND/NAME of runs in flight
 	force    map[string]bool // KIND/NAME asked for by `vaultkeeper reconcile`
 	invalid  bool
+	// noteDue: modelAt rebuilt the model (a future set came of age); noteSets is due.
+	noteDue bool
+	// verdicts keeps the verdicts on the catalog's records between builds of the model.
+	verdicts view.Verdicts
 	// syncFailures counts consecutive failed fetches (loop goroutine only).
 	syncFailures int
 
@@ -98,7 +106,7 @@ func New(opt Options) *Agent {
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
 		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
-		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
+		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil, view.Trust{}),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
@@ -230,8 +238,11 @@ func (a *Agent) sync(ctx context.Context) {
 		a.Metrics.SourceSyncFailed()
 		a.syncFailures++
 		reason := "FetchFailed"
-		if errors.Is(err, source.ErrNotSigned) {
+		switch {
+		case errors.Is(err, source.ErrNotSigned):
 			reason = "NotSigned"
+		case errors.Is(err, source.ErrRollback):
+			reason = "Rollback"
 		}
 		a.log.Error("source fetch failed", "err", err)
 		a.update(func(st *state.Status) {
@@ -320,8 +331,9 @@ func (a *Agent) rescan(ctx context.Context) {
 	}
 	a.mu.Lock()
 	a.cat, a.problems = cat, problems
-	a.model = view.Build(a.desired, a.all, cat)
+	a.buildModel(a.opt.Now())
 	a.mu.Unlock()
+	a.noteSets()
 }
 
 // putSets loads the published sets in dirs (under destination; replica says which kind of
@@ -346,9 +358,10 @@ func (a *Agent) putSets(destination string, replica bool, dirs ...string) {
 // changeCatalog replaces the catalog by change's and rebuilds the read model.
 func (a *Agent) changeCatalog(change func(*catalog.Catalog) *catalog.Catalog) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.cat = change(a.cat)
-	a.model = view.Build(a.desired, a.all, a.cat)
+	a.buildModel(a.opt.Now())
+	a.mu.Unlock()
+	a.noteSets()
 }
 
 func cut(object string) (kind, name string, ok bool) {

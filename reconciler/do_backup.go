@@ -87,7 +87,7 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		Started: started, Now: a.opt.Now, EstimateBytes: a.lastSize(pol), FreeBytes: host.FreeBytes,
 		IIS: h.IIS, Files: h.Files, Oracle: conn, Verify: a.verifier,
 		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump},
-		Runbook:  rb,
+		Runbook:  rb, SetKeys: a.opt.SetKeys,
 	}
 	if kind != catalog.KindSafety {
 		// IIS is stopped only inside the policy's window, also for a run asked for with

@@ -62,6 +62,11 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	if !meta.Complete() {
 		return meta, outcome.Stalledf("SetIncomplete", "restore/%s: set %s is not complete", r.Metadata.Name, dir)
 	}
+	// The record as read now, not as scanned, must verify (issue 14): the NAS may have
+	// changed since.
+	if t := catalog.CheckTrust(meta, a.opt.SetKeys, all.RestoreAgents(r)); !t.MayRestore() {
+		return meta, outcome.Stalledf("SetNotTrusted", "restore/%s: %s is not restored: %s", r.Metadata.Name, dir, t.Reason)
+	}
 	_, to, err := restore.Users(r, target, meta)
 	if err != nil {
 		return meta, err
@@ -110,13 +115,14 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 }
 
 // findSet is the folder of set id of pol: the primary destination when this host holds it
-// there, else a replica that does (a restore on another host may only reach the NAS copy).
+// there, else a replica that does (a restore on another host may only reach the NAS copy);
+// only a copy whose record's signature verifies.
 func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var replica string
 	for _, s := range a.cat.Sets(pol.Spec.Server, pol.Metadata.Name) {
-		if s.ID != id || !s.Complete() {
+		if s.ID != id || !s.Complete() || !catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil).MayRestore() {
 			continue
 		}
 		if !s.Replica {

@@ -15,7 +15,9 @@ import (
 
 // retention applies the policy's rules to the primary destination and to every replica,
 // each on its own sets. Every removal is journaled before it happens and logged with the
-// rules that no longer keep it; safety sets are not counted and not pruned here.
+// rules that no longer keep it. Safety sets are not counted by the policy's rules: keepSafety
+// keeps its own count of them (issue 14). Future sets, and sets whose record's signature
+// cannot be checked or does not match, are neither counted nor removed.
 func (a *Agent) retention(ctx context.Context, pol *manifests.BackupPolicy) error {
 	if pol == nil {
 		return nil
@@ -38,23 +40,43 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 	a.mu.Lock()
 	sets := a.cat.SetsIn(dest, pol.Spec.Server, pol.Metadata.Name)
 	a.mu.Unlock()
+	sets, future := catalog.SplitFuture(sets, a.opt.Now())
+	for _, f := range future {
+		a.log.Warn("future set left out of retention", "policy", pol.Metadata.Name, "reason", f.Reason)
+	}
+	mayPrune := func(s catalog.Set) bool { return catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil).MayPrune() }
 	byID := map[string]catalog.Set{}
 	var items []retention.Item
 	for _, s := range sets {
 		if s.Meta.Kind == catalog.KindSafety {
 			continue
 		}
+		if t := catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil); !t.MayPrune() {
+			a.log.Warn("set left out of retention: its signature cannot be checked or does not match", "policy", pol.Metadata.Name,
+				"destination", dest, "reason", t.Reason)
+			continue
+		}
 		byID[s.ID] = s
 		items = append(items, retention.Item{ID: s.ID, Time: s.Time, Verified: s.Verified(), Complete: s.Complete()})
 	}
 	plan := retention.Plan(items, retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
-	var errs []error
+	type removal struct {
+		set catalog.Set
+		why string
+	}
+	var remove []removal
 	for _, d := range plan.Remove {
+		remove = append(remove, removal{byID[d.ID], "retention of policy " + pol.Metadata.Name + ": " + strings.Join(d.Reasons, ", ")})
+	}
+	for _, r := range catalog.PlanSafety(sets, pol.Spec.Retention.KeepSafety, mayPrune) {
+		remove = append(remove, removal{r.Set, "retention of policy " + pol.Metadata.Name + ": " + r.Reason})
+	}
+	var errs []error
+	for _, r := range remove {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		s := byID[d.ID]
-		why := "retention of policy " + pol.Metadata.Name + ": " + strings.Join(d.Reasons, ", ")
+		s, why := r.set, r.why
 		step := "remove " + s.Dir
 		if err := j.StepStarted(step); err != nil {
 			return err

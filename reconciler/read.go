@@ -43,7 +43,7 @@ func (a *Agent) read(withPlan bool) Reading {
 	now := a.opt.Now()
 	st := a.opt.Store.Snapshot()
 	a.mu.Lock()
-	r := Reading{Now: now, Revision: a.revision, Invalid: a.invalid, Desired: a.desired, Status: st, Model: a.model,
+	r := Reading{Now: now, Revision: a.revision, Invalid: a.invalid, Desired: a.desired, Status: st, Model: a.modelAt(now),
 		Running: maps.Clone(a.running), Agent: a.opt.Agent, Version: a.opt.Version}
 	all, force := a.all, maps.Clone(a.force)
 	a.mu.Unlock()
@@ -57,7 +57,7 @@ func (a *Agent) read(withPlan bool) Reading {
 func (a *Agent) Plan(now time.Time) planner.Plan {
 	st := a.opt.Store.Snapshot()
 	a.mu.Lock()
-	desired, all, model, force := a.desired, a.all, a.model, maps.Clone(a.force)
+	desired, all, model, force := a.desired, a.all, a.modelAt(now), maps.Clone(a.force)
 	a.mu.Unlock()
 	return planner.Compute(desired, all, Actual(desired, st, model, force), now)
 }

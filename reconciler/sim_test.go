@@ -18,6 +18,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
 // sim is an agent driven step by step by a fake clock, on fake hosts: instead of Run's
@@ -31,6 +32,7 @@ type sim struct {
 	hosts *fakeHosts
 	src   *fakeSource
 	store *state.Store
+	keys  *catalog.Keyring // the agent's generated set key
 	a     *Agent
 	logs  *lockedBuffer
 }
@@ -92,11 +94,15 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 	// A shorter run history keeps status.json, which the store clones and rewrites on every
 	// change, small: the month makes over 1,500 runs.
 	store.HistoryPerObject = 1
+	keys, err := setsig.LoadOrCreate(store.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	clock := &fakeClock{t: at}
 	// Journal and condition times follow the simulated clock too.
 	store.Now = clock.Now
 	s := &sim{t: t, ctx: context.Background(), root: root, clock: clock, hosts: newFakeHosts(clock),
-		src: &fakeSource{dir: repo}, store: store, logs: &lockedBuffer{}}
+		src: &fakeSource{dir: repo}, store: store, keys: keys, logs: &lockedBuffer{}}
 	s.start()
 	return s
 }
@@ -107,7 +113,7 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 func (s *sim) start() {
 	s.t.Helper()
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s.a = New(Options{Agent: "sim", Source: s.src, Store: s.store, Log: log, Now: s.clock.Now, Hosts: s.hosts, Version: "sim"})
+	s.a = New(Options{Agent: "sim", Source: s.src, Store: s.store, Log: log, Now: s.clock.Now, Hosts: s.hosts, Version: "sim", SetKeys: s.keys})
 	s.a.loadLastGood()
 	if err := s.a.recover(s.ctx); err != nil {
 		s.t.Fatalf("recover: %v", err)

@@ -28,7 +28,7 @@ func (a *Agent) snapshot() metrics.Snapshot {
 		ps := metrics.PolicyStatus{Server: p.Spec.Server, Policy: name, MaxAge: maxAge, MinVerified: p.Spec.Retention.MinVerified,
 			VerifyInterval: vi, Running: r.Running["policy/"+name], FreeBytes: -1,
 			SetsVerified: mp.Verified, SetsUnverified: mp.Unverified, LastVerified: mp.OldestVerified, LastSuccess: mp.Newest,
-			Size: metrics.SetSize{Total: mp.NewestSize.Total, Files: mp.NewestSize.Files, Dump: mp.NewestSize.Dump}}
+			Size: metrics.SetSize{Total: mp.NewestSize.Total, Files: mp.NewestSize.Files, Dump: mp.NewestSize.Dump}, FutureSets: len(mp.Future)}
 		if rt := r.Status.Policies[name]; rt != nil {
 			ps.LastAttempt = rt.LastAttempt
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,16 +17,19 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
 func newPlanCmd() *cobra.Command {
-	var stateDir, agent, output string
+	var stateDir, agent, output, keyFile string
 	cmd := &cobra.Command{
 		Use:   "plan PATH",
 		Short: "Show what the agent would do now with the manifests in PATH, changing nothing",
 		Long: "plan reads the manifests in PATH, the agent's state (if --state-dir exists) and the backup\n" +
 			"sets on disk, and prints the actions due now in words an admin checks in a pull request:\n" +
-			"which set a restore uses, on which host, the DROP USER it issues and the safety backup.",
+			"which set a restore uses, on which host, the DROP USER it issues and the safety backup.\n" +
+			"Set records are checked with --set-key-file, else the key the agent generated in --state-dir;\n" +
+			"without either, no signed set can be checked and none is planned for a restore.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
@@ -55,7 +59,16 @@ func newPlanCmd() *cobra.Command {
 			if err != nil {
 				return failf("%w", err)
 			}
-			p := planner.Compute(set, all, reconciler.Actual(set, st, view.Build(set, all, cat), nil), time.Now())
+			keys, err := planKeyring(keyFile, stateDir)
+			if err != nil {
+				return failf("%w", err)
+			}
+			if keys == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: no set key (--set-key-file, or %s in --state-dir %s): set signatures are not checked, no signed set is planned for a restore\n", setsig.StateKeyFile, stateDir)
+			}
+			now := time.Now()
+			model := view.Build(set, all, cat, view.Trust{Now: now, Keys: keys})
+			p := planner.Compute(set, all, reconciler.Actual(set, st, model, nil), now)
 			if output == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -67,8 +80,22 @@ func newPlanCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&stateDir, "state-dir", defaultStateDir(), "the agent's state folder (read only; absent means a fresh agent)")
 	cmd.Flags().StringVar(&agent, "agent", "", "plan only this agent's servers")
+	cmd.Flags().StringVar(&keyFile, "set-key-file", "", "set key file the agent runs with (default: the key it generated in --state-dir)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
 	return cmd
+}
+
+// planKeyring is the set keys `plan` judges sets with: --set-key-file, else the key the
+// agent generated in stateDir (read, never created), else none.
+func planKeyring(keyFile, stateDir string) (*setsig.Keyring, error) {
+	if keyFile != "" {
+		return setsig.Load(keyFile)
+	}
+	p := filepath.Join(stateDir, setsig.StateKeyFile)
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return setsig.Load(p)
 }
 
 // readStatus reads the agent's status without opening the store for writing.

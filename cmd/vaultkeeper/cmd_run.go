@@ -156,7 +156,7 @@ func runAgent(ctx context.Context, o *runOptions, log *slog.Logger, ready func(a
 	}
 	defer src.Close()
 	agent := reconciler.New(reconciler.Options{Agent: o.agent, Source: src, Store: store, Log: log, Interval: o.interval,
-		Version: version, RequireSigned: o.verifyKeyring != "", ManifestLimits: o.manifestLimits})
+		Version: version, RequireSigned: o.verifyKeyring != "", ManifestLimits: o.manifestLimits, SetKeys: setKeys})
 	token, err := store.Token()
 	if err != nil {
 		return err

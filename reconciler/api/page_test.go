@@ -96,7 +96,7 @@ func TestPageData(t *testing.T) {
 			{ID: "3", Kind: "backup", Object: "policy/other", Started: t0, Finished: t0.Add(time.Minute), Result: state.RunSucceeded},
 		},
 	}
-	r := reconciler.Reading{Now: t0.Add(time.Hour), Revision: "abc", Invalid: true, Desired: desired, Status: st, Model: view.Build(desired, desired, nil), Agent: "agent-a"}
+	r := reconciler.Reading{Now: t0.Add(time.Hour), Revision: "abc", Invalid: true, Desired: desired, Status: st, Model: view.Build(desired, desired, nil, view.Trust{Now: t0.Add(time.Hour)}), Agent: "agent-a"}
 	d := PageData(r)
 	if d.Agent != "agent-a" || d.Revision != "abc" || !d.Source.Rejected || d.Source.LastAttempted != "def" || len(d.Source.Errors) != 1 {
 		t.Errorf("page header %+v: want agent-a, revision abc in force, def rejected with its error", d)

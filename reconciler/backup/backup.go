@@ -70,6 +70,9 @@ type Job struct {
 	Verify   Verifier
 	Timeouts Timeouts
 	Runbook  *runbook.Runbook
+	// SetKeys signs the set's record (vaultkeeper.json) before it is published (issue 14);
+	// nil publishes it unsigned, and no agent restores an unsigned set.
+	SetKeys *catalog.Keyring
 
 	// The run's own state, set by Run.
 	partial string
@@ -165,6 +168,9 @@ var Steps = []runbook.Def[*Job]{
 		Words:   func(*Job) string { return "write vaultkeeper.json and publish" },
 		Timeout: func(*Job) time.Duration { return time.Minute },
 		Do: func(ctx context.Context, j *Job) error {
+			if err := j.sign(); err != nil {
+				return err
+			}
 			dir, err := catalog.Publish(j.partial)
 			j.res.Dir = dir
 			return err
@@ -215,6 +221,18 @@ func Run(ctx context.Context, j *Job) (*Result, error) {
 		return nil, err
 	}
 	return j.res, err
+}
+
+// sign signs the record, as it stands just before it is published, with the set key and
+// writes it: whatever a later step appends (verification results) is not signed.
+func (j *Job) sign() error {
+	if j.SetKeys == nil {
+		return nil
+	}
+	if err := j.res.Meta.Sign(j.SetKeys); err != nil {
+		return err
+	}
+	return catalog.WriteMeta(j.partial, j.res.Meta)
 }
 
 func failedVerification(vs []catalog.Verification) error {

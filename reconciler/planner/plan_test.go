@@ -73,9 +73,9 @@ func TestBackupPlanning(t *testing.T) {
 func TestRestorePlanning(t *testing.T) {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	sets := []Set{
-		{ID: "20261119T010000Z", Time: now.Add(-59 * time.Hour), Verified: true},
-		{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true},
-		{ID: "20261121T010000Z", Time: now.Add(-11 * time.Hour), Verified: false},
+		{ID: "20261119T010000Z", Time: now.Add(-59 * time.Hour), Verified: true, Agent: "aes01", Trust: "trusted"},
+		{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true, Agent: "aes01", Trust: "trusted"},
+		{ID: "20261121T010000Z", Time: now.Add(-11 * time.Hour), Verified: false, Agent: "aes01", Trust: "trusted"},
 	}
 	set := testSet(t)
 	hash := set.Restore("staging-refresh").SpecHash()
@@ -146,7 +146,7 @@ func TestRestoreFromAnotherAgentsPolicy(t *testing.T) {
 	if staging.Policy("aes-prod-nightly") != nil {
 		t.Fatal("the staging agent's part holds production's policy")
 	}
-	act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: []Set{{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true}}}}}
+	act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: []Set{{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true, Agent: "aes01", Trust: "trusted"}}}}}
 	p := Compute(staging, all, act, now)
 	if got := kinds(p); strings.Contains(got, "backup policy/aes-prod-nightly") || !strings.Contains(got, "restore restore/staging-refresh") {
 		t.Fatalf("actions %s: want the restore and no backup of production", got)

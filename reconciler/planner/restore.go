@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
@@ -36,9 +38,16 @@ func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, 
 	if pol != nil {
 		sets = act.Policies[pol.Metadata.Name].Sets
 	}
-	target := pickSet(sets, spec.Source.Backup)
+	target, passed := ResolveSet(set, r, sets)
 	if target == nil {
+		if len(passed) > 0 && spec.Source.Backup != manifests.BackupLatest {
+			block(fmt.Sprintf("set %s of policy %s may not be restored: %s", spec.Source.Backup, spec.Source.Policy, strings.Join(passed, "; ")))
+			return
+		}
 		reason := fmt.Sprintf("no verified set %s of policy %s yet", spec.Source.Backup, spec.Source.Policy)
+		if len(passed) > 0 {
+			reason = fmt.Sprintf("no trusted verified set of policy %s: %s", spec.Source.Policy, strings.Join(passed, "; "))
+		}
 		p.Waiting = append(p.Waiting, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, At: now.Add(time.Minute), Reason: reason})
 		return
 	}
@@ -69,18 +78,51 @@ func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, 
 		Reason: reason, Destructive: true, Steps: RestoreSteps(set, r, target.ID)})
 }
 
-// pickSet returns the newest verified set ("latest") or the named one if it is verified.
-func pickSet(sets []Set, want string) *Set {
+// ResolveSet is the set r restores among sets (its source policy's, oldest first; all is
+// the revision), and why newer sets, or the named one, were passed over (see pickSet).
+func ResolveSet(all *manifests.Set, r *manifests.Restore, sets []Set) (*Set, []string) {
+	return pickSet(sets, r.Spec.Source, all.RestoreAgents(r))
+}
+
+// maxPassed bounds the passed-over sets named in a plan or condition.
+const maxPassed = 5
+
+// pickSet returns the newest verified set ("latest") or the named one if it is verified,
+// that may be restored (issue 14): its record's signature verifies and its agent is one of
+// agents (empty: any). Safety sets are picked only by a source that names one
+// (spec.source.safety), and only they are then. passed says why each newer set, or the
+// named one, was passed over: unsigned, forged, unverifiable, or made by another agent.
+func pickSet(sets []Set, src manifests.RestoreSource, agents []string) (pick *Set, passed []string) {
+	want, skipped := src.Backup, 0
 	for i := len(sets) - 1; i >= 0; i-- {
 		s := &sets[i]
-		if !s.Verified || s.Kind == "safety" {
+		if !s.Verified || (s.Kind == "safety") != src.Safety {
 			continue
 		}
-		if want == manifests.BackupLatest || s.ID == want {
-			return s
+		if want != manifests.BackupLatest && s.ID != want {
+			continue
+		}
+		why := ""
+		switch {
+		case s.Trust != "trusted":
+			why = s.TrustReason
+		case len(agents) > 0 && !slices.Contains(agents, s.Agent):
+			why = fmt.Sprintf("set %s was made by agent %q; the Restore's source allows %s", s.ID, s.Agent, strings.Join(agents, ", "))
+		}
+		if why == "" {
+			if skipped > maxPassed {
+				passed = append(passed, fmt.Sprintf("%d more", skipped-maxPassed))
+			}
+			return s, passed
+		}
+		if skipped++; skipped <= maxPassed {
+			passed = append(passed, why)
 		}
 	}
-	return nil
+	if skipped > maxPassed {
+		passed = append(passed, fmt.Sprintf("%d more", skipped-maxPassed))
+	}
+	return nil, passed
 }
 
 // RestoreSteps says, in words an admin checks in a pull request, what the restore will do

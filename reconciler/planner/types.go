@@ -56,6 +56,10 @@ type Set struct {
 	Kind         string
 	// Replicas lists the copies (destinations) that hold the set.
 	Replicas []string
+	// Agent is the agent its record names; Trust the verdict on the record's signature
+	// (catalog.TrustVerdict, without the agent check: trusted, unsigned, forged,
+	// unverifiable) and TrustReason its words. Only a trusted set is restored (issue 14).
+	Agent, Trust, TrustReason string
 }
 
 // PolicyState is the actual state of a policy.

@@ -55,7 +55,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := Build(desired, all, cat)
+	m := Build(desired, all, cat, Trust{Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
 	p := m.Policy("p")
 	if !p.Own || len(p.Sets) != 3 || len(p.Sets[0].Replicas) != 1 || p.Sets[0].Replicas[0] != nas {
 		t.Errorf("own policy sets %+v: want 3 primary sets, the first held by %s", p.Sets, nas)

@@ -47,6 +47,10 @@ type BackupView struct {
 	Destination string    `json:"destination"`
 	Replica     bool      `json:"replica"`
 	Dir         string    `json:"dir"`
+	// Future: dated more than an hour ahead, ignored (issue 14). Signature is the verdict on
+	// the record's signature: trusted, unsigned, forged or unverifiable.
+	Future    bool   `json:"future,omitempty"`
+	Signature string `json:"signature,omitempty"`
 }
 
 // RestoreView is one Restore.

@@ -26,10 +26,7 @@ type FutureSet struct {
 func SplitFuture(sets []Set, now time.Time) (kept []Set, future []FutureSet) {
 	limit := now.Add(MaxFutureSkew)
 	for _, s := range sets {
-		when, what := s.Time, "its id"
-		if s.Meta != nil && s.Meta.Finished.After(when) {
-			when, what = s.Meta.Finished, "its record's finish time"
-		}
+		when, what := s.Dated()
 		if when.After(limit) {
 			future = append(future, FutureSet{Set: s, Reason: fmt.Sprintf(
 				"set %s/%s in %s is dated %s by %s, %s after now (%s): ignored for last success, due times, retention and latest until then",
@@ -39,4 +36,19 @@ func SplitFuture(sets []Set, now time.Time) (kept []Set, future []FutureSet) {
 		kept = append(kept, s)
 	}
 	return kept, future
+}
+
+// Dated is the time a set claims for itself: the later of its id's time and its record's
+// finish time, and which of the two that is, in words.
+func (s Set) Dated() (time.Time, string) {
+	if s.Meta != nil && s.Meta.Finished.After(s.Time) {
+		return s.Meta.Finished, "its record's finish time"
+	}
+	return s.Time, "its id"
+}
+
+// TrustedFrom is when a future set stops being one: MaxFutureSkew before it is dated.
+func (f FutureSet) TrustedFrom() time.Time {
+	when, _ := f.Set.Dated()
+	return when.Add(-MaxFutureSkew)
 }

@@ -9,6 +9,10 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
 
+// Keyring is the set keys that sign and verify set records (setsig.Keyring), named here so
+// that the catalog's users need not import setsig to pass one along.
+type Keyring = setsig.Keyring
+
 // SignedBytes are the bytes of m a signature covers: the record as JSON without its
 // signature and without its verification results. Verifications are observations appended
 // later (also by `vaultkeeper verify --record`, which may run without the key); what they
@@ -80,7 +84,14 @@ func (t Trust) MayPrune() bool { return t.Verdict != Forged && t.Verdict != Unve
 // CheckTrust decides whether m may be restored: its signature must verify with k and, when
 // agents is not empty, its agent must be one of them (a Restore's spec.source.agents,
 // defaulting to the source Server's spec.agent; the caller supplies the default).
+// A nil k holds no key: a signed set is then Unverifiable.
 func CheckTrust(m *Meta, k *setsig.Keyring, agents []string) Trust {
+	if k == nil {
+		if m.Signature == nil {
+			return Trust{Unsigned, fmt.Sprintf("set %s/%s carries no signature", m.Server, m.ID)}
+		}
+		return Trust{Unverifiable, fmt.Sprintf("set %s/%s: signed with key %s, but no set key was given to check it", m.Server, m.ID, m.Signature.KeyID)}
+	}
 	err := m.VerifySignature(k)
 	switch {
 	case errors.Is(err, setsig.ErrUnsigned):

@@ -73,6 +73,8 @@ func TestCheckTrust(t *testing.T) {
 		{"dump hash changed", signed(func(m *Meta) { m.Files[1].SHA256 = "00" }), k, nil, Forged, false, false},
 		{"agent changed", signed(func(m *Meta) { m.Agent = "prod" }), k, []string{"prod"}, Forged, false, false},
 		{"other key", signed(nil), other, nil, Unverifiable, false, false},
+		{"signed, no key", signed(nil), nil, nil, Unverifiable, false, false},
+		{"unsigned, no key", testMeta("aes-prod", "nightly", "20260101T020000Z"), nil, nil, Unsigned, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := CheckTrust(tc.m, tc.k, tc.agents)
