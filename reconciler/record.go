@@ -114,6 +114,7 @@ func (a *Agent) begin(op, name, server, runID string, started time.Time, set str
 // history, its metrics, its conditions, its result, failure count and retry time.
 func (a *Agent) record(f finished) error {
 	now := a.opt.Now()
+	a.notifyOutcome(f)
 	var jerr error
 	if f.journal != nil {
 		if f.set != nil {

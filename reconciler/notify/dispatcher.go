@@ -16,8 +16,9 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 )
 
-// Defaults of Options.
+// Defaults of Options, and the drain time the agent gives Close.
 const (
+	DefaultDrain       = 10 * time.Second
 	DefaultQueueSize   = 100
 	DefaultMaxAttempts = 8
 	DefaultTimeout     = 30 * time.Second
@@ -59,6 +60,7 @@ type Dispatcher struct {
 	workers map[string]*worker
 	raised  map[string]bool // conditions raised and not yet cleared
 	closed  bool
+	closing chan struct{}   // closed by Close: no more retries, one attempt each
 	ctx     context.Context // cancelled when Close gives up draining
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -86,7 +88,7 @@ func New(opt Options) *Dispatcher {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Dispatcher{opt: opt, log: opt.Log, m: newMetrics(opt.Registerer), workers: map[string]*worker{}, raised: map[string]bool{},
-		ctx: ctx, cancel: cancel}
+		closing: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
 // worker delivers one notifier's queue, one message at a time.
@@ -242,7 +244,7 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker, e Event) {
 			log.Info("notification sent", "type", spec.Type, "attempts", attempt)
 			return
 		}
-		if IsPermanent(err) || attempt >= d.opt.MaxAttempts || ctx.Err() != nil {
+		if IsPermanent(err) || attempt >= d.opt.MaxAttempts || ctx.Err() != nil || d.draining() {
 			d.m.deliveries.WithLabelValues(w.name, ResultFailure).Inc()
 			log.Error("notification not delivered", "type", spec.Type, "attempts", attempt, "permanent", IsPermanent(err), "err", err)
 			return
@@ -254,7 +256,19 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker, e Event) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
+		case <-d.closing: // the next attempt is the last
+			t.Stop()
 		}
+	}
+}
+
+// draining reports whether Close was called.
+func (d *Dispatcher) draining() bool {
+	select {
+	case <-d.closing:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -281,8 +295,9 @@ func (d *Dispatcher) send(ctx context.Context, spec *manifests.NotifierSpec, e E
 	return permanent(errors.New("unknown notifier type " + spec.Type))
 }
 
-// Close stops taking events and delivers what is queued for at most timeout; then attempts
-// in flight are cancelled and the rest is dropped (counted). It returns once every worker
+// Close stops taking events and delivers what is queued for at most timeout, with no more
+// retries (a message waiting for its retry gets one more attempt at once); then attempts in
+// flight are cancelled and the rest is dropped (counted). It returns once every worker
 // has stopped.
 func (d *Dispatcher) Close(timeout time.Duration) {
 	d.mu.Lock()
@@ -291,6 +306,7 @@ func (d *Dispatcher) Close(timeout time.Duration) {
 		return
 	}
 	d.closed = true
+	close(d.closing)
 	for _, w := range d.workers {
 		w.q.close()
 	}

@@ -303,3 +303,20 @@ func TestConfigure(t *testing.T) {
 		t.Error("a removed notifier still delivered")
 	}
 }
+
+// TestCloseEndsRetries: a message waiting for its retry gets one last attempt when the
+// dispatcher closes, not the rest of its backoff.
+func TestCloseEndsRetries(t *testing.T) {
+	rcv := notifytest.NewReceiver(t, "")
+	rcv.FailNext(100, http.StatusServiceUnavailable)
+	d, reg := newDispatcher(t, notify.Options{Backoff: outcome.Backoff{Base: time.Hour, Max: time.Hour}})
+	d.Configure([]*manifests.Notifier{webhook("ops", rcv.URL, manifests.SecretRef{}, manifests.EventBackupFailed)})
+	d.Publish(failed("s1"))
+	for rcv.Hits() < 1 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.Close(time.Hour) // returns after the last attempt, not after an hour
+	if f, hits := counter(t, reg, "vaultkeeper_notify_deliveries_total", "ops", notify.ResultFailure), rcv.Hits(); f != 1 || hits != 2 {
+		t.Errorf("failure %v after %d attempts; want 1 after 2 (the first, and one at Close)", f, hits)
+	}
+}
