@@ -149,8 +149,10 @@ func serviceLogger(stateDir string, json bool, extra slog.Handler) (*slog.Logger
 	return slog.New(hs), f, nil
 }
 
-// eventLogMax bounds one Event Log message: ReportEvent refuses strings over 31,839
-// characters, and a longer message would be lost whole.
+// eventLogMax bounds one Event Log message, in bytes of UTF-8 (never fewer than its UTF-16
+// characters): ReportEvent limits each string to 31,839 characters
+// (https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-reporteventw; .NET
+// measured 31,718 on Windows 10, dotnet/dotnet-api-docs#9999), and a longer one is lost whole.
 const eventLogMax = 31000
 
 // sinkHandler formats warnings and errors as text lines (no time: the Event Log stamps its
