@@ -73,10 +73,11 @@ func TestEventLogMessages(t *testing.T) {
 		got = append(got, entry{l, msg})
 		return nil
 	})
-	log, _, err := serviceLogger(t.TempDir(), false, h)
+	log, f, err := serviceLogger(t.TempDir(), false, h)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { f.Close() }) // before the folder's removal: Windows removes no open file
 	run := log.With("agent", "aes01").With("server", "aes-prod", "policy", "nightly")
 	run.Info("step started", "step", "export")
 	run.Error("step failed", "operation", "backup", "step", "export", "err", "ORA-01017: invalid username/password")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -309,14 +310,39 @@ func TestConfigure(t *testing.T) {
 func TestCloseEndsRetries(t *testing.T) {
 	rcv := notifytest.NewReceiver(t, "")
 	rcv.FailNext(100, http.StatusServiceUnavailable)
-	d, reg := newDispatcher(t, notify.Options{Backoff: outcome.Backoff{Base: time.Hour, Max: time.Hour}})
+	logs := &syncBuffer{}
+	d, reg := newDispatcher(t, notify.Options{Backoff: outcome.Backoff{Base: time.Hour, Max: time.Hour},
+		Log: slog.New(slog.NewTextHandler(logs, nil))})
 	d.Configure([]*manifests.Notifier{webhook("ops", rcv.URL, manifests.SecretRef{}, manifests.EventBackupFailed)})
 	d.Publish(failed("s1"))
-	for rcv.Hits() < 1 {
+	// Waiting for its retry (the log says so once the first attempt failed).
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "retrying") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no retry logged after 10 s:\n%s", logs.String())
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	d.Close(time.Hour) // returns after the last attempt, not after an hour
 	if f, hits := counter(t, reg, "vaultkeeper_notify_deliveries_total", "ops", notify.ResultFailure), rcv.Hits(); f != 1 || hits != 2 {
 		t.Errorf("failure %v after %d attempts; want 1 after 2 (the first, and one at Close)", f, hits)
 	}
+}
+
+// syncBuffer is a log destination the test reads while the dispatcher writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
