@@ -395,7 +395,7 @@ type NotifierSpec struct {
 	From string `json:"from,omitempty"`
 	// To is required with smtp: the recipients' mail addresses, at least one.
 	To []string `json:"to,omitempty"`
-	// Username is optional with smtp: the AUTH PLAIN user; Password must then be set too.
+	// Username is optional with smtp: the AUTH PLAIN (or LOGIN) user; Password must then be set too.
 	// Credentials are only sent over STARTTLS (or to a server on the loopback address).
 	Username string `json:"username,omitempty"`
 	// Password is optional with smtp, required with username: where the password is

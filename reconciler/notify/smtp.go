@@ -11,7 +11,9 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 )
@@ -128,10 +130,15 @@ func sendMail(ctx context.Context, c smtpConfig, msg []byte) (err error) {
 		if !secure && !isLoopback(c.host) {
 			return permanent(errors.New("refusing to send credentials over plain text: the server does not offer STARTTLS"))
 		}
-		if ok, _ := cl.Extension("AUTH"); !ok {
+		ok, mechs := cl.Extension("AUTH")
+		if !ok {
 			return permanent(errors.New("username is set but the server offers no AUTH"))
 		}
-		if err := cl.Auth(smtp.PlainAuth("", c.username, c.password, c.host)); err != nil {
+		auth, err := chooseAuth(mechs, c)
+		if err != nil {
+			return err
+		}
+		if err := cl.Auth(auth); err != nil {
 			return fmt.Errorf("AUTH: %w", err)
 		}
 	}
@@ -162,6 +169,48 @@ func sendMail(ctx context.Context, c smtpConfig, msg []byte) (err error) {
 		return fmt.Errorf("DATA: %w", err)
 	}
 	return cl.Quit()
+}
+
+// chooseAuth picks PLAIN, or LOGIN when the server offers only that (Exchange's basic
+// authentication), from the mechanisms the server lists after AUTH.
+func chooseAuth(mechs string, c smtpConfig) (smtp.Auth, error) {
+	offered := strings.Fields(strings.ToUpper(mechs))
+	switch {
+	case slices.Contains(offered, "PLAIN"):
+		return smtp.PlainAuth("", c.username, c.password, c.host), nil
+	case slices.Contains(offered, "LOGIN"):
+		return &loginAuth{user: c.username, pass: c.password, host: c.host}, nil
+	}
+	return nil, permanent(fmt.Errorf("the server offers AUTH %s; vaultkeeper speaks PLAIN and LOGIN (no OAuth: use a relay that accepts a password, or none)", mechs))
+}
+
+// loginAuth is AUTH LOGIN, which net/smtp lacks: the user and the password each in answer to
+// the server's (base64) "Username:" and "Password:" challenges. Like PlainAuth it refuses
+// to run over plain text, except to a loopback server.
+type loginAuth struct{ user, pass, host string }
+
+func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+	if !server.TLS && !isLoopback(server.Name) {
+		return "", nil, errors.New("unencrypted connection")
+	}
+	if server.Name != a.host {
+		return "", nil, errors.New("wrong host name")
+	}
+	return "LOGIN", nil, nil
+}
+
+func (a *loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
+	if !more {
+		return nil, nil
+	}
+	switch ch := strings.ToLower(strings.TrimSpace(string(fromServer))); {
+	case strings.HasPrefix(ch, "user"):
+		return []byte(a.user), nil
+	case strings.HasPrefix(ch, "pass"):
+		return []byte(a.pass), nil
+	default:
+		return nil, fmt.Errorf("unexpected AUTH LOGIN challenge %q", fromServer)
+	}
 }
 
 // classifySMTP makes a server's permanent refusal (5xx) and a certificate that does not

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"net"
+	"net/smtp"
 
 	"strings"
 	"testing"
@@ -67,5 +68,28 @@ func TestIsLoopback(t *testing.T) {
 		if got := isLoopback(host); got != want {
 			t.Errorf("isLoopback(%s) = %v", host, got)
 		}
+	}
+}
+
+// TestLoginAuth: AUTH LOGIN answers the server's challenges and, like net/smtp's PlainAuth,
+// refuses to start over plain text off loopback or for another host.
+func TestLoginAuth(t *testing.T) {
+	a := &loginAuth{user: "vk", pass: "pw", host: "mail.example.com"}
+	if _, _, err := a.Start(&smtp.ServerInfo{Name: "mail.example.com", TLS: false}); err == nil {
+		t.Error("AUTH LOGIN started over plain text to a remote server")
+	}
+	if _, _, err := a.Start(&smtp.ServerInfo{Name: "other.example.com", TLS: true}); err == nil {
+		t.Error("AUTH LOGIN started for another host")
+	}
+	if mech, _, err := a.Start(&smtp.ServerInfo{Name: "mail.example.com", TLS: true}); err != nil || mech != "LOGIN" {
+		t.Errorf("Start over TLS = %q, %v", mech, err)
+	}
+	for ch, want := range map[string]string{"Username:": "vk", "Password:": "pw", "User Name\x00": "vk"} {
+		if got, err := a.Next([]byte(ch), true); err != nil || string(got) != want {
+			t.Errorf("Next(%q) = %q, %v; want %q", ch, got, err, want)
+		}
+	}
+	if _, err := a.Next([]byte("Token:"), true); err == nil {
+		t.Error("an unknown challenge was answered")
 	}
 }

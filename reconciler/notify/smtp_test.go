@@ -44,6 +44,14 @@ func TestSMTP(t *testing.T) {
 			spec: func(s *manifests.NotifierSpec) {
 				s.Username, s.Password = "vk", manifests.SecretRef{File: pwFile}
 			}, wantResult: notify.ResultSuccess, wantMails: 1, wantTLS: true, wantUser: "vk"},
+		{name: "AUTH LOGIN only (Exchange)", server: notifytest.SMTPOptions{User: "vk", Password: "mail-pw", Mechs: []string{"NTLM", "LOGIN"}},
+			spec: func(s *manifests.NotifierSpec) {
+				s.Username, s.Password = "vk", manifests.SecretRef{File: pwFile}
+			}, wantResult: notify.ResultSuccess, wantMails: 1, wantTLS: true, wantUser: "vk"},
+		{name: "no mechanism vaultkeeper speaks", server: notifytest.SMTPOptions{User: "vk", Password: "mail-pw", Mechs: []string{"XOAUTH2"}},
+			spec: func(s *manifests.NotifierSpec) {
+				s.Username, s.Password = "vk", manifests.SecretRef{File: pwFile}
+			}, wantResult: notify.ResultFailure},
 		{name: "starttls without auth", wantResult: notify.ResultSuccess, wantMails: 1, wantTLS: true},
 		{name: "no starttls offered: plain text", server: notifytest.SMTPOptions{NoSTARTTLS: true},
 			wantResult: notify.ResultSuccess, wantMails: 1},

@@ -14,6 +14,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,9 +26,11 @@ import (
 type SMTPOptions struct {
 	// NoSTARTTLS leaves STARTTLS out of the EHLO answer.
 	NoSTARTTLS bool
-	// User and Password, when set, are the only credentials AUTH PLAIN accepts; AUTH is
-	// offered only then.
+	// User and Password, when set, are the only credentials AUTH accepts; AUTH is offered
+	// only then.
 	User, Password string
+	// Mechs are the AUTH mechanisms offered, of PLAIN and LOGIN (default PLAIN).
+	Mechs []string
 	// TempFail answers the first TempFail MAIL commands with 451 (a transient refusal).
 	TempFail int
 	// RejectRcpt answers every RCPT with 550 (a permanent refusal).
@@ -153,7 +156,7 @@ func (s *SMTPServer) session(c net.Conn) {
 				ext = append(ext, "STARTTLS")
 			}
 			if s.opt.User != "" {
-				ext = append(ext, "AUTH PLAIN")
+				ext = append(ext, "AUTH "+strings.Join(s.mechs(), " "))
 			}
 			reply(250, ext...)
 		case "HELO":
@@ -172,17 +175,32 @@ func (s *SMTPServer) session(c net.Conn) {
 			tp = textproto.NewConn(tc)
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
-			if s.opt.User == "" || !strings.EqualFold(mech, "PLAIN") {
+			mech = strings.ToUpper(mech)
+			if s.opt.User == "" || !slices.Contains(s.mechs(), mech) {
 				reply(504, "5.5.4 unrecognized authentication type")
 				continue
 			}
-			raw, _ := base64.StdEncoding.DecodeString(resp)
-			parts := strings.Split(string(raw), "\x00")
-			if len(parts) != 3 || parts[1] != s.opt.User || parts[2] != s.opt.Password {
+			var u, p string
+			if mech == "PLAIN" {
+				raw, _ := base64.StdEncoding.DecodeString(resp)
+				parts := strings.Split(string(raw), "\x00")
+				if len(parts) == 3 {
+					u, p = parts[1], parts[2]
+				}
+			} else { // LOGIN: Username: and Password: challenges, base64 both ways
+				ask := func(prompt string) string {
+					reply(334, base64.StdEncoding.EncodeToString([]byte(prompt)))
+					l, _ := tp.ReadLine()
+					b, _ := base64.StdEncoding.DecodeString(l)
+					return string(b)
+				}
+				u, p = ask("Username:"), ask("Password:")
+			}
+			if u != s.opt.User || p != s.opt.Password {
 				reply(535, "5.7.8 authentication credentials invalid")
 				continue
 			}
-			user = parts[1]
+			user = u
 			reply(235, "2.7.0 authentication successful")
 		case "MAIL":
 			s.mu.Lock()
@@ -235,6 +253,13 @@ func (s *SMTPServer) session(c net.Conn) {
 			reply(502, "5.5.2 command not recognized")
 		}
 	}
+}
+
+func (s *SMTPServer) mechs() []string {
+	if len(s.opt.Mechs) == 0 {
+		return []string{"PLAIN"}
+	}
+	return s.opt.Mechs
 }
 
 // addrOf takes the address out of "FROM:<a@b> SIZE=…" or "TO:<a@b>".
