@@ -128,11 +128,13 @@ func decodeDocument(file string, index int, doc document, errs *ErrorList) Objec
 		obj = &BackupPolicy{origin: file, doc: index}
 	case KindRestore:
 		obj = &Restore{origin: file, doc: index}
+	case KindNotifier:
+		obj = &Notifier{origin: file, doc: index}
 	default:
 		if _, present := m["kind"]; !present {
-			d.fail("kind", "is required: Server, BackupPolicy or Restore")
+			d.fail("kind", "is required: Server, BackupPolicy, Restore or Notifier")
 		} else {
-			d.fail("kind", fmt.Sprintf("unknown kind %s: want Server, BackupPolicy or Restore", quoteRaw(m["kind"])))
+			d.fail("kind", fmt.Sprintf("unknown kind %s: want Server, BackupPolicy, Restore or Notifier", quoteRaw(m["kind"])))
 		}
 		return nil
 	}

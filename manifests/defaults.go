@@ -20,6 +20,7 @@ const (
 	DefaultTimeZone               = "UTC"
 	DefaultMinVerified            = 1
 	DefaultKeepSafety             = 3
+	DefaultSMTPPort               = 587
 	defaultLocalVaultIniName      = "LocalVault.ini"
 	defaultAvbackupRelativeToRoot = `Tools\BackupTool\avbackup.exe`
 )
@@ -46,6 +47,10 @@ func SetDefaults(o Object) {
 		if o.Spec.SafetyBackup == nil {
 			t := true
 			o.Spec.SafetyBackup = &t
+		}
+	case *Notifier:
+		if o.Spec.Type == NotifierSMTP && o.Spec.Port == 0 {
+			o.Spec.Port = DefaultSMTPPort
 		}
 	}
 }

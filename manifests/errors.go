@@ -94,6 +94,7 @@ var kindTypes = map[string]reflect.Type{
 	KindServer:       reflect.TypeFor[Server](),
 	KindBackupPolicy: reflect.TypeFor[BackupPolicy](),
 	KindRestore:      reflect.TypeFor[Restore](),
+	KindNotifier:     reflect.TypeFor[Notifier](),
 }
 
 // fieldRank turns a field path into the indices of its fields in declaration order, list

@@ -13,8 +13,11 @@ func TestExamplesValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples are invalid:\n%v", err)
 	}
-	if got := [3]int{len(set.Servers), len(set.Policies), len(set.Restores)}; got != [3]int{2, 1, 1} {
-		t.Fatalf("servers, policies, restores = %v, want [2 1 1]", got)
+	if got := [4]int{len(set.Servers), len(set.Policies), len(set.Restores), len(set.Notifiers)}; got != [4]int{2, 1, 1, 2} {
+		t.Fatalf("servers, policies, restores, notifiers = %v, want [2 1 1 2]", got)
+	}
+	if n := set.Notifier("ops-mail"); n == nil || n.Spec.Type != NotifierSMTP || set.Notifier("ops-teams") == nil {
+		t.Error("the ops-mail and ops-teams notifiers are missing")
 	}
 	prod, staging := set.Server("aes-prod"), set.Server("aes-staging")
 	if prod == nil || staging == nil || set.Policy("aes-prod-nightly") == nil || set.Restore("staging-refresh") == nil {

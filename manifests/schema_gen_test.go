@@ -77,6 +77,11 @@ var fieldRules = map[string]obj{
 	"RestoreOracle.FromUser":          oracleRule,
 	"RestoreOracle.ToUser":            oracleRule,
 	"RestoreOracle.RemapTablespaces":  {"propertyNames": oracleRule, "additionalProperties": obj{"type": "string", "pattern": oraclePattern}},
+	"NotifierSpec.Type":               {"enum": []string{NotifierWebhook, NotifierSMTP}},
+	"NotifierSpec.Events":             {"minItems": 1, "uniqueItems": true, "items": obj{"type": "string", "enum": NotifierEvents}},
+	"NotifierSpec.URL":                {"pattern": `^https?://[^/]+`},
+	"NotifierSpec.Port":               {"minimum": 1, "maximum": 65535},
+	"NotifierSpec.To":                 {"minItems": 1, "items": obj{"type": "string", "minLength": 1}},
 }
 
 // typeRules are rules over several fields of one type.
@@ -92,6 +97,14 @@ var typeRules = map[string]obj{
 		"if":   obj{"required": []string{"tool"}, "properties": obj{"tool": obj{"const": DumpExpdp}}},
 		"then": obj{"required": []string{"directory", "directoryPath"}},
 		"else": obj{"not": obj{"anyOf": []obj{{"required": []string{"directory"}}, {"required": []string{"directoryPath"}}}}},
+	},
+	"NotifierSpec": {
+		"if": obj{"required": []string{"type"}, "properties": obj{"type": obj{"const": NotifierWebhook}}},
+		"then": obj{"required": []string{"url"}, "not": obj{"anyOf": []obj{{"required": []string{"host"}}, {"required": []string{"port"}},
+			{"required": []string{"from"}}, {"required": []string{"to"}}, {"required": []string{"username"}}, {"required": []string{"password"}},
+			{"required": []string{"caFile"}}, {"required": []string{"requireTLS"}}}}},
+		"else": obj{"required": []string{"host", "from", "to"}, "not": obj{"anyOf": []obj{{"required": []string{"url"}}, {"required": []string{"secretRef"}}}},
+			"dependentRequired": obj{"username": []string{"password"}, "password": []string{"username"}}},
 	},
 	"RestoreSpec": {
 		"if":   obj{"required": []string{"source"}, "properties": obj{"source": obj{"required": []string{"backup"}, "properties": obj{"backup": obj{"const": BackupLatest}}}}},
@@ -144,6 +157,7 @@ func generateSchema(docs map[string]string) ([]byte, error) {
 		{KindServer, reflect.TypeFor[Server]()},
 		{KindBackupPolicy, reflect.TypeFor[BackupPolicy]()},
 		{KindRestore, reflect.TypeFor[Restore]()},
+		{KindNotifier, reflect.TypeFor[Notifier]()},
 	}
 	var allOf []obj
 	var names []string
@@ -164,7 +178,7 @@ func generateSchema(docs map[string]string) ([]byte, error) {
 		"$schema":     "https://json-schema.org/draft/2020-12/schema",
 		"$id":         "https://vaultkeeper.io/schemas/v1alpha1/vaultkeeper.schema.json",
 		"title":       "vaultkeeper manifest (" + APIVersion + ")",
-		"description": "One document of a vaultkeeper manifests repo: a Server, BackupPolicy or Restore. Generated from manifests/types.go; do not edit.",
+		"description": "One document of a vaultkeeper manifests repo: a Server, BackupPolicy, Restore or Notifier. Generated from manifests/types.go; do not edit.",
 		"type":        "object",
 		"required":    []string{"apiVersion", "kind"},
 		"properties": obj{

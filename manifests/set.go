@@ -5,6 +5,9 @@ type Set struct {
 	Servers  []*Server
 	Policies []*BackupPolicy
 	Restores []*Restore
+	// Notifiers serve every agent (each for its own servers' events); ForAgent leaves them
+	// out: read them from the whole set.
+	Notifiers []*Notifier
 }
 
 // Add appends an object to the list of its kind.
@@ -16,11 +19,15 @@ func (s *Set) Add(o Object) {
 		s.Policies = append(s.Policies, o)
 	case *Restore:
 		s.Restores = append(s.Restores, o)
+	case *Notifier:
+		s.Notifiers = append(s.Notifiers, o)
 	}
 }
 
 // Len is the number of objects in the set.
-func (s *Set) Len() int { return len(s.Servers) + len(s.Policies) + len(s.Restores) }
+func (s *Set) Len() int {
+	return len(s.Servers) + len(s.Policies) + len(s.Restores) + len(s.Notifiers)
+}
 
 // Server returns the server of that name, or nil.
 func (s *Set) Server(name string) *Server {
@@ -45,6 +52,16 @@ func (s *Set) Policy(name string) *BackupPolicy {
 // Restore returns the restore of that name, or nil.
 func (s *Set) Restore(name string) *Restore {
 	for _, o := range s.Restores {
+		if o.Metadata.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// Notifier returns the notifier of that name, or nil.
+func (s *Set) Notifier(name string) *Notifier {
+	for _, o := range s.Notifiers {
 		if o.Metadata.Name == name {
 			return o
 		}
@@ -97,6 +114,8 @@ func docOf(o Object) int {
 	case *BackupPolicy:
 		return o.doc
 	case *Restore:
+		return o.doc
+	case *Notifier:
 		return o.doc
 	}
 	return 0

@@ -8,13 +8,14 @@ const (
 	KindServer       = "Server"
 	KindBackupPolicy = "BackupPolicy"
 	KindRestore      = "Restore"
+	KindNotifier     = "Notifier"
 )
 
 // TypeMeta names the API version and kind of a document.
 type TypeMeta struct {
 	// APIVersion is required and must be "vaultkeeper.io/v1alpha1".
 	APIVersion string `json:"apiVersion"`
-	// Kind is required: Server, BackupPolicy or Restore.
+	// Kind is required: Server, BackupPolicy, Restore or Notifier.
 	Kind string `json:"kind"`
 }
 
@@ -339,3 +340,76 @@ func (o *BackupPolicy) Origin() string        { return o.origin }
 func (o *Restore) GetTypeMeta() TypeMeta      { return o.TypeMeta }
 func (o *Restore) GetName() string            { return o.Metadata.Name }
 func (o *Restore) Origin() string             { return o.origin }
+
+// Notifier sends a message to a webhook or by mail when an event it lists happens on a
+// server of the agent that sends it. Every agent uses every Notifier of the revision for
+// the events of its own servers.
+type Notifier struct {
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta   `json:"metadata"`
+	Spec     NotifierSpec `json:"spec"`
+	origin   string
+	doc      int // index of the document in its file, for error order
+}
+
+// Notifier types.
+const (
+	NotifierWebhook = "webhook"
+	NotifierSMTP    = "smtp"
+)
+
+// Notifier events.
+const (
+	EventBackupFailed     = "backupFailed"
+	EventBackupStale      = "backupStale"
+	EventRestoreSucceeded = "restoreSucceeded"
+	EventRestoreFailed    = "restoreFailed"
+	EventCheckFailed      = "checkFailed"
+	EventReplicaFailed    = "replicaFailed"
+)
+
+// NotifierEvents are the events a Notifier may list, in the order the README explains them.
+var NotifierEvents = []string{EventBackupFailed, EventBackupStale, EventRestoreSucceeded, EventRestoreFailed, EventCheckFailed, EventReplicaFailed}
+
+// NotifierSpec says where messages go and which events are sent. Fields of the other type
+// are rejected.
+type NotifierSpec struct {
+	// Type is required: webhook (an HTTP POST of a JSON message) or smtp (a mail).
+	Type string `json:"type"`
+	// Events is required: the events sent, at least one of backupFailed (a backup run
+	// failed), backupStale (the newest set is older than the policy's maxAge; once per stale
+	// episode), restoreSucceeded, restoreFailed, checkFailed (an integrity check that passed
+	// or never ran failed) and replicaFailed (a set was published but a copy failed).
+	Events []string `json:"events"`
+	// URL is required with webhook: the http or https URL the JSON message is POSTed to
+	// (e.g. a Teams or Slack incoming webhook: the message has a "text" field).
+	URL string `json:"url,omitempty"`
+	// SecretRef is optional with webhook: a shared secret ({env:} or {file:}); each POST
+	// then carries X-Vaultkeeper-Signature-256: sha256=HEX, the HMAC-SHA256 of the body.
+	SecretRef SecretRef `json:"secretRef,omitempty"`
+	// Host is required with smtp: the mail server's host name or IP address.
+	Host string `json:"host,omitempty"`
+	// Port is optional with smtp (default 587, the submission port): the mail server's port.
+	Port int `json:"port,omitempty"`
+	// From is required with smtp: the sender's mail address.
+	From string `json:"from,omitempty"`
+	// To is required with smtp: the recipients' mail addresses, at least one.
+	To []string `json:"to,omitempty"`
+	// Username is optional with smtp: the AUTH PLAIN (or LOGIN) user; Password must then be set too.
+	// Credentials are only sent over STARTTLS (or to a server on the loopback address).
+	Username string `json:"username,omitempty"`
+	// Password is optional with smtp, required with username: where the password is
+	// ({env:} or {file:}).
+	Password SecretRef `json:"password,omitempty"`
+	// CAFile is optional with smtp: absolute path of PEM certificates trusted for the
+	// server's STARTTLS certificate besides the system's (a private CA).
+	CAFile string `json:"caFile,omitempty"`
+	// RequireTLS is optional with smtp (default false): refuse to send when the server does
+	// not offer STARTTLS. Without it a server that offers STARTTLS is always used with it,
+	// and one that does not gets the mail in plain text (never credentials).
+	RequireTLS bool `json:"requireTLS,omitempty"`
+}
+
+func (o *Notifier) GetTypeMeta() TypeMeta { return o.TypeMeta }
+func (o *Notifier) GetName() string       { return o.Metadata.Name }
+func (o *Notifier) Origin() string        { return o.origin }

@@ -48,6 +48,16 @@ func Validate(set *Set) ErrorList {
 		}
 		v.restore(e, o)
 	}
+	notifiers := map[string]*Notifier{}
+	for _, o := range set.Notifiers {
+		e := v.meta(o)
+		if first, dup := notifiers[o.Metadata.Name]; dup {
+			e.add("metadata.name", "duplicate name, first defined in "+first.origin)
+		} else if o.Metadata.Name != "" {
+			notifiers[o.Metadata.Name] = o
+		}
+		validateNotifier(e, &o.Spec)
+	}
 	sortErrors(errs)
 	return errs
 }
@@ -84,6 +94,8 @@ func kindOf(o Object) string {
 		return KindBackupPolicy
 	case *Restore:
 		return KindRestore
+	case *Notifier:
+		return KindNotifier
 	}
 	return ""
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/notify"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
@@ -81,6 +82,11 @@ type Agent struct {
 	stopReq  chan struct{}
 	stopOnce sync.Once
 	wg       sync.WaitGroup
+
+	// notifier delivers events to the revision's Notifiers; started is when Run began (a
+	// policy that never succeeded is stale counted from it, like the alert).
+	notifier *notify.Dispatcher
+	started  time.Time
 }
 
 // New builds an agent; Run starts it.
@@ -112,6 +118,7 @@ func New(opt Options) *Agent {
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
 	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)
 	a.Metrics.DeclareSteps("restore", runbook.Names(restore.Steps)...)
+	a.notifier = notify.New(notify.Options{Agent: opt.Agent, Version: opt.Version, Log: a.log, Registerer: a.Metrics.Registry()})
 	return a
 }
 
@@ -167,6 +174,8 @@ func (a *Agent) known(object string) bool {
 // Run runs the loop until ctx ends, then waits for the workers, which stop their steps
 // through the cancelled context and still run their deferred steps (IIS started).
 func (a *Agent) Run(ctx context.Context) error {
+	a.started = a.opt.Now()
+	defer a.notifier.Close(notify.DefaultDrain)
 	a.loadLastGood()
 	if err := a.recover(ctx); err != nil {
 		a.log.Error("crash recovery", "err", err)
@@ -298,6 +307,7 @@ func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) 
 	a.mu.Lock()
 	a.all, a.desired, a.revision = set, mine, revision
 	a.mu.Unlock()
+	a.notifier.Configure(set.Notifiers)
 	a.rescan(ctx)
 	signal(a.kick)
 }

@@ -114,6 +114,7 @@ func (a *Agent) begin(op, name, server, runID string, started time.Time, set str
 // history, its metrics, its conditions, its result, failure count and retry time.
 func (a *Agent) record(f finished) error {
 	now := a.opt.Now()
+	defer a.notifyOutcome(f) // once recorded: a message never runs ahead of the status
 	var jerr error
 	if f.journal != nil {
 		if f.set != nil {

@@ -20,6 +20,7 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		return time.Hour
 	}
 	now := a.opt.Now()
+	a.notifyStale(now)
 	p := a.Plan(now)
 	a.noteSetsIfDue()
 	byServer := map[string][]planner.Action{}

@@ -33,8 +33,8 @@ spec: {server: nope, schedule: "0 2 * * *", destination: /srv/b, retention: {kee
 		stdout   string
 		contains string // in the error
 	}{
-		{"examples", []string{examples}, 0, "4 objects valid\n", ""},
-		{"examples twice and a file", []string{examples, examples, filepath.Join(examples, "servers", "aes-prod.yaml")}, 0, "9 objects valid\n", ""},
+		{"examples", []string{examples}, 0, "6 objects valid\n", ""},
+		{"examples twice and a file", []string{examples, examples, filepath.Join(examples, "servers", "aes-prod.yaml")}, 0, "13 objects valid\n", ""},
 		{"invalid folder", []string{bad}, 1,
 			slash(bad) + `/policies/p.yaml: BackupPolicy/p1: spec.server: Server "nope" not found` + "\n" +
 				slash(bad) + "/policies/p.yaml: BackupPolicy/p1: spec.retention.keepDaily: must be >= 0, got -1\n", "2 errors"},

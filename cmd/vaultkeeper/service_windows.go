@@ -115,6 +115,7 @@ func serviceInstall(cmd *cobra.Command, m *mgr.Mgr, o *runOptions) error {
 			return failf("service %s: %w", serviceName, err)
 		}
 		want := commandLine(exe, args)
+		registerEventSource(out)
 		if old == want {
 			fmt.Fprintf(out, "service %s: already installed with these flags\n", serviceName)
 			return nil
@@ -134,12 +135,19 @@ func serviceInstall(cmd *cobra.Command, m *mgr.Mgr, o *runOptions) error {
 		return failf("install service %s: %w", serviceName, err)
 	}
 	defer s.Close()
+	registerEventSource(out)
+	fmt.Fprintf(out, "service %s: installed: %s %s\n", serviceName, exe, strings.Join(args, " "))
+	return nil
+}
+
+// registerEventSource registers the Event Log source the service writes to (named like the
+// service, with EventCreate.exe's messages), unless it exists. Every install does it, so an
+// install that once failed to register it, or a source removed by hand, is mended.
+func registerEventSource(out io.Writer) {
 	if err := eventlog.InstallAsEventCreate(serviceName, eventlog.Error|eventlog.Warning|eventlog.Info); err != nil &&
 		!strings.Contains(err.Error(), "exists") {
 		fmt.Fprintf(out, "service %s: Event Log source not registered (%v); the log file in the state dir has everything\n", serviceName, err)
 	}
-	fmt.Fprintf(out, "service %s: installed: %s %s\n", serviceName, exe, strings.Join(args, " "))
-	return nil
 }
 
 // binaryPath is the installed service's command line.
@@ -205,45 +213,22 @@ func runAsService(_ context.Context, o *runOptions) (bool, error) {
 
 type handler struct{ o *runOptions }
 
-// eventLogHandler writes warnings and errors to the Event Log.
-type eventLogHandler struct {
-	slog.Handler
-	el *eventlog.Log
-}
-
-func newEventLogHandler(el *eventlog.Log) *eventLogHandler {
-	return &eventLogHandler{Handler: slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}), el: el}
-}
-
-func (h *eventLogHandler) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	th := slog.NewTextHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if len(groups) == 0 && a.Key == slog.TimeKey {
-			return slog.Attr{}
+// newEventLogHandler writes warnings and errors to the Event Log under the source the
+// installer registered, with the attributes of the logger they were logged through.
+func newEventLogHandler(el *eventlog.Log) slog.Handler {
+	return newSinkHandler(func(l slog.Level, msg string) error {
+		if l >= slog.LevelError {
+			return el.Error(1, msg)
 		}
-		return a
-	}})
-	if err := th.Handle(context.Background(), r); err != nil {
-		return err
-	}
-	if r.Level >= slog.LevelError {
-		return h.el.Error(1, strings.TrimSpace(b.String()))
-	}
-	return h.el.Warning(2, strings.TrimSpace(b.String()))
-}
-
-func (h *eventLogHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &eventLogHandler{Handler: h.Handler.WithAttrs(as), el: h.el}
-}
-
-func (h *eventLogHandler) WithGroup(n string) slog.Handler {
-	return &eventLogHandler{Handler: h.Handler.WithGroup(n), el: h.el}
+		return el.Warning(2, msg)
+	})
 }
 
 func (h *handler) Execute(_ []string, req <-chan svc.ChangeRequest, status chan<- svc.Status) (bool, uint32) {
 	status <- svc.Status{State: svc.StartPending}
 	var extra slog.Handler
-	if el, err := eventlog.Open(serviceName); err == nil {
+	el, elErr := eventlog.Open(serviceName)
+	if elErr == nil {
 		defer el.Close()
 		extra = newEventLogHandler(el)
 	}
@@ -255,6 +240,9 @@ func (h *handler) Execute(_ []string, req <-chan svc.ChangeRequest, status chan<
 		return true, 2
 	}
 	defer file.Close()
+	if elErr != nil {
+		log.Warn("Event Log not available: warnings and errors go to this file only", "source", serviceName, "err", elErr)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- runAgent(ctx, h.o, log, nil) }()

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // serviceLogFile is the service's log in the state dir; serviceLogMax its size before it is
@@ -144,4 +147,66 @@ func serviceLogger(stateDir string, json bool, extra slog.Handler) (*slog.Logger
 		hs = append(hs, extra)
 	}
 	return slog.New(hs), f, nil
+}
+
+// eventLogMax bounds one Event Log message, in bytes of UTF-8 (never fewer than its UTF-16
+// characters): ReportEvent limits each string to 31,839 characters
+// (https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-reporteventw; .NET
+// measured 31,718 on Windows 10, dotnet/dotnet-api-docs#9999), and a longer one is lost whole.
+const eventLogMax = 31000
+
+// sinkHandler formats warnings and errors as text lines (no time: the Event Log stamps its
+// own) with every attribute and group the logger was given (logger.With), and hands each to
+// sink with its level. The Event Log on Windows is such a sink.
+type sinkHandler struct {
+	text slog.Handler
+	buf  *lockedBuffer // shared with every handler derived by WithAttrs/WithGroup
+	sink func(slog.Level, string) error
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) { return l.b.Write(p) } // under mu (Handle)
+
+func newSinkHandler(sink func(slog.Level, string) error) *sinkHandler {
+	buf := &lockedBuffer{}
+	text := slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	return &sinkHandler{text: text, buf: buf, sink: sink}
+}
+
+func (h *sinkHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.text.Enabled(ctx, l) }
+
+func (h *sinkHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.buf.mu.Lock()
+	h.buf.b.Reset()
+	err := h.text.Handle(ctx, r)
+	msg := strings.TrimSpace(h.buf.b.String())
+	h.buf.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if len(msg) > eventLogMax {
+		cut := eventLogMax
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + " …(truncated; the log file has it whole)"
+	}
+	return h.sink(r.Level, msg)
+}
+
+func (h *sinkHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &sinkHandler{text: h.text.WithAttrs(as), buf: h.buf, sink: h.sink}
+}
+
+func (h *sinkHandler) WithGroup(n string) slog.Handler {
+	return &sinkHandler{text: h.text.WithGroup(n), buf: h.buf, sink: h.sink}
 }

@@ -36,8 +36,8 @@ func TestValidateSizeLimits(t *testing.T) {
 		{"one file", []string{huge}, 1, slash(huge) + ": file is too large: 40 MiB, the limit is 1 MiB (--max-manifest-size)\n"},
 		{"lowered file limit", []string{"--max-manifest-size", "1KiB", examples}, 1, ""},
 		{"lowered revision limit", []string{"--max-revision-size=3KiB", examples}, 1,
-			slash(examples) + ": revision is too large: 4 manifest files hold "},
-		{"raised limits", []string{"--max-manifest-size", "64MiB", "--max-revision-size", "1G", examples}, 0, "4 objects valid\n"},
+			slash(examples) + ": revision is too large: 6 manifest files hold "},
+		{"raised limits", []string{"--max-manifest-size", "64MiB", "--max-revision-size", "1G", examples}, 0, "6 objects valid\n"},
 		{"bad size", []string{"--max-manifest-size", "lots", examples}, -1, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
