@@ -39,15 +39,10 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 	sets := a.cat.SetsIn(dest, pol.Spec.Server, pol.Metadata.Name)
 	a.mu.Unlock()
 	byID := map[string]catalog.Set{}
-	var items []retention.Item
 	for _, s := range sets {
-		if s.Meta.Kind == catalog.KindSafety {
-			continue
-		}
 		byID[s.ID] = s
-		items = append(items, retention.Item{ID: s.ID, Time: s.Time, Verified: s.Verified(), Complete: s.Complete()})
 	}
-	plan := retention.Plan(items, retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
+	plan := retention.Plan(retention.ForSets(sets), retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
 	var errs []error
 	for _, d := range plan.Remove {
 		if err := ctx.Err(); err != nil {
