@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -109,6 +110,9 @@ func New(opt Options) *Agent {
 
 // Trigger asks for an immediate fetch of the source (webhook).
 func (a *Agent) Trigger() { signal(a.syncNow) }
+
+// Log is the agent's logger (the API writes its audit lines there).
+func (a *Agent) Log() *slog.Logger { return a.log }
 
 // Kick asks the loop to plan now.
 func (a *Agent) Kick() { signal(a.kick) }
@@ -261,6 +265,9 @@ func (a *Agent) sync(ctx context.Context) {
 			lines = []string{lerr.Error()}
 		}
 		a.log.Error("revision rejected; the last good revision stays in force", "revision", rev.ID, "errors", len(lines))
+		for _, l := range lines { // what `vaultkeeper validate` would print, one line each
+			a.log.Error("invalid manifest", "revision", rev.ID, "error", l)
+		}
 		a.mu.Lock()
 		a.invalid = true
 		a.mu.Unlock()
@@ -287,6 +294,18 @@ func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) 
 	a.mu.Lock()
 	a.all, a.desired, a.revision = set, mine, revision
 	a.mu.Unlock()
+	if len(mine.Servers) == 0 {
+		// Ready, yet watching nothing: most likely a typo in --agent (issue 16);
+		// vaultkeeper_agent_servers is 0 and VaultkeeperAgentOwnsNoServer fires.
+		var agents []string
+		for _, s := range set.Servers {
+			if !slices.Contains(agents, s.Spec.Agent) {
+				agents = append(agents, s.Spec.Agent)
+			}
+		}
+		a.log.Warn("this agent owns no server in the revision: compare --agent with the servers' spec.agent",
+			"revision", revision, "agents_in_revision", agents)
+	}
 	a.rescan(ctx)
 	signal(a.kick)
 }
