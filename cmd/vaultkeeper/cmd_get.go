@@ -107,9 +107,13 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}
-		fmt.Fprintln(tw, "POLICY\tSET\tKIND\tVERIFIED\tSIZE\tDESTINATION")
+		fmt.Fprintln(tw, "POLICY\tSET\tKIND\tVERIFIED\tSIZE\tDESTINATION\tORPHANED")
 		for _, b := range v {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\n", b.Policy, b.ID, b.Kind, b.Verified, b.SizeBytes, b.Destination)
+			orphaned := "-"
+			if b.Orphaned != "" {
+				orphaned = b.Orphaned // kept, never deleted
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\n", b.Policy, b.ID, b.Kind, b.Verified, b.SizeBytes, b.Destination, orphaned)
 		}
 	case "restores":
 		var v []view.RestoreView

@@ -56,6 +56,15 @@ func reasonOr(cond bool, yes, no string) string {
 }
 
 func planPolicy(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.Time) {
+	// Every time said about a policy is in its time zone, with the offset (issue 16).
+	from := len(p.Waiting)
+	defer func() {
+		for i := from; i < len(p.Waiting); i++ {
+			if !p.Waiting[i].At.IsZero() {
+				p.Waiting[i].At = p.Waiting[i].At.In(pol.Spec.Location())
+			}
+		}
+	}()
 	spec := &pol.Spec
 	obj := "policy/" + pol.Metadata.Name
 	server := spec.Server

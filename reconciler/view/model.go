@@ -89,7 +89,7 @@ func Build(desired, all *manifests.Set, cat *catalog.Catalog) *Model {
 		for _, s := range cat.Sets(k.Server, k.Policy) {
 			m.Backups = append(m.Backups, BackupView{Policy: s.Policy, Server: s.Server, ID: s.ID, Time: s.Time, Kind: s.Meta.Kind,
 				Verified: s.Verified(), Complete: s.Complete(), SizeBytes: s.Meta.Sizes().Total, Destination: s.Destination,
-				Replica: s.Replica, Dir: s.Dir})
+				Replica: s.Replica, Dir: s.Dir, Orphaned: OrphanReason(all, s.Policy, s.Destination)})
 		}
 	}
 	slices.SortFunc(m.Backups, func(a, b BackupView) int {

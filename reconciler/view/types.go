@@ -47,6 +47,10 @@ type BackupView struct {
 	Destination string    `json:"destination"`
 	Replica     bool      `json:"replica"`
 	Dir         string    `json:"dir"`
+	// Orphaned says why no policy of the revision in force owns the set any more (its
+	// policy was deleted, or its destination changed); "" for a set that is owned. An
+	// orphaned set is reported, never deleted (issue 16).
+	Orphaned string `json:"orphaned,omitempty"`
 }
 
 // RestoreView is one Restore.
