@@ -88,13 +88,14 @@ func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 func ParfileDir(stateDir string) string { return dump.ParfileDir(stateDir) }
 
 // runLogger is the logger of a run's details (a tool that had nothing to do, an Oracle user
-// created, a privilege granted): the run's log file out when there is one, else log. The
-// agent's log keeps one line per step and one summary per run (issue 16).
+// created, a privilege granted, SQL*Plus's output at Debug): the run's log file out when
+// there is one, debug lines included, else log. The agent's log keeps one line per step
+// and one summary per run (issue 16).
 func runLogger(log *slog.Logger, out io.Writer) *slog.Logger {
 	if out == nil {
 		return log
 	}
-	return slog.New(slog.NewTextHandler(out, nil))
+	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // toolLog is the logger a tool run streams its output lines to (at Debug): none when the
