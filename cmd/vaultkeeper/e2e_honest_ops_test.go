@@ -351,6 +351,10 @@ func TestE2EOrphanedSetsAreReported(t *testing.T) {
 	}
 	os.WriteFile(p, []byte(s[:i]), 0o644)
 	orphan("the set orphaned by the deleted policy", "policy aes-prod-nightly is not in the revision in force")
+	// No policy uses the folder any more: a restarted agent still finds and reports it.
+	w.stop()
+	w.start()
+	orphan("the orphaned set after a restart", "policy aes-prod-nightly is not in the revision in force")
 	if _, err := os.Stat(filepath.Join(set.Dir, "vaultkeeper.json")); err != nil {
 		t.Errorf("the orphaned set was touched: %v", err)
 	}

@@ -144,8 +144,9 @@ func ownPolicy(cat *catalog.Catalog, p *manifests.BackupPolicy) *Policy {
 // another host may only reach a replica), oldest first, preferring a verified copy.
 func reachableSets(cat *catalog.Catalog, p *manifests.BackupPolicy) []planner.Set {
 	byID := map[string]planner.Set{}
+	owner := &manifests.Set{Policies: []*manifests.BackupPolicy{p}}
 	for _, s := range cat.Sets(p.Spec.Server, p.Metadata.Name) {
-		if !s.Complete() {
+		if !s.Complete() || OrphanReason(owner, s.Policy, s.Destination) != "" { // an orphaned set is never used
 			continue
 		}
 		if old, ok := byID[s.ID]; ok && (old.Verified || !s.Verified()) {
