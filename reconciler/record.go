@@ -219,6 +219,11 @@ func applyPolicy(p *state.Policy, f finished, v verdict, now time.Time) {
 		// A person must act; their reconcile asks again.
 		p.Stalled, p.StalledHash, p.Requested = v.msg, f.hash, false
 	}
+	if f.published {
+		// The set was published (a later step such as a replica failed): the request is
+		// served, and a new backup would stop IIS again for nothing.
+		p.Requested = false
+	}
 	// Otherwise a requested run that failed stays requested: it is retried after RetryAt,
 	// as a scheduled one is (issue 16), instead of being forgotten once its due time passed.
 }

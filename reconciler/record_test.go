@@ -66,6 +66,7 @@ func TestRequestedRunStaysRequested(t *testing.T) {
 		{"died in it", finished{op: "backup", err: errors.New("the agent stopped during step export"), abandoned: true}, true},
 		{"stalled", finished{op: "backup", err: outcome.Stalledf("DestinationMissing", "no D:"), step: "check-destination"}, false},
 		{"succeeded", finished{op: "backup", set: set}, false},
+		{"published, a replica failed", finished{op: "backup", set: set, published: true, err: errors.New("copy to NAS"), step: "replicate"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := &state.Policy{Requested: true}
@@ -73,7 +74,7 @@ func TestRequestedRunStaysRequested(t *testing.T) {
 			if p.Requested != c.wantRequested {
 				t.Errorf("Requested = %v, want %v (%+v)", p.Requested, c.wantRequested, p)
 			}
-			if c.wantRequested && p.RetryAt.IsZero() {
+			if (c.wantRequested || c.f.published) && p.RetryAt.IsZero() {
 				t.Error("requested again without a retry time: it would run at once, without backoff")
 			}
 		})
