@@ -52,7 +52,8 @@ var wantAlerts = []string{
 	"VaultkeeperVerifiedSetsLow", "VaultkeeperVerificationOverdue", "VaultkeeperCheckFailing",
 	"VaultkeeperRestoreFailed", "VaultkeeperRestoreLagging", "VaultkeeperSourceSyncStale",
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
-	"VaultkeeperBackupFutureSets", // issue 14
+	"VaultkeeperBackupFutureSets",  // issue 14
+	"VaultkeeperAgentOwnsNoServer", // issue 16
 }
 
 func TestRulesShape(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -124,6 +125,9 @@ func New(opt Options) *Agent {
 
 // Trigger asks for an immediate fetch of the source (webhook).
 func (a *Agent) Trigger() { signal(a.syncNow) }
+
+// Log is the agent's logger (the API writes its audit lines there).
+func (a *Agent) Log() *slog.Logger { return a.log }
 
 // Kick asks the loop to plan now.
 func (a *Agent) Kick() { signal(a.kick) }
@@ -281,6 +285,9 @@ func (a *Agent) sync(ctx context.Context) {
 			lines = []string{lerr.Error()}
 		}
 		a.log.Error("revision rejected; the last good revision stays in force", "revision", rev.ID, "errors", len(lines))
+		for _, l := range lines { // what `vaultkeeper validate` would print, one line each
+			a.log.Error("invalid manifest", "revision", rev.ID, "error", l)
+		}
 		a.mu.Lock()
 		a.invalid = true
 		a.mu.Unlock()
@@ -305,9 +312,23 @@ func (a *Agent) sync(ctx context.Context) {
 func (a *Agent) apply(ctx context.Context, set *manifests.Set, revision string) {
 	mine := set.ForAgent(a.opt.Agent)
 	a.mu.Lock()
+	before := view.Roots(a.desired, a.all)
 	a.all, a.desired, a.revision = set, mine, revision
 	a.mu.Unlock()
 	a.notifier.Configure(set.Notifiers)
+	a.rememberRoots(before, view.Roots(mine, set))
+	if len(mine.Servers) == 0 {
+		// Ready, yet watching nothing: most likely a typo in --agent (issue 16);
+		// vaultkeeper_agent_servers is 0 and VaultkeeperAgentOwnsNoServer fires.
+		var agents []string
+		for _, s := range set.Servers {
+			if !slices.Contains(agents, s.Spec.Agent) {
+				agents = append(agents, s.Spec.Agent)
+			}
+		}
+		a.log.Warn("this agent owns no server in the revision: compare --agent with the servers' spec.agent",
+			"revision", revision, "agents_in_revision", agents)
+	}
 	a.rescan(ctx)
 	signal(a.kick)
 }
@@ -325,6 +346,10 @@ func (a *Agent) rescan(ctx context.Context) {
 	a.mu.Lock()
 	roots := view.Roots(a.desired, a.all)
 	a.mu.Unlock()
+	former := a.opt.Store.Snapshot().FormerRoots
+	for _, f := range former { // read only: to report what was left there
+		roots = append(roots, catalog.Root{Policy: f.Policy, Destination: f.Destination, Replica: f.Replica})
+	}
 	cat, problems, err := catalog.Scan(ctx, roots)
 	if err != nil {
 		a.log.Error("catalog scan", "err", err)
@@ -342,8 +367,81 @@ func (a *Agent) rescan(ctx context.Context) {
 	a.mu.Lock()
 	a.cat, a.problems = cat, problems
 	a.buildModel(a.opt.Now())
+	model := a.model
 	a.mu.Unlock()
 	a.noteSets()
+	a.reportOrphans(model, former)
+}
+
+// rememberRoots keeps the folders of sets the revision before used and the new one does
+// not (a deleted policy's destination, a changed destination or copy) in the status, so
+// that the sets left there are still found and reported as orphaned, across restarts too.
+func (a *Agent) rememberRoots(before, after []catalog.Root) {
+	dropped := view.Dropped(before, after)
+	old := a.opt.Store.Snapshot().FormerRoots
+	if len(dropped) == 0 && len(view.Dropped(rootsOf(old), after)) == len(old) {
+		return // nothing changed: no status write
+	}
+	a.update(func(st *state.Status) {
+		var keep []state.FormerRoot
+		for _, f := range st.FormerRoots {
+			if len(view.Dropped([]catalog.Root{{Destination: f.Destination}}, after)) == 1 { // not in use again
+				keep = append(keep, f)
+			}
+		}
+		for _, d := range dropped {
+			if len(view.Dropped([]catalog.Root{{Destination: d.Destination}}, rootsOf(keep))) == 1 {
+				keep = append(keep, state.FormerRoot{Destination: d.Destination, Replica: d.Replica, Policy: d.Policy})
+			}
+		}
+		st.FormerRoots = keep
+	})
+}
+
+func rootsOf(fs []state.FormerRoot) []catalog.Root {
+	out := make([]catalog.Root, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, catalog.Root{Policy: f.Policy, Destination: f.Destination, Replica: f.Replica})
+	}
+	return out
+}
+
+// reportOrphans warns, once per scan, about the sets no policy of the revision owns (they
+// are kept: nothing deletes them), one line per policy and folder; a former root without
+// any set left is forgotten.
+func (a *Agent) reportOrphans(m *view.Model, former []state.FormerRoot) {
+	type key struct{ policy, dest, why string }
+	count := map[key]int{}
+	var order []key
+	used := map[string]bool{}
+	for _, b := range m.Backups {
+		used[filepath.Clean(b.Destination)] = true
+		if b.Orphaned == "" {
+			continue
+		}
+		k := key{b.Policy, b.Destination, b.Orphaned}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	for _, k := range order {
+		a.log.Warn("orphaned backup sets (kept, never deleted): remove them by hand once they are not needed",
+			"policy", k.policy, "destination", k.dest, "sets", count[k], "why", k.why)
+	}
+	var gone []string
+	for _, f := range former {
+		if !used[filepath.Clean(f.Destination)] {
+			gone = append(gone, filepath.Clean(f.Destination))
+		}
+	}
+	if len(gone) > 0 {
+		a.update(func(st *state.Status) {
+			st.FormerRoots = slices.DeleteFunc(st.FormerRoots, func(f state.FormerRoot) bool {
+				return slices.Contains(gone, filepath.Clean(f.Destination))
+			})
+		})
+	}
 }
 
 // putSets loads the published sets in dirs (under destination; replica says which kind of

@@ -15,6 +15,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -43,8 +44,14 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	a.setRunning(object, true)
 	defer a.setRunning(object, false)
 	prevAttempt := a.begin("backup", pol.Metadata.Name, srv.Metadata.Name, j.ID(), started, "")
-	rb := &runbook.Runbook{Operation: "backup", Log: log, Journal: j, Observe: a.observer("backup")}
+	if kind == catalog.KindManual {
+		// Persisted, so that a manual run the agent dies in is retried after a restart
+		// (the request itself lived in memory only).
+		a.update(func(st *state.Status) { st.Policy(pol.Metadata.Name).Requested = true })
+	}
+	rb := &runbook.Runbook{Operation: "backup", Log: log, Journal: j, Observe: a.observer("backup"), Details: runLog}
 	res, err := a.runBackup(ctx, desired, revision, srv, pol, kind, restoreName, started, rb, runLog)
+	err = a.withRunLog(err, j.ID())
 	f := finished{op: "backup", name: pol.Metadata.Name, server: srv.Metadata.Name, journal: j, started: started, err: err,
 		step: rb.FailedStep(), hash: specHash(pol.Spec), prevAttempt: prevAttempt, requested: kind == catalog.KindManual}
 	if res != nil {
@@ -61,7 +68,7 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	if err == nil && kind != catalog.KindSafety {
 		// Prune only after a successful backup (or an explicit reconcile).
 		if rerr := a.retention(ctx, pol); rerr != nil {
-			log.Error("retention", "err", rerr)
+			log.Error("retention failed", "err", rerr)
 		}
 	}
 	return res, err
@@ -132,6 +139,35 @@ func (a *Agent) observer(operation string) func(string, time.Duration, error) {
 // by age.
 const keepRunLogs = 500
 
+// runLogPath is the run's tool-output log under <state>/logs.
+func (a *Agent) runLogPath(id string) string {
+	return filepath.Join(a.opt.Store.Dir(), "logs", id+".log")
+}
+
+// withRunLog makes a run's failure name its log file, which survives the run (the tool's
+// own log inside the set's .partial folder does not): err is wrapped, so that its kind
+// (stalled, transient) is kept. A run that waits, or failed before it wrote a log, is
+// left as it is.
+func (a *Agent) withRunLog(err error, id string) error {
+	if err == nil || outcome.Kind(err) == "waiting" {
+		return err
+	}
+	p := a.runLogPath(id)
+	if _, serr := os.Stat(p); serr != nil {
+		return err
+	}
+	return &runLogError{err: err, log: p}
+}
+
+// runLogError is a run's failure with the path of its log file.
+type runLogError struct {
+	err error
+	log string
+}
+
+func (e *runLogError) Error() string { return e.err.Error() + " (run log " + e.log + ")" }
+func (e *runLogError) Unwrap() error { return e.err }
+
 // runLog opens the run's tool-output log under <state>/logs, removing the oldest logs
 // beyond keepRunLogs.
 func (a *Agent) runLog(id string) (io.Writer, func()) {
@@ -145,7 +181,7 @@ func (a *Agent) runLog(id string) (io.Writer, func()) {
 		a.log.Warn("run log", "err", err)
 		return io.Discard, func() {}
 	}
-	f, err := os.OpenFile(filepath.Join(dir, id+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(a.runLogPath(id), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		a.log.Warn("run log", "err", err)
 		return io.Discard, func() {}

@@ -37,6 +37,7 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	a.begin("restore", r.Metadata.Name, target.Metadata.Name, j.ID(), started, id)
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
 	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
+	err = a.withRunLog(err, j.ID())
 	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
 		err: err, step: rb.FailedStep(), set: meta, hash: hash})
 	return err
@@ -80,6 +81,7 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	}
 	runLog, closeLog := a.runLog(j.ID())
 	defer closeLog()
+	rb.Details = runLog
 	h, err := a.opt.Hosts.For(target, runLog)
 	if err != nil {
 		return meta, err

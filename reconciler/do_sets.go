@@ -46,20 +46,17 @@ func (a *Agent) prune(ctx context.Context, j *state.Journal, pol *manifests.Back
 	}
 	mayPrune := func(s catalog.Set) bool { return catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil).MayPrune() }
 	byID := map[string]catalog.Set{}
-	var items []retention.Item
+	var prunable []catalog.Set
 	for _, s := range sets {
-		if s.Meta.Kind == catalog.KindSafety {
-			continue
-		}
-		if t := catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil); !t.MayPrune() {
+		if t := catalog.CheckTrust(s.Meta, a.opt.SetKeys, nil); !t.MayPrune() && s.Meta.Kind != catalog.KindSafety {
 			a.log.Warn("set left out of retention: its signature cannot be checked or does not match", "policy", pol.Metadata.Name,
 				"destination", dest, "reason", t.Reason)
 			continue
 		}
 		byID[s.ID] = s
-		items = append(items, retention.Item{ID: s.ID, Time: s.Time, Verified: s.Verified(), Complete: s.Complete()})
+		prunable = append(prunable, s)
 	}
-	plan := retention.Plan(items, retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
+	plan := retention.Plan(retention.ForSets(prunable), retention.FromSpec(pol.Spec.Retention), pol.Spec.Location())
 	type removal struct {
 		set catalog.Set
 		why string

@@ -121,8 +121,11 @@ func (a *Agent) record(f finished) error {
 			f.journal.SetSet(f.set.ID)
 			f.journal.SetSize(f.set.Sizes().Total)
 		}
+		var w *outcome.WaitingError
 		if f.abandoned {
 			jerr = f.journal.Abandon(f.err.Error())
+		} else if f.op == "backup" && errors.As(f.err, &w) {
+			jerr = f.journal.Wait(f.err.Error()) // waiting is neither a success nor a failure
 		} else {
 			jerr = f.journal.Finish(f.err, f.step)
 		}
@@ -180,6 +183,7 @@ func (a *Agent) record(f finished) error {
 			applyRestore(st.Restore(f.name), o, f, v, now)
 		}
 	})
+	a.summarize(f, v, now)
 	switch {
 	case v.result == "" || f.noMetric:
 	case f.op == "backup":
@@ -206,16 +210,24 @@ func applyPolicy(p *state.Policy, f finished, v verdict, now time.Time) {
 	if f.set != nil && (f.err == nil || f.published) {
 		p.LastSuccess, p.LastSet, p.LastSizeBytes = f.started, f.set.ID, f.set.Sizes().Total
 	}
-	p.WaitUntil, p.Requested = time.Time{}, false
+	p.WaitUntil = time.Time{}
 	if v.result == "success" {
-		p.Failures, p.RetryAt, p.Stalled, p.LastError = 0, time.Time{}, "", ""
+		p.Failures, p.RetryAt, p.Stalled, p.LastError, p.Requested = 0, time.Time{}, "", "", false
 		return
 	}
 	p.Failures++
 	p.LastError, p.RetryAt = v.msg, v.retryAt
 	if v.stalled {
-		p.Stalled, p.StalledHash = v.msg, f.hash
+		// A person must act; their reconcile asks again.
+		p.Stalled, p.StalledHash, p.Requested = v.msg, f.hash, false
 	}
+	if f.published {
+		// The set was published (a later step such as a replica failed): the request is
+		// served, and a new backup would stop IIS again for nothing.
+		p.Requested = false
+	}
+	// Otherwise a requested run that failed stays requested: it is retried after RetryAt,
+	// as a scheduled one is (issue 16), instead of being forgotten once its due time passed.
 }
 
 func applyRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now time.Time) {
@@ -275,5 +287,36 @@ func applyChecks(st *state.Status, res []checks.Result) {
 		} else {
 			o.SetCondition(state.Ready, "False", "CheckFailed", strings.Join(failed, "; "))
 		}
+	}
+}
+
+// summarize logs the one line that sums up a finished backup or restore run: the agent's
+// log has a line per step and this one; the tools' output is in the run's log file.
+func (a *Agent) summarize(f finished, v verdict, now time.Time) {
+	object := "policy"
+	if f.op == "restore" {
+		object = "restore"
+	}
+	started := f.started
+	if f.journal != nil {
+		started = f.journal.Run().Started // f.started is a set id's, truncated to the second
+	}
+	args := []any{"server", f.server, object, f.name, "duration", now.Sub(started).Round(time.Millisecond)}
+	if f.journal != nil {
+		args = append(args, "run", f.journal.ID())
+	}
+	switch {
+	case v.result == "":
+		a.log.Info(f.op+" waiting", append(args, "reason", v.reason, "until", v.waitUntil, "msg", v.msg)...)
+	case v.result == "success":
+		a.log.Info(f.op+" succeeded", append(args, "set", f.set.ID)...)
+	default:
+		if !v.retryAt.IsZero() {
+			args = append(args, "retry_at", v.retryAt)
+		}
+		if v.stalled {
+			args = append(args, "stalled", v.stalledReason)
+		}
+		a.log.Error(f.op+" failed", append(args, "step", f.step, "err", v.msg)...)
 	}
 }

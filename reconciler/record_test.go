@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -45,6 +46,36 @@ func TestVerdict(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.f.verdict(now, 2); got != c.want {
 				t.Errorf("verdict\n got %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestRequestedRunStaysRequested: a run asked for with `vaultkeeper reconcile` that failed
+// for a transient reason (or that the agent died in) stays requested, so the planner retries
+// it after RetryAt although the policy is not due; success and a stall clear it (issue 16).
+func TestRequestedRunStaysRequested(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	set := &catalog.Meta{ID: "20261121T120000Z"}
+	for _, c := range []struct {
+		name          string
+		f             finished
+		wantRequested bool
+	}{
+		{"transient failure", finished{op: "backup", err: errors.New("EXP-00056"), step: "export"}, true},
+		{"died in it", finished{op: "backup", err: errors.New("the agent stopped during step export"), abandoned: true}, true},
+		{"stalled", finished{op: "backup", err: outcome.Stalledf("DestinationMissing", "no D:"), step: "check-destination"}, false},
+		{"succeeded", finished{op: "backup", set: set}, false},
+		{"published, a replica failed", finished{op: "backup", set: set, published: true, err: errors.New("copy to NAS"), step: "replicate"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := &state.Policy{Requested: true}
+			applyPolicy(p, c.f, c.f.verdict(now, 1), now)
+			if p.Requested != c.wantRequested {
+				t.Errorf("Requested = %v, want %v (%+v)", p.Requested, c.wantRequested, p)
+			}
+			if (c.wantRequested || c.f.published) && p.RetryAt.IsZero() {
+				t.Error("requested again without a retry time: it would run at once, without backoff")
 			}
 		})
 	}

@@ -149,7 +149,7 @@ func TestFailedStepRetriesAfterBackoff(t *testing.T) {
 			// The only thing the agent complained about is the injected failure.
 			var problemsLogged []string
 			for _, l := range s.problems() {
-				failedAction := strings.Contains(l, `msg="action failed"`) && strings.Contains(l, "kind=backup")
+				failedAction := strings.Contains(l, `msg="backup failed"`) && strings.Contains(l, "step="+tc.step+" ")
 				failedStep := strings.Contains(l, `msg="step failed"`) && strings.Contains(l, "step="+tc.step+" ")
 				if !failedAction && !failedStep {
 					problemsLogged = append(problemsLogged, l)

@@ -19,7 +19,7 @@ func (a *Agent) verifier(ctx context.Context, dir string) ([]catalog.Verificatio
 func (a *Agent) snapshot() metrics.Snapshot {
 	r := a.read(false)
 	snap := metrics.Snapshot{ManifestsInvalid: r.Invalid,
-		Source: metrics.SourceStatus{LastSync: r.Status.Source.LastSync, Revision: r.Revision}}
+		Source: metrics.SourceStatus{LastSync: r.Status.Source.LastSync, Revision: r.Revision}, Servers: len(r.Desired.Servers)}
 	for _, p := range r.Desired.Policies {
 		name := p.Metadata.Name
 		mp := r.Model.Policy(name)

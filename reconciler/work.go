@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -69,7 +71,14 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 		start := time.Now()
 		err := a.do(ctx, act)
 		result := "success"
-		if err != nil {
+		var logged *runLogError
+		switch {
+		case err == nil:
+		case outcome.Kind(err) == "waiting":
+			result = "waiting" // logged at INFO by the run's summary; not a failure
+		case errors.As(err, &logged):
+			result = "failure" // the run's summary logged it
+		default:
 			result = "failure"
 			a.log.Error("action failed", "kind", act.Kind, "object", act.Object, "err", err)
 		}

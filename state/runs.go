@@ -18,11 +18,15 @@ const (
 	RunRunning   = "running"
 	RunSucceeded = "succeeded"
 	RunFailed    = "failed"
+	// RunWaiting: the run did nothing and waits (for its window): neither a success nor a
+	// failure (issue 16).
+	RunWaiting = "waiting"
 
 	StepStarted = "started"
 	StepDone    = "done"
 	StepFailed  = "failed"
 	StepSkipped = "skipped"
+	StepWaiting = "waiting"
 )
 
 // Step is one journaled step of a run.
@@ -54,6 +58,8 @@ type Run struct {
 	// Recovery holds what a restarted agent needs to undo a run that died (IIS start argv,
 	// the user granted DBA), written before the thing to undo is done.
 	Recovery map[string][]string `json:"recovery,omitempty"`
+	// Note says why a waiting run waits (Result waiting).
+	Note string `json:"note,omitempty"`
 }
 
 // RunSummary is a finished run in the history.
@@ -73,6 +79,8 @@ type RunSummary struct {
 	// Steps are the timings of the run's steps (get runs, the status page), kept for the
 	// newest StepsPerObject runs of each object only: status.json is copied at every read.
 	Steps []StepTiming `json:"steps,omitempty"`
+	// Note says why a waiting run waits (Result waiting; Error and FailedStep stay empty).
+	Note string `json:"note,omitempty"`
 }
 
 // StepTiming is a step of a finished run: how it ended and how long it took.
@@ -218,6 +226,32 @@ func (j *Journal) Finish(err error, failedStep string) error {
 	return j.s.finish(run)
 }
 
+// StepWaited persists that the last step of that name did nothing and waits (note says
+// for what); the runbook calls it in place of StepFinished.
+func (j *Journal) StepWaited(step, note string) error {
+	j.mu.Lock()
+	for i := len(j.run.Steps) - 1; i >= 0; i-- {
+		st := &j.run.Steps[i]
+		if st.Name == step && st.State == StepStarted {
+			st.Finished, st.State = j.s.now(), StepWaiting
+			break
+		}
+	}
+	j.mu.Unlock()
+	return j.save()
+}
+
+// Wait ends a run that did nothing and waits (for its window) into the history as
+// waiting, with note saying why: no field of the record reads failed.
+func (j *Journal) Wait(note string) error {
+	j.mu.Lock()
+	j.run.Finished = j.s.now()
+	j.run.Result, j.run.Note = RunWaiting, note
+	run := j.run
+	j.mu.Unlock()
+	return j.s.finish(run)
+}
+
 func (j *Journal) save() error {
 	j.mu.Lock()
 	b := mustJSON(j.run)
@@ -232,7 +266,7 @@ func (j *Journal) save() error {
 func (s *Store) finish(run Run) error {
 	sum := RunSummary{ID: run.ID, Kind: run.Kind, Object: run.Object, Server: run.Server, Started: run.Started,
 		Finished: run.Finished, Result: run.Result, FailedStep: run.FailedStep, Error: run.Error, Set: run.Set,
-		SizeBytes: run.SizeBytes, Steps: timings(run)}
+		SizeBytes: run.SizeBytes, Steps: timings(run), Note: run.Note}
 	err := s.Record(func(st *Status) {
 		st.History = append(st.History, sum)
 		st.History = trimHistory(st.History, s.HistoryPerObject)

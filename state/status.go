@@ -142,8 +142,20 @@ type Status struct {
 	ServerChecks map[string]time.Time `json:"serverChecks"`
 	// History lists finished runs, newest last, bounded per object.
 	History []RunSummary `json:"history"`
+	// FormerRoots are destinations and replicas that this agent's policies used in an
+	// earlier revision and no longer use: they are scanned, read only, to report the sets
+	// left there as orphaned, never deleted (issue 16).
+	FormerRoots []FormerRoot `json:"formerRoots,omitempty"`
 
 	now func() time.Time // the store's clock during Store.Update
+}
+
+// FormerRoot is a folder of backup sets no policy of the revision in force uses.
+type FormerRoot struct {
+	Destination string `json:"destination"`
+	Replica     bool   `json:"replica,omitempty"`
+	// Policy is the policy that used it.
+	Policy string `json:"policy"`
 }
 
 func newStatus() Status {

@@ -223,3 +223,23 @@ func classify(res *Result, final int) {
 		res.Verdict, res.Reason = Success, "the tool reports success without warnings"
 	}
 }
+
+// Decisive is the one message of r that says best why a run failed, as "CODE: text": the
+// first ORA- message (the database's own words, e.g. ORA-01017 or ORA-01653), else the
+// first fatal EXP-/IMP- message, else the first message; "" when r has none.
+func Decisive(r Result) string {
+	for _, m := range r.Messages {
+		if strings.HasPrefix(m.Code, "ORA-") {
+			return m.Code + ": " + m.Text
+		}
+	}
+	for _, m := range r.Messages {
+		if _, ok := Fatal[m.Code]; ok && m.Code != "EXP-00000" && m.Code != "IMP-00000" {
+			return m.Code + ": " + m.Text
+		}
+	}
+	if len(r.Messages) > 0 {
+		return r.Messages[0].Code + ": " + r.Messages[0].Text
+	}
+	return ""
+}

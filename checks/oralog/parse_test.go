@@ -86,3 +86,26 @@ func TestRowsAndMetadata(t *testing.T) {
 		t.Errorf("impdp errors = %d", e.Errors)
 	}
 }
+
+// TestDecisive: the line a failure message leads with is the database's own (ORA-), else the
+// fatal EXP-/IMP- code, never the generic "terminated unsuccessfully".
+func TestDecisive(t *testing.T) {
+	for _, c := range []struct{ name, log, want string }{
+		{"logon refused", "EXP-00056: ORACLE error 1017 encountered\nORA-01017: invalid username/password; logon denied\nEXP-00000: Export terminated unsuccessfully\n",
+			"ORA-01017: invalid username/password; logon denied"},
+		{"disk full", ". . exporting table   ALU_ITEM\nEXP-00002: error in writing to export file\nEXP-00000: Export terminated unsuccessfully\n",
+			"EXP-00002: error in writing to export file"},
+		{"only the final line", "EXP-00000: Export terminated unsuccessfully\n", "EXP-00000: Export terminated unsuccessfully"},
+		{"no code", "Export terminated successfully without warnings.\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse(strings.NewReader(c.log))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Decisive(r); got != c.want {
+				t.Errorf("Decisive = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -107,13 +107,17 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return err
 		}
-		fmt.Fprintln(tw, "POLICY\tSET\tKIND\tVERIFIED\tSIZE\tDESTINATION\tSIGNATURE")
+		fmt.Fprintln(tw, "POLICY\tSET\tKIND\tVERIFIED\tSIZE\tDESTINATION\tSIGNATURE\tORPHANED")
 		for _, b := range v {
 			sig := b.Signature
 			if b.Future {
 				sig += " (future: ignored)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\n", b.Policy, b.ID, b.Kind, b.Verified, b.SizeBytes, b.Destination, sig)
+			orphaned := "-"
+			if b.Orphaned != "" {
+				orphaned = b.Orphaned // kept, never deleted
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\t%s\n", b.Policy, b.ID, b.Kind, b.Verified, b.SizeBytes, b.Destination, sig, orphaned)
 		}
 	case "restores":
 		var v []view.RestoreView

@@ -138,6 +138,23 @@ func TestRetentionPlanCases(t *testing.T) {
 		},
 		{name: "bad count", args: []string{"plan", "--keep-daily", "-2"}, code: 2, errHas: "keep-daily"},
 		{name: "bad output", args: []string{"plan", "-o", "yaml"}, code: 2, errHas: "yaml"},
+		// -1 is refused with the manifests' wording (spec.retention.keepDaily: must be >= 0, got -1).
+		{name: "-1 refused like the manifests", args: []string{"plan", "--keep-daily", "-1"}, code: 2, errHas: "--keep-daily: must be >= 0, got -1"},
+		{name: "-1 keep-last", args: []string{"plan", "--keep-last", "-1"}, code: 2, errHas: "--keep-last: must be >= 0, got -1"},
+		{
+			name:  "set ids as well as RFC 3339, echoed as given",
+			stdin: "20261121T020000Z\n2026-11-22T03:00:00+01:00\n20261120T020000Z\n",
+			args:  []string{"plan", "--keep-last", "2"},
+			stdout: "TIME                       ACTION  REASONS\n" +
+				"2026-11-22T03:00:00+01:00  keep    last\n" +
+				"20261121T020000Z           keep    last\n" +
+				"20261120T020000Z           remove  no longer kept by: last\n" +
+				"2 kept, 1 removed\n",
+		},
+		{name: "neither time nor set id", stdin: "20261121T0200Z\n", args: []string{"plan"}, code: 1, errHas: `line 1: "20261121T0200Z" is neither an RFC 3339 time`},
+		{name: "policy without repo", args: []string{"plan", "--policy", "p"}, code: 2, errHas: "--policy NAME and --repo DIR go together"},
+		{name: "policy with rules", args: []string{"plan", "--policy", "p", "--repo", ".", "--keep-last", "3"}, code: 2, errHas: "--keep-last: with --policy"},
+		{name: "policy not in repo", args: []string{"plan", "--policy", "nope", "--repo", "../../manifests/examples"}, code: 1, errHas: "--policy nope: no BackupPolicy of that name"},
 		{
 			name:  "table",
 			stdin: "2024-01-01T00:00:00Z\n2024-01-02T00:00:00Z\n",

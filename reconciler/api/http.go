@@ -35,10 +35,11 @@ func Handler(a *reconciler.Agent, token string, webhook http.Handler) http.Handl
 	auth := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			if !httpguard.BearerOK(r, token) {
+				refused(a.Log(), r)
 				http.Error(w, "\"Authorization: Bearer TOKEN\" with a valid token is required (it is in the agent's state dir)", http.StatusUnauthorized)
 				return
 			}
-			h(w, r)
+			audited(a.Log(), token, h)(w, r)
 		}
 	}
 	mux.HandleFunc("POST /api/v1/reconcile", auth(func(w http.ResponseWriter, r *http.Request) {

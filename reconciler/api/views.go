@@ -62,11 +62,18 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 			maxAge, _ := manifests.ParseDuration(p.Spec.MaxAge)
 			v.Stale = v.LastSuccess.IsZero() || now.Sub(v.LastSuccess) > maxAge
 			v.Next = nextFor(plan, "policy/"+name, planner.ActBackup)
+			inZone(p.Spec.Location(), &v.Next, &v.LastAttempt, &v.LastSuccess)
 			out = append(out, v)
 		}
 		return out, true
 	case "backups":
-		return append([]view.BackupView{}, r.Model.Backups...), true
+		out := append([]view.BackupView{}, r.Model.Backups...)
+		for i := range out {
+			if p := r.Desired.Policy(out[i].Policy); p != nil {
+				inZone(p.Spec.Location(), &out[i].Time)
+			}
+		}
+		return out, true
 	case "restores":
 		out := []view.RestoreView{}
 		for _, rs := range r.Desired.Restores {
@@ -110,4 +117,14 @@ func nextFor(p planner.Plan, object, kind string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// inZone puts each non-zero time in loc (a policy's time zone): `vaultkeeper get` shows a
+// policy's times in its zone, with the offset, as `plan` does (issue 16).
+func inZone(loc *time.Location, ts ...*time.Time) {
+	for _, t := range ts {
+		if !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
 }

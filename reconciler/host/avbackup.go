@@ -55,7 +55,8 @@ func (a Avbackup) run(ctx context.Context, verb, zip string) error {
 		Argv:    []string{a.Path, verb, "-z", zip, "-i", a.Ini},
 		Dir:     filepath.Dir(a.Path),
 		Timeout: a.Timeout,
-		Log:     a.Log,
+		Log:     toolLog(a.Log, a.Output),
+		Level:   slog.LevelDebug,
 		Output:  a.Output,
 	})
 	if err != nil {

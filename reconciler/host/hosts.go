@@ -73,11 +73,12 @@ func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("server", s.Metadata.Name)
+	rl := runLogger(log, out)
 	t := ParseTimeouts(s)
 	return &Host{
-		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: log, Output: out,
+		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: rl, Output: out,
 			State: DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
-		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: log, Output: out},
+		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: rl, Output: out},
 		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
 		Timeouts: t,
 	}, nil
@@ -85,3 +86,24 @@ func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 
 // ParfileDir is where the dump tools' parfiles live under the state dir stateDir.
 func ParfileDir(stateDir string) string { return dump.ParfileDir(stateDir) }
+
+// runLogger is the logger of a run's details (a tool that had nothing to do, an Oracle user
+// created, a privilege granted, SQL*Plus's output at Debug): the run's log file out when
+// there is one, debug lines included, else log. The agent's log keeps one line per step
+// and one summary per run (issue 16).
+func runLogger(log *slog.Logger, out io.Writer) *slog.Logger {
+	if out == nil {
+		return log
+	}
+	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// toolLog is the logger a tool run streams its output lines to (at Debug): none when the
+// lines go to the run's log file out, so that a tool's output never reaches the agent's
+// log twice or at all.
+func toolLog(log *slog.Logger, out io.Writer) *slog.Logger {
+	if out != nil {
+		return nil
+	}
+	return log
+}

@@ -56,7 +56,7 @@ func (i IIS) Start(ctx context.Context) error {
 }
 
 func (i IIS) run(ctx context.Context, name string, argv []string, benign string) error {
-	res, err := toolrun.Run(ctx, toolrun.Cmd{Name: name, Argv: argv, Timeout: i.Timeout, Log: i.Log, Output: i.Output})
+	res, err := toolrun.Run(ctx, toolrun.Cmd{Name: name, Argv: argv, Timeout: i.Timeout, Log: toolLog(i.Log, i.Output), Level: slog.LevelDebug, Output: i.Output})
 	var ee *toolrun.ExitError
 	if err != nil && errors.As(err, &ee) && tailHas(res.Tail, benign) {
 		if i.Log != nil {

@@ -53,13 +53,14 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	if err != nil {
 		return nil, fmt.Errorf("server %s spec.oracle.schemaPassword: %w", s.Metadata.Name, err)
 	}
-	opt := oracle.Options{CallTimeout: t.Oracle, Log: log}
+	// Administrative actions (user created, privileges granted) are the run's details.
+	opt := oracle.Options{CallTimeout: t.Oracle, Log: runLogger(log, out)}
 	var client *oracle.Client
 	switch s.Spec.Oracle.Admin.Driver {
 	case manifests.DriverSqlplus:
 		// American messages; sqlplus's answers carry no data a character set could change.
 		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames), "NLS_LANG=AMERICAN_AMERICA"}
-		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: log, Container: s.Spec.Oracle.PDB}, opt)
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: runLogger(log, out), Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
 		if err != nil {

@@ -31,7 +31,7 @@ func (c *oracleConn) runner(ctx context.Context, tool dump.Tool, policy oralog.P
 	}
 	return dump.Runner{Program: c.dumpBin(string(tool)),
 		Env:     []string{"TNS_ADMIN=" + filepath.Dir(c.srv.Spec.Oracle.Tnsnames), oracle.NLSLang(c.charset)},
-		Timeout: c.t.Dump, Log: c.log, Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath, ParfileDir: c.parfileDir}, nil
+		Timeout: c.t.Dump, Log: toolLog(c.log, c.out), Output: c.out, Policy: policy, LogDir: c.srv.Spec.Oracle.Dump.DirectoryPath, ParfileDir: c.parfileDir}, nil
 }
 
 // Export runs exp (or expdp) of the server's schema as the schema user, the seeds' way. The
@@ -71,7 +71,7 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 			moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath))
 	}
 	if err != nil {
-		return backup.Export{}, err
+		return backup.Export{}, dumpFailed(err, out, logPath)
 	}
 	info, err := dumpid.Identify(dumpPath)
 	if err != nil {
@@ -113,6 +113,9 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 		return err
 	}
 	out, err := r.Run(ctx, job)
+	if err != nil {
+		err = dumpFailed(err, out, "")
+	}
 	if err == nil && len(out.Warnings) > 0 {
 		c.log.Warn("import passed with accepted warnings", "tool", job.Tool, "warnings", out.Warnings)
 		if c.out != nil {
@@ -139,3 +142,27 @@ func copyFile(src, dst string) error {
 	}
 	return catalog.CopyFile(src, dst)
 }
+
+// dumpFailed puts the decisive line of a failed dump tool's log first in its error (the
+// ORA- code that says why, where the tool's own verdict only says it failed), and no
+// longer points at gone, the tool's log file inside the set's .partial folder, which is
+// removed with it: its lines are in the run's log file. err stays wrapped.
+func dumpFailed(err error, out dump.Outcome, gone string) error {
+	msg := err.Error()
+	if gone != "" {
+		msg = strings.ReplaceAll(msg, "log "+gone, "log "+filepath.Base(gone)+", removed with the unpublished set: its lines are in the run log")
+	}
+	if d := oralog.Decisive(out.Log); d != "" && !strings.HasPrefix(msg, string(out.Tool)+": "+d) {
+		msg = string(out.Tool) + ": " + d + "; " + msg
+	}
+	return &toolError{msg: msg, err: err}
+}
+
+// toolError is a tool's failure reworded for the admin, err kept for errors.Is/As.
+type toolError struct {
+	msg string
+	err error
+}
+
+func (e *toolError) Error() string { return e.msg }
+func (e *toolError) Unwrap() error { return e.err }

@@ -42,7 +42,7 @@ func fixture() Snapshot {
 			{Server: "aes-prod", Check: "tnsnames", OK: true, LastRun: epoch.Add(-time.Hour)},
 			{Server: "aes-prod", Check: "iis-binding"},
 		},
-		Source: SourceStatus{LastSync: epoch.Add(-30 * time.Second), Revision: "0123abcd"},
+		Source: SourceStatus{LastSync: epoch.Add(-30 * time.Second), Revision: "0123abcd"}, Servers: 1,
 	}
 }
 
@@ -117,6 +117,8 @@ var contract = map[string][]string{
 	"restore_max_lag_seconds":        {"server", "restore"},
 	// Issue 14 (catalog.FutureSetsMetric).
 	"backup_future_sets": {"server", "policy"},
+	// Issue 16.
+	"agent_servers": nil,
 }
 
 func families(t *testing.T, m *Metrics) map[string]*dto.MetricFamily {

@@ -17,6 +17,9 @@ type Snapshot struct {
 	// ManifestsInvalid is true while the newest revision of the source was rejected (the last
 	// good revision stays in force).
 	ManifestsInvalid bool
+	// Servers counts the servers this agent owns in the revision in force (issue 16: an
+	// agent whose --agent matches no spec.agent watches nothing).
+	Servers int
 }
 
 // PolicyStatus is the state of one backup policy. Zero times mean "never" and are exported as 0.

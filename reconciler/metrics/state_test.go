@@ -115,12 +115,21 @@ func TestSeries(t *testing.T) {
 			{name: "vaultkeeper_source_last_sync_timestamp_seconds", value: float64(epoch.Add(-30 * time.Second).Unix())},
 		},
 	}, {
+		name: "an agent that owns no server says so once a revision is in force",
+		snap: func() Snapshot { s := fixture(); s.Servers = 0; return s }(),
+		want: []want{{name: "vaultkeeper_agent_servers", value: 0}},
+	}, {
+		name: "servers owned",
+		snap: func() Snapshot { s := fixture(); s.Servers = 2; return s }(),
+		want: []want{{name: "vaultkeeper_agent_servers", value: 2}},
+	}, {
 		name: "no revision yet",
 		snap: Snapshot{},
 		want: []want{
 			{name: "vaultkeeper_source_revision_info", absent: true},
 			{name: "vaultkeeper_source_last_sync_timestamp_seconds", value: 0},
 			{name: "vaultkeeper_manifests_invalid", value: 0},
+			{name: "vaultkeeper_agent_servers", absent: true},
 		},
 	}, {
 		name: "checks",

@@ -56,6 +56,15 @@ func reasonOr(cond bool, yes, no string) string {
 }
 
 func planPolicy(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.Time) {
+	// Every time said about a policy is in its time zone, with the offset (issue 16).
+	from := len(p.Waiting)
+	defer func() {
+		for i := from; i < len(p.Waiting); i++ {
+			if !p.Waiting[i].At.IsZero() {
+				p.Waiting[i].At = p.Waiting[i].At.In(pol.Spec.Location())
+			}
+		}
+	}()
 	spec := &pol.Spec
 	obj := "policy/" + pol.Metadata.Name
 	server := spec.Server
@@ -100,13 +109,20 @@ func planBackup(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.T
 		p.Waiting = append(p.Waiting, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, At: st.WaitUntil, Reason: "waiting for the maintenance window"})
 		return
 	}
+	// A fresh `vaultkeeper reconcile` runs now; a requested run that failed (or that the
+	// agent died in) is retried after its backoff like a scheduled one (issue 16), and the
+	// time shown is when the run can really stop IIS: not before the window opens.
+	if !st.Force && !st.RetryAt.IsZero() && now.Before(st.RetryAt) {
+		at := st.RetryAt
+		if winStart != "" && !sch.InWindow(at) {
+			at = sch.NextWindowStart(at)
+		}
+		p.Waiting = append(p.Waiting, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, At: at, Reason: "retry after failure"})
+		return
+	}
 	if st.Force || st.Requested {
 		p.Actions = append(p.Actions, Action{Kind: ActBackup, Server: spec.Server, Object: obj, Reason: "requested",
 			Steps: backupSteps(pol)})
-		return
-	}
-	if !st.RetryAt.IsZero() && now.Before(st.RetryAt) {
-		p.Waiting = append(p.Waiting, Waiting{Kind: ActBackup, Server: spec.Server, Object: obj, At: st.RetryAt, Reason: "retry after failure"})
 		return
 	}
 	// Due-ness counts from the last success: a failed run is retried (after RetryAt) for the

@@ -46,6 +46,11 @@ func TestBackupPlanning(t *testing.T) {
 		{name: "suspended", now: at(21, 2, 30), st: PolicyState{Suspended: true}, why: "suspended"},
 		{name: "stalled", now: at(21, 2, 30), st: PolicyState{Stalled: "destination missing"}, why: "destination missing"},
 		{name: "requested runs outside the window", now: at(21, 12, 0), st: PolicyState{Force: true, LastSuccess: at(21, 2, 0)}, want: true},
+		// Issue 16: a requested run that failed (or that the agent died in) stays requested
+		// and is retried after its backoff, although the policy is not due.
+		{name: "failed requested run waits for retryAt", now: at(21, 3, 0), st: PolicyState{Requested: true, LastSuccess: at(21, 2, 0), RetryAt: at(21, 3, 5)}, why: "retry"},
+		{name: "failed requested run retried after retryAt", now: at(21, 3, 10), st: PolicyState{Requested: true, LastSuccess: at(21, 2, 0), RetryAt: at(21, 3, 5)}, want: true},
+		{name: "a fresh reconcile does not wait for the backoff", now: at(21, 3, 0), st: PolicyState{Force: true, LastSuccess: at(21, 2, 0), RetryAt: at(21, 3, 5)}, want: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,5 +155,32 @@ func TestRestoreFromAnotherAgentsPolicy(t *testing.T) {
 	p := Compute(staging, all, act, now)
 	if got := kinds(p); strings.Contains(got, "backup policy/aes-prod-nightly") || !strings.Contains(got, "restore restore/staging-refresh") {
 		t.Fatalf("actions %s: want the restore and no backup of production", got)
+	}
+}
+
+// TestNextIsWhatWillHappen: a retry due outside the window is shown at the window's opening
+// (the run could not stop IIS before), and every time of a policy is in its zone (issue 16).
+func TestNextIsWhatWillHappen(t *testing.T) {
+	zurich, _ := time.LoadLocation("Europe/Zurich")
+	set := testSet(t)
+	now := time.Date(2026, 11, 21, 4, 50, 0, 0, zurich)
+	retry := time.Date(2026, 11, 21, 5, 20, 0, 0, zurich).UTC() // after the 01:00-05:00 window
+	p := Compute(set, set, Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {LastSuccess: now.Add(-24 * time.Hour), RetryAt: retry}}}, now)
+	var got []Waiting
+	for _, w := range p.Waiting {
+		if w.Object == "policy/aes-prod-nightly" {
+			got = append(got, w)
+		}
+	}
+	if len(got) == 0 {
+		t.Fatalf("nothing waits for aes-prod-nightly: %+v", p)
+	}
+	for _, w := range got {
+		if name, off := w.At.Zone(); off != 3600 || name != "CET" {
+			t.Errorf("%s at %s: not in Europe/Zurich", w.Kind, w.At.Format(time.RFC3339))
+		}
+		if w.Kind == ActBackup && w.At.Format(time.RFC3339) != "2026-11-22T01:00:00+01:00" {
+			t.Errorf("the retry is shown at %s, want the next window's opening 2026-11-22T01:00:00+01:00", w.At.Format(time.RFC3339))
+		}
 	}
 }

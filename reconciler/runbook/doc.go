@@ -5,6 +5,11 @@
 // registered while the runbook runs always execute at the end, in reverse order, also after
 // a failure, a timeout, a cancellation or a panic, under a context of their own.
 //
+// The runbook logs one line when a step starts and one when it ends (operation=, step=,
+// duration; ERROR for a failure, INFO "step waiting" for a step whose error is an
+// outcome.WaitingError, which is journaled as waiting, not failed) and marks both in the
+// run's log file (Details) between the tools' output.
+//
 // Each runbook defines its steps once, as a list of Def (backup.Steps, restore.Steps): the
 // step's name (journal, logs, the step label of the step metrics), whether it is
 // destructive, the recovery it leaves owed, its words for `vaultkeeper plan`, its timeout

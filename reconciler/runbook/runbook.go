@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 )
 
 // Step is one unit of a runbook.
@@ -37,6 +40,9 @@ type Runbook struct {
 	Observe func(step string, d time.Duration, err error)
 	// DeferTimeout bounds each deferred step (default 10 min).
 	DeferTimeout time.Duration
+	// Details is optional: the run's log file, where the tools write their output; each
+	// step's start and end are marked there too, so the file reads in order.
+	Details io.Writer
 
 	mu       sync.Mutex
 	deferred []Step
@@ -87,7 +93,9 @@ func (r *Runbook) Run(ctx context.Context, steps []Step) error {
 			break
 		}
 		if err = r.runStep(ctx, s); err != nil {
-			r.setFailed(s.Name)
+			if !waiting(err) { // a step that waits did not fail
+				r.setFailed(s.Name)
+			}
 			err = fmt.Errorf("step %s: %w", s.Name, err)
 			break
 		}
@@ -150,20 +158,38 @@ func (r *Runbook) runStep(ctx context.Context, s Step) (err error) {
 			err = fmt.Errorf("timed out after %s: %w", s.Timeout, err)
 		}
 		d := time.Since(start)
+		var w *outcome.WaitingError
+		isWaiting := errors.As(err, &w)
 		if r.Journal != nil {
-			if jerr := r.Journal.StepFinished(s.Name, err); jerr != nil {
+			var jerr error
+			if wj, ok := r.Journal.(WaitJournal); ok && isWaiting {
+				jerr = wj.StepWaited(s.Name, err.Error())
+			} else {
+				jerr = r.Journal.StepFinished(s.Name, err)
+			}
+			if jerr != nil {
 				err = errors.Join(err, fmt.Errorf("%w: %w", ErrJournal, jerr))
+				isWaiting = false
 			}
 		}
 		if r.Observe != nil {
 			r.Observe(s.Name, d, err)
 		}
-		if err != nil {
-			log.Error("step failed", "duration", d.Round(time.Millisecond), "err", err)
-		} else {
-			log.Info("step done", "duration", d.Round(time.Millisecond))
+		dur := d.Round(time.Millisecond)
+		switch {
+		case isWaiting:
+			// Waiting (for the window) is neither a success nor a failure.
+			log.Info("step waiting", "duration", dur, "reason", w.Reason, "until", w.Until, "msg", err.Error())
+			r.details("step %s waiting after %s: %v", s.Name, dur, err)
+		case err != nil:
+			log.Error("step failed", "duration", dur, "err", err)
+			r.details("step %s failed after %s: %v", s.Name, dur, err)
+		default:
+			log.Info("step done", "duration", dur)
+			r.details("step %s done in %s", s.Name, dur)
 		}
 	}()
+	r.details("step %s started", s.Name)
 	return s.Do(ctx)
 }
 
@@ -172,4 +198,23 @@ func (r *Runbook) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return r.Log.With("operation", r.Operation)
+}
+
+// WaitJournal is a Journal that records a step that waits (state.Journal): a step whose
+// error is an outcome.WaitingError is recorded with StepWaited instead of StepFinished.
+type WaitJournal interface {
+	StepWaited(step, note string) error
+}
+
+func waiting(err error) bool {
+	var w *outcome.WaitingError
+	return errors.As(err, &w)
+}
+
+// details writes one line to the run's log file, marked as vaultkeeper's own.
+func (r *Runbook) details(format string, args ...any) {
+	if r.Details == nil {
+		return
+	}
+	fmt.Fprintf(r.Details, "vaultkeeper: "+format+"\n", args...)
 }

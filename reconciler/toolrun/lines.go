@@ -61,7 +61,7 @@ func (s *sink) line(stream, text string) {
 	text = Redact(text, s.mask...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.log != nil {
+	if s.log != nil && strings.TrimSpace(text) != "" { // a blank line is no message
 		s.log.Log(context.Background(), s.level, text, "tool", s.tool, "stream", stream)
 	}
 	if s.out != nil && s.outErr == nil {

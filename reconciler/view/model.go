@@ -176,7 +176,8 @@ func Build(desired, all *manifests.Set, cat *catalog.Catalog, t Trust) *Model {
 		for _, s := range cat.Sets(k.Server, k.Policy) {
 			m.Backups = append(m.Backups, BackupView{Policy: s.Policy, Server: s.Server, ID: s.ID, Time: s.Time, Kind: s.Meta.Kind,
 				Verified: s.Verified(), Complete: s.Complete(), SizeBytes: s.Meta.Sizes().Total, Destination: s.Destination,
-				Replica: s.Replica, Dir: s.Dir, Future: futureDir[s.Dir], Signature: string(t.verdict(s).Verdict)})
+				Replica: s.Replica, Dir: s.Dir, Future: futureDir[s.Dir], Signature: string(t.verdict(s).Verdict),
+				Orphaned: OrphanReason(all, s.Policy, s.Destination)})
 		}
 	}
 	slices.SortFunc(m.Backups, func(a, b BackupView) int {
@@ -250,8 +251,9 @@ func reachableSets(cat *catalog.Catalog, p *manifests.BackupPolicy, t Trust) []p
 		}
 		return r
 	}
+	owner := &manifests.Set{Policies: []*manifests.BackupPolicy{p}}
 	for _, s := range cat.Sets(p.Spec.Server, p.Metadata.Name) {
-		if !s.Complete() {
+		if !s.Complete() || OrphanReason(owner, s.Policy, s.Destination) != "" { // an orphaned set is never used
 			continue
 		}
 		ps := plannerSet(s, t)

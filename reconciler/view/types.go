@@ -51,6 +51,10 @@ type BackupView struct {
 	// the record's signature: trusted, unsigned, forged or unverifiable.
 	Future    bool   `json:"future,omitempty"`
 	Signature string `json:"signature,omitempty"`
+	// Orphaned says why no policy of the revision in force owns the set any more (its
+	// policy was deleted, or its destination changed); "" for a set that is owned. An
+	// orphaned set is reported, never deleted (issue 16).
+	Orphaned string `json:"orphaned,omitempty"`
 }
 
 // RestoreView is one Restore.
