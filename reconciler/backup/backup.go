@@ -119,6 +119,14 @@ func (j *Job) Mode() string {
 	return manifests.DowntimeVendor
 }
 
+// schema names the schema for the plan (the planner may know no Server).
+func (j *Job) schema() string {
+	if j.Server == nil || j.Server.Spec.Oracle.Schema == "" {
+		return "the schema user"
+	}
+	return strings.ToUpper(j.Server.Spec.Oracle.Schema)
+}
+
 func (j *Job) minimal() bool    { return j.Mode() == manifests.DowntimeMinimal }
 func (j *Job) iisHeld() bool    { return j.IISHeld }
 func (j *Job) notMinimal() bool { return !j.minimal() }
@@ -145,7 +153,7 @@ var Steps = []runbook.Def[*Job]{
 		Do:      func(ctx context.Context, j *Job) error { return j.checkDestination(j.partial) }},
 	{Name: "check-flashback", Skip: (*Job).notMinimal,
 		Words: func(j *Job) string {
-			return fmt.Sprintf("check %s may export as of an SCN (EXECUTE on SYS.DBMS_FLASHBACK), before IIS is stopped (downtime: minimal)", strings.ToUpper(j.Server.Spec.Oracle.Schema))
+			return fmt.Sprintf("check %s may export as of an SCN (EXECUTE on SYS.DBMS_FLASHBACK), before IIS is stopped (downtime: minimal)", j.schema())
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
 		Do:      func(ctx context.Context, j *Job) error { return j.Flashback.CheckFlashback(ctx) }},
@@ -165,7 +173,7 @@ var Steps = []runbook.Def[*Job]{
 		}},
 	{Name: "record-scn", Skip: (*Job).notMinimal,
 		Words: func(j *Job) string {
-			return fmt.Sprintf("confirm no session of %s is connected, then record the SCN (SELECT current_scn FROM v$database)", strings.ToUpper(j.Server.Spec.Oracle.Schema))
+			return fmt.Sprintf("confirm no session of %s is connected, then record the SCN (SELECT current_scn FROM v$database)", j.schema())
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
 		Do: func(ctx context.Context, j *Job) error {

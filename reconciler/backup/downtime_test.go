@@ -125,6 +125,9 @@ func TestPlanShowsOrder(t *testing.T) {
 	if got := steps(); got != "check-destination,check-flashback,stop-iis,record-scn,avbackup,start-iis,export,verify,publish" {
 		t.Errorf("minimal plan %s", got)
 	}
+	if len(Plan(nil, pol)) == 0 { // the planner knows the policy only
+		t.Error("no plan without the server")
+	}
 	words := runbook.Words(Order(&Job{Server: srv, Policy: pol}), &Job{Server: srv, Policy: pol})
 	if !strings.Contains(strings.Join(words, "\n"), "export the Oracle schema as of the recorded SCN (flashback_scn) while IIS runs") {
 		t.Errorf("minimal words:\n%s", strings.Join(words, "\n"))

@@ -64,9 +64,15 @@ func (c *oracleConn) Quiesced(ctx context.Context) error {
 	return nil
 }
 
-// CheckFlashback proves the schema user holds EXECUTE on SYS.DBMS_FLASHBACK (or DBA).
+// CheckFlashback proves the schema user holds EXECUTE on SYS.DBMS_FLASHBACK (or DBA); a
+// missing grant wraps backup.ErrFlashback, so the next attempt runs in the vendor order.
 func (c *oracleConn) CheckFlashback(ctx context.Context) error {
-	return c.Client.CheckFlashback(ctx, c.srv.Spec.Oracle.Schema)
+	err := c.Client.CheckFlashback(ctx, c.srv.Spec.Oracle.Schema)
+	if errors.Is(err, oracle.ErrNoFlashback) {
+		// Nothing is stopped yet; the next attempt runs in the vendor order.
+		return fmt.Errorf("%w: %w", backup.ErrFlashback, err)
+	}
+	return err
 }
 
 func (c *oracleConn) export(ctx context.Context, dumpPath, logPath string, scn uint64) (backup.Export, error) {
