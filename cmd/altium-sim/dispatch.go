@@ -23,6 +23,17 @@ import (
 // runTool runs one simulated tool call: the fault is taken, the start event written, the
 // generic faults applied, the application ticks, the tool runs, the end event is written.
 func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// The call starts now: the start record's time is taken before the host, the faults
+	// and the lock are read, so a call's recorded duration is its process's own.
+	begun := host.MonoNow()
+	first := true
+	mono := func() int64 {
+		if first {
+			first = false
+			return begun
+		}
+		return host.MonoNow()
+	}
 	h, err := host.Resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -48,7 +59,7 @@ func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
-	call, err := events.BeginFaults(h.Events(), h.Epoch(), host.MonoNow, name, args, knownSecrets(h), fault.String())
+	call, err := events.BeginFaults(h.Events(), h.Epoch(), mono, name, args, knownSecrets(h), fault.String())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1

@@ -17,7 +17,7 @@ import (
 )
 
 // simTool runs one of a simulated host's tools and fails the test unless it exits 0.
-func simTool(t *testing.T, root, stdin, tool string, args ...string) string {
+func simTool(t testing.TB, root, stdin, tool string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(root, "bin", tool), args...)
 	cmd.Stdin = strings.NewReader(stdin)
