@@ -157,3 +157,37 @@ func TestFlashbackSCNFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestFlashbackSnapshotTooOldLikeOracle: the simulated expdp reports ORA-01555 with the
+// line shapes of a real Data Pump log (testdata/expdp-ora-01555.log).
+func TestFlashbackSnapshotTooOldLikeOracle(t *testing.T) {
+	real, err := os.ReadFile(filepath.Join("testdata", "expdp-ora-01555.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := func(text string) []string {
+		var out []string
+		re := regexp.MustCompile(`(?m)^(ORA-\d{5}): ([A-Za-z ]+)`)
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			if m[1] == "ORA-31693" || m[1] == "ORA-02354" || m[1] == "ORA-01555" {
+				out = append(out, m[1]+": "+strings.TrimSpace(m[2]))
+			}
+		}
+		return out
+	}
+	want := shape(string(real))
+	h := newHost(t, "--undo-retention", "0")
+	mustCode(t, "net stop WAS /y", h.run("net", "stop", "WAS", "/y"), 0)
+	scn := h.scn()
+	mustCode(t, "net start W3SVC", h.run("net", "start", "W3SVC"), 0)
+	mustCode(t, "expdp", h.run("expdp", "parfile="+h.parfile("expdp.par", "userid=AESUSER313/Altium@XE", "schemas=AESUSER313",
+		"directory=DATA_PUMP_DIR", "dumpfile=vk.dmp", "logfile=vk.log", "flashback_scn="+scn)), 5)
+	log, err := os.ReadFile(filepath.Join(h.root, "oracle", "dpdump", "vk.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := shape(string(log))
+	if len(got) < len(want) || strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Fatalf("simulated lines %q, want the real sequence %q", got, want)
+	}
+}
