@@ -23,9 +23,10 @@ import (
 // runTool runs one simulated tool call: the fault is taken, the start event written, the
 // generic faults applied, the application ticks, the tool runs, the end event is written.
 func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	// The call starts now: the start record's time is taken before the host, the faults
-	// and the lock are read, so a call's recorded duration is its process's own.
+	// The call's start record holds when runTool began (before the host, the faults and the
+	// lock were read); its end record also when the process started (exec included).
 	begun := host.MonoNow()
+	procStart := host.ProcStart()
 	first := true
 	mono := func() int64 {
 		if first {
@@ -64,6 +65,7 @@ func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
+	call.SetProcStart(min(procStart, begun))
 	code := apply(h, name, args, fault, stdin, stdout, stderr)
 	if err := call.End(code); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
