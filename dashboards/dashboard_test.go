@@ -130,6 +130,7 @@ var wantPanels = []string{
 	"Backup age / max age", "Last result", "Running now", "Verified sets", "Backup set size",
 	"Backup duration", "Destination free space", "Integrity checks", "Restores", "Source revision",
 	"Since last source sync", "Reconcile errors",
+	"IIS downtime of the last backup", // #18
 }
 
 func TestDashboardShape(t *testing.T) {

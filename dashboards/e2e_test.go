@@ -101,6 +101,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 			m.BackupFinished("aes-prod", "nightly", result, time.Duration(20+i%10)*time.Minute)
 			m.StepFinished("backup", "avbackup", time.Duration(5+i%3)*time.Minute)
+			m.BackupDowntime("aes-prod", "nightly", time.Duration(5+i%3)*time.Minute)
 			m.Reconciled("BackupPolicy", result, time.Duration(i%7)*time.Second)
 			m.RestoreFinished("aes-staging", "staging-refresh", result)
 		}

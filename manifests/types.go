@@ -216,6 +216,24 @@ type BackupPolicySpec struct {
 	MinFreeBytes int64 `json:"minFreeBytes,omitempty"`
 	// Suspend is optional (default false): no new runs start while true.
 	Suspend bool `json:"suspend,omitempty"`
+	// Downtime is optional: vendor (default; the seeds' order, IIS down for avbackup and
+	// the export) or minimal (IIS down for avbackup only: the SCN is recorded while IIS is
+	// stopped and the export reads the schema as of it with FLASHBACK_SCN once IIS runs).
+	Downtime string `json:"downtime,omitempty"`
+}
+
+// Backup orders (spec.downtime).
+const (
+	DowntimeVendor  = "vendor"
+	DowntimeMinimal = "minimal"
+)
+
+// DowntimeMode is spec.downtime with its default: vendor unless minimal is asked for.
+func (p *BackupPolicySpec) DowntimeMode() string {
+	if p.Downtime == DowntimeMinimal {
+		return DowntimeMinimal
+	}
+	return DowntimeVendor
 }
 
 // WindowSpec is a daily maintenance window in the policy's time zone.

@@ -41,6 +41,9 @@ func (v *validator) policy(e *objErrs, p *BackupPolicySpec) {
 	if p.MinFreeBytes < 0 {
 		e.add("spec.minFreeBytes", fmt.Sprintf("must be >= 0, got %d", p.MinFreeBytes))
 	}
+	if p.Downtime != "" {
+		checkEnum(e, "spec.downtime", p.Downtime, DowntimeVendor, DowntimeMinimal)
+	}
 }
 
 // serverRef checks a required reference to a Server.

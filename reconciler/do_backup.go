@@ -92,7 +92,7 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 	job := &backup.Job{
 		Server: srv, Policy: pol, Agent: a.opt.Agent, Revision: revision, Kind: kind, Restore: restoreName, Version: a.opt.Version,
 		Started: started, Now: a.opt.Now, EstimateBytes: a.lastSize(pol), FreeBytes: host.FreeBytes,
-		IIS: h.IIS, Files: h.Files, Oracle: conn, Verify: a.verifier,
+		IIS: h.IIS, Files: h.Files, Oracle: conn, Flashback: conn, Verify: a.verifier,
 		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump},
 		Runbook:  rb, SetKeys: a.opt.SetKeys,
 	}
@@ -101,8 +101,38 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		// `vaultkeeper reconcile` (it waits for the window and says so). A Restore's safety
 		// backup runs at once: the restore that follows stops IIS anyway.
 		job.InWindow, job.NextWindow = sch.InWindow, sch.NextWindowStart
+	} else {
+		// The restore that asked for it holds IIS stopped: its safety set is taken inside
+		// the restore's own outage (one outage per restore).
+		job.IISHeld = true
 	}
-	return backup.Run(ctx, job)
+	if p := a.opt.Store.Snapshot().Policies[pol.Metadata.Name]; p != nil {
+		job.Fallback = p.DowntimeFallback
+	}
+	res, err := backup.Run(ctx, job)
+	a.noteDowntime(srv, pol, job, err)
+	return res, err
+}
+
+// noteDowntime records the run's IIS downtime and, for spec.downtime: minimal, whether the
+// next attempt must fall back to the vendor order: an export that could not read as of
+// its SCN (ORA-01555, ORA-08181) sets the fallback, a success clears it.
+func (a *Agent) noteDowntime(srv *manifests.Server, pol *manifests.BackupPolicy, job *backup.Job, err error) {
+	if job.Downtime > 0 {
+		a.Metrics.BackupDowntime(srv.Metadata.Name, pol.Metadata.Name, job.Downtime)
+	}
+	if pol.Spec.DowntimeMode() != manifests.DowntimeMinimal || job.IISHeld {
+		return
+	}
+	a.update(func(st *state.Status) {
+		p := st.Policy(pol.Metadata.Name)
+		switch {
+		case errors.Is(err, backup.ErrFlashback):
+			p.DowntimeFallback = "the last minimal-downtime export could not read as of its SCN (" + err.Error() + "); the next attempt runs in the vendor order"
+		case err == nil:
+			p.DowntimeFallback = ""
+		}
+	})
 }
 
 // lastSize is the size of the newest set of pol, the estimate for the free-space check.

@@ -8,7 +8,8 @@
 #
 # Sizes can be changed with VK_BENCH_SET_MB (the L1/RSS set, default 4096), VK_BENCH_L2_MB
 # (the zip of compressible entries, default 300), VK_BENCH_RUNS (best of N, default 3) and
-# VK_BENCH_TRIALS (agent latency trials, default 21). The table is preceded by the machine
+# VK_BENCH_TRIALS (agent latency trials, default 21) and VK_BENCH_TOOL_SECONDS (how long the
+# slowed avbackup/exp/imp take in the IIS downtime rows, default 5). The table is preceded by the machine
 # (nproc, memory, CPU, Go version, date) so that it can be pasted into docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -175,7 +176,24 @@ row "idle agent VmRSS, 3 servers after their backups, 10 s settled (VmHWM $(fmt 
 row "idle agent CPU over 10 s: utime+stime ticks (schedstat ms)" "$(fmt "$idle_ticks" 0) ($(fmt "$idle_cpu_ms" 1) ms)" \
 	"0 (target)" "-" "0 ticks" "$(check "$idle_ticks == 0")"
 
-overrides=$(env | grep -E '^VK_BENCH_(SET_MB|L2_MB|RUNS|TRIALS)=' | grep -v "^VK_BENCH_TRIALS=21$" | sort | tr '\n' ' ' || true)
+# --- IIS downtime (#18): minimal vs vendor on the same altium-sim host, and a restore's one
+# outage vs the tool calls inside it, the tools slowed to VK_BENCH_TOOL_SECONDS (default 5)
+TOOL_S=${VK_BENCH_TOOL_SECONDS:-5}
+log "IIS downtime: minimal vs vendor backup, restore outage vs its tools (tools slowed to ${TOOL_S} s, ~80 s)"
+out=$(cd cmd/vaultkeeper && VK_BENCH_TOOL_SECONDS=$TOOL_S "$WORK/agent.test" -test.run '^$' -test.bench '^Benchmark(DowntimeMinimalVsVendor|RestoreDowntime)$' -test.benchtime 1x)
+vendor_s=$(metric "$out" BenchmarkDowntimeMinimalVsVendor vendor-s)
+minimal_s=$(metric "$out" BenchmarkDowntimeMinimalVsVendor minimal-s)
+avb_s=$(metric "$out" BenchmarkDowntimeMinimalVsVendor avbackup-s)
+row "IIS downtime of a backup, downtime: minimal vs vendor, same host, avbackup and exp slowed to ${TOOL_S} s (s)" \
+	"$(fmt "$minimal_s")" "$(fmt "$vendor_s") (vendor)" "$(fmt "$(echo "$minimal_s / $vendor_s" | bc -l)")x" \
+	"<= avbackup $(fmt "$avb_s") s + 2 s" "$(check "$minimal_s <= $avb_s + 2")"
+down_s=$(metric "$out" BenchmarkRestoreDowntime downtime-s)
+tools_s=$(metric "$out" BenchmarkRestoreDowntime tools-s)
+rratio=$(echo "$down_s / $tools_s" | bc -l)
+row "IIS downtime of a restore with its safety backup vs the sum of the tool calls inside it, avbackup/exp/imp slowed to ${TOOL_S} s (s)" \
+	"$(fmt "$down_s")" "$(fmt "$tools_s") (tools)" "$(fmt "$rratio")x" "<= 1.05x" "$(check "$rratio <= 1.05")"
+
+overrides=$(env | grep -E '^VK_BENCH_(SET_MB|L2_MB|RUNS|TRIALS|TOOL_SECONDS)=' | grep -v "^VK_BENCH_TRIALS=21$" | sort | tr '\n' ' ' || true)
 echo "command: ${overrides}make bench   (scripts/bench.sh, $(printf '%.0f' "$(echo "$(now) - $T_START" | bc -l)") s)"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores (nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) memory, CPU $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(go version | awk '{print $3, $4}'), kernel $(uname -r)"

@@ -102,6 +102,9 @@ type Policy struct {
 	WaitUntil time.Time `json:"waitUntil,omitempty"`
 	// Requested keeps a `vaultkeeper reconcile policy/NAME` that had to wait for the window.
 	Requested bool `json:"requested,omitempty"`
+	// DowntimeFallback says why the next run of a spec.downtime: minimal policy uses the
+	// vendor order (its last export could not read as of its SCN); cleared by a success.
+	DowntimeFallback string `json:"downtimeFallback,omitempty"`
 }
 
 // Restore is the runtime of a Restore.

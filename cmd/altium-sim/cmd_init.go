@@ -35,6 +35,7 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Glogin, "glogin", "", "a glogin.sql for the simulated sqlplus to run after every CONNECT")
 	fs.StringVar(&o.NLSLang, "nls-lang", "", "the host's default NLS_LANG for client tools run without one (e.g. GERMAN_GERMANY.WE8MSWIN1252)")
 	fs.StringVar(&o.DBCharset, "db-charset", "", "the database character set (default WE8MSWIN1252)")
+	fs.Int64Var(&o.UndoRetention, "undo-retention", o.UndoRetention, "UNDO_RETENTION in seconds: how far back exp/expdp FLASHBACK_SCN can read (older: ORA-01555)")
 	cdb := fs.Bool("cdb", false, "a container database (needs --pdb; implied by 21c-xe)")
 	fs.StringVar(&o.PDB, "pdb", "", "the pluggable database holding the schema (CDB only; 21c-xe: XEPDB1)")
 	if err := fs.Parse(args); err != nil {
@@ -46,6 +47,10 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.PDB != "" && !*cdb && o.OracleVersion != "21c-xe" {
 		fmt.Fprintln(stderr, "altium-sim init: --pdb needs --cdb")
+		return 2
+	}
+	if o.UndoRetention < 0 {
+		fmt.Fprintln(stderr, "altium-sim init: --undo-retention must be >= 0")
 		return 2
 	}
 	if *root == "" {

@@ -23,6 +23,18 @@ import (
 // runTool runs one simulated tool call: the fault is taken, the start event written, the
 // generic faults applied, the application ticks, the tool runs, the end event is written.
 func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// The call's start record holds when runTool began (before the host, the faults and the
+	// lock were read); its end record also when the process started (exec included).
+	begun := host.MonoNow()
+	procStart := host.ProcStart()
+	first := true
+	mono := func() int64 {
+		if first {
+			first = false
+			return begun
+		}
+		return host.MonoNow()
+	}
 	h, err := host.Resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -48,11 +60,12 @@ func runTool(name string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
-	call, err := events.BeginFaults(h.Events(), h.Epoch(), host.MonoNow, name, args, knownSecrets(h), fault.String())
+	call, err := events.BeginFaults(h.Events(), h.Epoch(), mono, name, args, knownSecrets(h), fault.String())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
+	call.SetProcStart(min(procStart, begun))
 	code := apply(h, name, args, fault, stdin, stdout, stderr)
 	if err := call.End(code); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -50,7 +50,10 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 			mp := r.Model.Policy(name)
 			v := view.PolicyView{Name: name, Server: p.Spec.Server, Schedule: p.Spec.Schedule, MaxAge: p.Spec.MaxAge,
 				Suspended: p.Spec.Suspend, Running: r.Running["policy/"+name], SetsVerified: mp.Verified,
-				Conditions: cond("BackupPolicy", name)}
+				Conditions: cond("BackupPolicy", name), Downtime: p.Spec.DowntimeMode()}
+			if rt := st.Policies[name]; rt != nil && rt.DowntimeFallback != "" && v.Downtime == manifests.DowntimeMinimal {
+				v.Downtime, v.DowntimeFallback = manifests.DowntimeVendor, rt.DowntimeFallback
+			}
 			if rt := st.Policies[name]; rt != nil {
 				v.LastAttempt, v.LastResult, v.LastError, v.LastSuccess = rt.LastAttempt, rt.LastResult, rt.LastError, rt.LastSuccess
 				v.Suspended = v.Suspended || rt.Suspended

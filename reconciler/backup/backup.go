@@ -28,6 +28,27 @@ type Exporter interface {
 	Export(ctx context.Context, dump, log string) (Export, error)
 }
 
+// Flashback is what the minimal-downtime order (spec.downtime: minimal) asks of Oracle
+// besides the export.
+type Flashback interface {
+	// CheckFlashback proves the schema user may export as of an SCN (EXECUTE on
+	// SYS.DBMS_FLASHBACK), before IIS is stopped.
+	CheckFlashback(ctx context.Context) error
+	// Quiesced errors unless no session of the schema is connected.
+	Quiesced(ctx context.Context) error
+	// CurrentSCN reads the database's SCN (SELECT current_scn FROM v$database).
+	CurrentSCN(ctx context.Context) (uint64, error)
+	// ExportAsOf exports as Export does, reading the schema as of scn (FLASHBACK_SCN)
+	// while the application runs again. An export that cannot read that far back
+	// (ORA-01555, ORA-08181) fails wrapping ErrFlashback.
+	ExportAsOf(ctx context.Context, dump, log string, scn uint64) (Export, error)
+}
+
+// ErrFlashback marks an export that could not read the schema as of the recorded SCN:
+// ORA-01555 (snapshot too old: UNDO_RETENTION shorter than the export) or ORA-08181. The
+// agent runs the policy's next attempt in the vendor order.
+var ErrFlashback = errors.New("the export could not read the schema as of the recorded SCN")
+
 // Export is what an Oracle export produced.
 type Export struct {
 	Tool, Version, Charset string
@@ -74,11 +95,44 @@ type Job struct {
 	// nil publishes it unsigned, and no agent restores an unsigned set.
 	SetKeys *catalog.Keyring
 
+	// Flashback serves the minimal-downtime order (the Oracle connection).
+	Flashback Flashback
+	// IISHeld says the caller holds IIS stopped (a restore's safety backup, inside the
+	// restore's own outage): the run neither stops nor starts it.
+	IISHeld bool
+	// Fallback, when set, says why this run uses the vendor order although the policy
+	// asks for minimal (the last attempt's export could not read as of its SCN).
+	Fallback string
+	// Downtime is set by Run: how long this run had IIS down (0 when it did not stop it).
+	Downtime time.Duration
+
 	// The run's own state, set by Run.
 	partial string
 	res     *Result
 	iis     runbook.Service
+	scn     uint64
 }
+
+// Mode is the order this run uses: minimal when the policy asks for it, the run owns the
+// outage and no fallback applies; vendor otherwise.
+func (j *Job) Mode() string {
+	if j.Policy.Spec.DowntimeMode() == manifests.DowntimeMinimal && !j.IISHeld && j.Fallback == "" {
+		return manifests.DowntimeMinimal
+	}
+	return manifests.DowntimeVendor
+}
+
+// schema names the schema for the plan (the planner may know no Server).
+func (j *Job) schema() string {
+	if j.Server == nil || j.Server.Spec.Oracle.Schema == "" {
+		return "the schema user"
+	}
+	return strings.ToUpper(j.Server.Spec.Oracle.Schema)
+}
+
+func (j *Job) minimal() bool    { return j.Mode() == manifests.DowntimeMinimal }
+func (j *Job) iisHeld() bool    { return j.IISHeld }
+func (j *Job) notMinimal() bool { return !j.minimal() }
 
 // Timeouts per step.
 type Timeouts struct {
@@ -100,7 +154,13 @@ var Steps = []runbook.Def[*Job]{
 		Words:   func(j *Job) string { return fmt.Sprintf("check %s and its free space", j.Policy.Spec.Destination) },
 		Timeout: func(*Job) time.Duration { return time.Minute },
 		Do:      func(ctx context.Context, j *Job) error { return j.checkDestination(j.partial) }},
-	{Name: "stop-iis", Recovery: runbook.StartIIS,
+	{Name: "check-flashback", Skip: (*Job).notMinimal,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("check %s may export as of an SCN (EXECUTE on SYS.DBMS_FLASHBACK), before IIS is stopped (downtime: minimal)", j.schema())
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do:      func(ctx context.Context, j *Job) error { return j.Flashback.CheckFlashback(ctx) }},
+	{Name: "stop-iis", Recovery: runbook.StartIIS, Skip: (*Job).iisHeld,
 		Words:   func(*Job) string { return "stop IIS" },
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
 		Do: func(ctx context.Context, j *Job) error {
@@ -114,6 +174,24 @@ var Steps = []runbook.Def[*Job]{
 			}
 			return j.iis.Stop(ctx, j.Runbook)
 		}},
+	{Name: "record-scn", Skip: (*Job).notMinimal,
+		Words: func(j *Job) string {
+			return fmt.Sprintf("confirm no session of %s is connected, then record the SCN (SELECT current_scn FROM v$database)", j.schema())
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
+		Do: func(ctx context.Context, j *Job) error {
+			// The application is quiesced: the schema at this SCN is the schema that
+			// matches the file storage avbackup is about to read.
+			if err := j.Flashback.Quiesced(ctx); err != nil {
+				return err
+			}
+			scn, err := j.Flashback.CurrentSCN(ctx)
+			if err != nil {
+				return err
+			}
+			j.scn, j.res.Meta.Oracle.SCN = scn, scn
+			return nil
+		}},
 	{Name: "avbackup",
 		Words:   func(*Job) string { return "avbackup backup" },
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Avbackup },
@@ -121,10 +199,22 @@ var Steps = []runbook.Def[*Job]{
 			return j.Files.Backup(ctx, filepath.Join(j.partial, catalog.FileZip))
 		}},
 	{Name: "export",
-		Words:   func(*Job) string { return "export the Oracle schema" },
+		Words: func(j *Job) string {
+			if j.minimal() {
+				return "export the Oracle schema as of the recorded SCN (flashback_scn) while IIS runs"
+			}
+			return "export the Oracle schema"
+		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Dump },
 		Do: func(ctx context.Context, j *Job) error {
-			ex, err := j.Oracle.Export(ctx, filepath.Join(j.partial, catalog.FileDump), filepath.Join(j.partial, catalog.FileExportLog))
+			dump, log := filepath.Join(j.partial, catalog.FileDump), filepath.Join(j.partial, catalog.FileExportLog)
+			var ex Export
+			var err error
+			if j.minimal() {
+				ex, err = j.Flashback.ExportAsOf(ctx, dump, log, j.scn)
+			} else {
+				ex, err = j.Oracle.Export(ctx, dump, log)
+			}
 			if err != nil {
 				return err
 			}
@@ -135,8 +225,13 @@ var Steps = []runbook.Def[*Job]{
 			meta.Oracle.DefaultTablespace = ex.DefaultTablespace
 			return nil
 		}},
-	{Name: "start-iis",
-		Words:   func(*Job) string { return "start IIS" },
+	{Name: "start-iis", Skip: (*Job).iisHeld,
+		Words: func(j *Job) string {
+			if j.minimal() {
+				return "start IIS (right after avbackup: the application runs again during the export)"
+			}
+			return "start IIS"
+		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
 		Do:      func(ctx context.Context, j *Job) error { return j.iis.Start(ctx, j.Runbook) }},
 	{Name: "hash",
@@ -193,9 +288,36 @@ var Steps = []runbook.Def[*Job]{
 		}},
 }
 
+// Order is Steps in the order j runs them: the seeds' order, or with downtime minimal
+// start-iis moved to right after avbackup (the export then reads as of the SCN recorded
+// while IIS was stopped).
+func Order(j *Job) []runbook.Def[*Job] {
+	if !j.minimal() {
+		return Steps
+	}
+	var start runbook.Def[*Job]
+	rest := make([]runbook.Def[*Job], 0, len(Steps))
+	for _, d := range Steps {
+		if d.Name == "start-iis" {
+			start = d
+			continue
+		}
+		rest = append(rest, d)
+	}
+	out := make([]runbook.Def[*Job], 0, len(Steps))
+	for _, d := range rest {
+		out = append(out, d)
+		if d.Name == "avbackup" {
+			out = append(out, start)
+		}
+	}
+	return out
+}
+
 // Plan is what a backup of pol will do, step by step, in words.
 func Plan(srv *manifests.Server, pol *manifests.BackupPolicy) []runbook.Planned {
-	return runbook.Plan(Steps, &Job{Server: srv, Policy: pol})
+	j := &Job{Server: srv, Policy: pol}
+	return runbook.Plan(Order(j), j)
 }
 
 // Run executes the backup runbook.
@@ -207,12 +329,13 @@ func Run(ctx context.Context, j *Job) (*Result, error) {
 		Format: catalog.MetaFormat, ID: id, Server: j.Server.Metadata.Name, Policy: j.Policy.Metadata.Name,
 		Agent: j.Agent, Kind: j.Kind, Revision: j.Revision, Started: j.Started.UTC(), Restore: j.Restore,
 		Tools:  catalog.ToolVersions{Vaultkeeper: j.Version},
-		Oracle: catalog.OracleMeta{Schema: j.Server.Spec.Oracle.Schema},
+		Oracle: catalog.OracleMeta{Schema: j.Server.Spec.Oracle.Schema}, Downtime: j.Mode(),
 	}
 	j.res = &Result{Meta: meta, Dir: final}
 	j.iis = runbook.Service{IIS: j.IIS, StartStep: "start-iis", Timeout: j.Timeouts.ServiceStop}
 	rb := j.Runbook
-	err := rb.Run(ctx, runbook.Steps(Steps, j))
+	err := rb.Run(ctx, runbook.Steps(Order(j), j))
+	j.Downtime = j.iis.Downtime()
 	if err != nil && rb.FailedStep() != "replicate" {
 		// Nothing half-written may look like a set: remove our own .partial folder.
 		if rerr := os.RemoveAll(j.partial); rerr != nil {

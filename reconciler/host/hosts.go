@@ -28,6 +28,7 @@ type Host struct {
 type OracleConn interface {
 	restore.Admin
 	backup.Exporter
+	backup.Flashback
 	restore.Importer
 	// Login checks credentials (the oracle-login check).
 	Login(ctx context.Context, descriptor, user, password string) error

@@ -96,12 +96,17 @@ func (c *oracleConn) Preflight(ctx context.Context, user string, mustExist bool)
 	return c.Client.Preflight(ctx, user, c.srv.Spec.Oracle.PDB, mustExist)
 }
 
-// GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION)
-// and, for Data Pump servers, READ, WRITE on the dump directory: DROP USER took that grant
+// GrantBasic grants what the seed's restore grants (CONNECT, RESOURCE, CREATE SESSION),
+// EXECUTE on SYS.DBMS_FLASHBACK (the minimal-downtime export) and, for Data Pump servers, READ, WRITE on the dump directory: DROP USER took that grant
 // along, and without DBA expdp/impdp fail with ORA-39002, ORA-39070, ORA-39087. The
 // restore calls it after CREATE USER and again after REVOKE DBA.
 func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
 	if err := c.Grant(ctx, user, sqlgen.Connect, sqlgen.Resource, sqlgen.CreateSession); err != nil {
+		return err
+	}
+	// exp with FLASHBACK_SCN (spec.downtime: minimal) enables flashback through
+	// DBMS_FLASHBACK, whose EXECUTE an administrator grants; DROP USER took it along.
+	if err := c.GrantFlashback(ctx, user); err != nil {
 		return err
 	}
 	if d := c.srv.Spec.Oracle.Dump; d.Tool == manifests.DumpExpdp {

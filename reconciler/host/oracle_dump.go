@@ -38,6 +38,44 @@ func (c *oracleConn) runner(ctx context.Context, tool dump.Tool, policy oralog.P
 // verdict comes from the log and the dump file, not the exit status: exp exits 0 on Unix
 // even with warnings, and no warning passes silently.
 func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (backup.Export, error) {
+	return c.export(ctx, dumpPath, logPath, 0)
+}
+
+// ExportAsOf is Export reading the schema as of scn (FLASHBACK_SCN, the minimal-downtime
+// order): IIS runs again, so no session check. ORA-01555 or ORA-08181 in the log fail it
+// wrapping backup.ErrFlashback.
+func (c *oracleConn) ExportAsOf(ctx context.Context, dumpPath, logPath string, scn uint64) (backup.Export, error) {
+	if scn == 0 {
+		return backup.Export{}, fmt.Errorf("export as of an SCN: no SCN recorded")
+	}
+	return c.export(ctx, dumpPath, logPath, scn)
+}
+
+// Quiesced errors unless no session of the schema is connected (IIS stopped).
+func (c *oracleConn) Quiesced(ctx context.Context) error {
+	schema := strings.ToUpper(c.srv.Spec.Oracle.Schema)
+	n, err := c.SessionCount(ctx, schema)
+	if err != nil {
+		return fmt.Errorf("sessions of %s: %w", schema, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%d session(s) of %s are still connected with IIS stopped: the application (or another client) could write after the SCN is recorded; find them in V$SESSION", n, schema)
+	}
+	return nil
+}
+
+// CheckFlashback proves the schema user holds EXECUTE on SYS.DBMS_FLASHBACK (or DBA); a
+// missing grant wraps backup.ErrFlashback, so the next attempt runs in the vendor order.
+func (c *oracleConn) CheckFlashback(ctx context.Context) error {
+	err := c.Client.CheckFlashback(ctx, c.srv.Spec.Oracle.Schema)
+	if errors.Is(err, oracle.ErrNoFlashback) {
+		// Nothing is stopped yet; the next attempt runs in the vendor order.
+		return fmt.Errorf("%w: %w", backup.ErrFlashback, err)
+	}
+	return err
+}
+
+func (c *oracleConn) export(ctx context.Context, dumpPath, logPath string, scn uint64) (backup.Export, error) {
 	spec := c.srv.Spec.Oracle
 	schema := strings.ToUpper(spec.Schema)
 	job := dump.Job{Tool: dump.Exp, User: schema, Password: c.schemaPW, Alias: c.alias, Schema: schema, File: dumpPath, LogFile: logPath}
@@ -57,15 +95,26 @@ func (c *oracleConn) Export(ctx context.Context, dumpPath, logPath string) (back
 	if err != nil {
 		return backup.Export{}, err
 	}
-	// IIS is stopped: nothing of the application may still hold the schema, or it could
-	// write while the export reads (the export is read-consistent as of its start, but the
-	// file storage zip was taken before it).
-	if n, err := c.SessionCount(ctx, schema); err != nil {
-		return backup.Export{}, fmt.Errorf("%s: sessions of %s: %w", job.Tool, schema, err)
-	} else if n > 0 {
-		return backup.Export{}, fmt.Errorf("%s: %d session(s) of %s are still connected with IIS stopped: the application (or another client) could write during the export; find them in V$SESSION", job.Tool, n, schema)
+	job.FlashbackSCN = scn
+	if scn == 0 {
+		// IIS is stopped: nothing of the application may still hold the schema, or it
+		// could write while the export reads (the export is read-consistent as of its
+		// start, but the file storage zip was taken before it).
+		if n, err := c.SessionCount(ctx, schema); err != nil {
+			return backup.Export{}, fmt.Errorf("%s: sessions of %s: %w", job.Tool, schema, err)
+		} else if n > 0 {
+			return backup.Export{}, fmt.Errorf("%s: %d session(s) of %s are still connected with IIS stopped: the application (or another client) could write during the export; find them in V$SESSION", job.Tool, n, schema)
+		}
 	}
 	out, err := r.Run(ctx, job)
+	if err != nil && scn > 0 {
+		for _, code := range out.Log.Codes {
+			if code == "ORA-01555" || code == "ORA-08181" {
+				err = fmt.Errorf("%w (FLASHBACK_SCN=%d, %s: raise UNDO_RETENTION above the export's duration; the next attempt runs in the vendor order): %w", backup.ErrFlashback, scn, code, err)
+				break
+			}
+		}
+	}
 	if job.Tool == dump.Expdp {
 		err = errors.Join(err, moveFile(filepath.Join(spec.Dump.DirectoryPath, job.File), dumpPath),
 			moveFile(filepath.Join(spec.Dump.DirectoryPath, job.LogFile), logPath))

@@ -62,6 +62,7 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	c.m.backupRuns.Describe(ch)
 	c.m.backupDuration.Describe(ch)
 	c.m.restoreRuns.Describe(ch)
+	c.m.backupDowntime.Describe(ch)
 }
 
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
@@ -72,6 +73,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	m.backupRuns.Collect(ch)
 	m.backupDuration.Collect(ch)
 	m.restoreRuns.Collect(ch)
+	m.backupDowntime.Collect(ch)
 
 	for i := range s.Policies {
 		p := &s.Policies[i]
@@ -135,6 +137,7 @@ func (m *Metrics) syncDeclared(s Snapshot) {
 			l := prometheus.Labels{"server": k[0], "policy": k[1]}
 			m.backupRuns.DeletePartialMatch(l)
 			m.backupDuration.DeletePartialMatch(l)
+			m.backupDowntime.DeletePartialMatch(l)
 			delete(m.policies, k)
 		}
 	}

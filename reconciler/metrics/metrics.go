@@ -51,6 +51,7 @@ type Metrics struct {
 	reconcileDur   *prometheus.HistogramVec
 	stepDuration   *prometheus.HistogramVec
 	syncErrors     prometheus.Counter
+	backupDowntime *prometheus.GaugeVec
 
 	mu       sync.Mutex
 	policies map[[2]string]struct{} // server, policy of the series created so far
@@ -94,6 +95,7 @@ func New(version string, snap func() Snapshot) *Metrics {
 			Namespace: Namespace, Name: "source_sync_errors_total",
 			Help: "Failed fetches of the manifests source.",
 		}),
+		backupDowntime: newDowntimeGauge(),
 	}
 	for _, k := range Kinds {
 		for _, r := range Results {

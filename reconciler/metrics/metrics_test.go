@@ -94,6 +94,7 @@ var contract = map[string][]string{
 	"backup_running":                         {"server", "policy"},
 	"backup_runs_total":                      {"server", "policy", "result"},
 	"backup_duration_seconds":                {"server", "policy"},
+	"backup_downtime_seconds":                {"server", "policy"},
 	"backup_size_bytes":                      {"server", "policy", "component"},
 	"backup_sets":                            {"server", "policy", "verified"},
 	"backup_last_verified_timestamp_seconds": {"server", "policy"},
@@ -137,6 +138,7 @@ func families(t *testing.T, m *Metrics) map[string]*dto.MetricFamily {
 func TestContract(t *testing.T) {
 	m := newFixed(fixture())
 	m.DeclareSteps("backup", "stop-iis")
+	m.BackupDowntime("aes-prod", "nightly", 95*time.Second)
 	fams := families(t, m)
 	for name, want := range contract {
 		mf, ok := fams[Namespace+"_"+name]

@@ -78,7 +78,8 @@ type Job struct {
 	Meta   *catalog.Meta
 	// Verify re-verifies the set right before use (L1+L2).
 	Verify func(ctx context.Context, dir string) ([]catalog.Verification, error)
-	// SafetyBackup backs the target up first; nil when disabled.
+	// SafetyBackup backs the target up inside the restore's outage (IIS already stopped,
+	// so the safety set holds exactly what the restore overwrites); nil when disabled.
 	SafetyBackup func(ctx context.Context) error
 	// SchemaPassword is the password the re-created user gets (the target's LocalVault one).
 	SchemaPassword string
@@ -154,21 +155,6 @@ var Steps = []runbook.Def[*Job]{
 			}
 			return nil
 		}},
-	{Name: "safety-backup",
-		Skip: func(j *Job) bool { return !j.Restore.Spec.SafetyBackupEnabled() },
-		Words: func(j *Job) string {
-			if j.Safety == nil {
-				return fmt.Sprintf("safety backup of %s: refused, %s has no BackupPolicy to hold it", j.Target.Metadata.Name, j.Target.Metadata.Name)
-			}
-			return fmt.Sprintf("safety backup of %s into %s (kept as a safety set)", j.Target.Metadata.Name, j.Safety.Spec.Destination)
-		},
-		Timeout: func(j *Job) time.Duration { return j.Timeouts.Safety },
-		Do: func(ctx context.Context, j *Job) error {
-			if j.SafetyBackup == nil {
-				return fmt.Errorf("restore/%s: no safety backup to run", j.Restore.Metadata.Name)
-			}
-			return j.SafetyBackup(ctx)
-		}},
 	{Name: "preflight",
 		Words: func(j *Job) string {
 			where := "the database"
@@ -185,6 +171,21 @@ var Steps = []runbook.Def[*Job]{
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
 		Do:      func(ctx context.Context, j *Job) error { return j.iis.Stop(ctx, j.Runbook) }},
+	{Name: "safety-backup",
+		Skip: func(j *Job) bool { return !j.Restore.Spec.SafetyBackupEnabled() },
+		Words: func(j *Job) string {
+			if j.Safety == nil {
+				return fmt.Sprintf("safety backup of %s: refused, %s has no BackupPolicy to hold it", j.Target.Metadata.Name, j.Target.Metadata.Name)
+			}
+			return fmt.Sprintf("safety backup of %s into %s inside this outage (avbackup and export with IIS still stopped; kept as a safety set)", j.Target.Metadata.Name, j.Safety.Spec.Destination)
+		},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Safety },
+		Do: func(ctx context.Context, j *Job) error {
+			if j.SafetyBackup == nil {
+				return fmt.Errorf("restore/%s: no safety backup to run", j.Restore.Metadata.Name)
+			}
+			return j.SafetyBackup(ctx)
+		}},
 	{Name: "avbackup-restore", Destructive: true,
 		Words: func(j *Job) string {
 			return fmt.Sprintf("avbackup restore of %s into %s", j.SetID, j.Target.Spec.InstallDir)

@@ -22,11 +22,23 @@ type Service struct {
 	Timeout   time.Duration
 
 	started bool
+	// stoppedAt is when Stop began, startedAt when a start succeeded (the outage).
+	stoppedAt, startedAt time.Time
+}
+
+// Downtime is how long IIS was down: from the start of Stop to the end of the start that
+// succeeded; 0 when it was not stopped, or not started again.
+func (s *Service) Downtime() time.Duration {
+	if s.stoppedAt.IsZero() || s.startedAt.IsZero() {
+		return 0
+	}
+	return s.startedAt.Sub(s.stoppedAt)
 }
 
 // Stop registers the deferred start with rb, then stops IIS.
 func (s *Service) Stop(ctx context.Context, rb *Runbook) error {
 	rb.Defer(Step{Name: s.StartStep, Timeout: s.Timeout, Do: s.start})
+	s.stoppedAt = time.Now()
 	return s.IIS.Stop(ctx)
 }
 
@@ -46,6 +58,6 @@ func (s *Service) start(ctx context.Context) error {
 	if err := s.IIS.Start(ctx); err != nil {
 		return err
 	}
-	s.started = true
+	s.started, s.startedAt = true, time.Now()
 	return nil
 }

@@ -32,6 +32,10 @@ type PolicyView struct {
 	Running      bool              `json:"running"`
 	Next         time.Time         `json:"next,omitempty"`
 	Conditions   []state.Condition `json:"conditions,omitempty"`
+	// Downtime is the order the next run uses (spec.downtime: vendor or minimal), and
+	// DowntimeFallback why it is vendor although the spec asks for minimal.
+	Downtime         string `json:"downtime,omitempty"`
+	DowntimeFallback string `json:"downtimeFallback,omitempty"`
 }
 
 // BackupView is one backup set.

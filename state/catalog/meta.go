@@ -54,6 +54,10 @@ type Meta struct {
 	Verifications []Verification `json:"verifications,omitempty"`
 	// Signature authenticates the record (see sign.go); nil on sets made before signing.
 	Signature *setsig.Signature `json:"signature,omitempty"`
+	// Downtime is the order the set was made in: vendor (IIS stopped for avbackup and the
+	// export) or minimal (IIS stopped for avbackup; the export read the schema as of
+	// Oracle.SCN). Empty in sets made before it was recorded (vendor).
+	Downtime string `json:"downtime,omitempty"`
 }
 
 // ToolVersions records what produced the set.
@@ -90,6 +94,10 @@ type OracleMeta struct {
 	// InvalidObjects counts the schema's INVALID objects at backup time (nil in sets made
 	// before it was recorded); a restore that leaves more fails.
 	InvalidObjects *int `json:"invalidObjects,omitempty"`
+	// SCN is the system change number recorded while IIS was stopped, which the export
+	// read the schema as of (FLASHBACK_SCN); 0 when the export was consistent as of its
+	// own start (downtime vendor).
+	SCN uint64 `json:"scn,omitempty"`
 }
 
 // Verification levels.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/oracli"
@@ -61,8 +62,33 @@ func Exp(env simtool.Env, argv []string) int {
 		case u == nil:
 			notes = append(notes, fmt.Sprintf("EXP-00010: %s is not a valid username", o))
 			outcome = Warnings
+		case p["flashback_scn"] != "":
+			// exp enables flashback through DBMS_FLASHBACK, which needs EXECUTE on it.
+			if !me.CanExecute("SYS.DBMS_FLASHBACK") && !oracli.Privileged(me) {
+				db.Close()
+				l.Println(connected)
+				l.Println("EXP-00008: ORACLE error 6550 encountered\nORA-06550: line 1, column 7:\nPLS-00201: identifier 'SYS.DBMS_FLASHBACK' must be declared\nORA-06550: line 1, column 7:\nPL/SQL: Statement ignored")
+				return finish(l, "Export", "EXP", Failed)
+			}
+			as, err := dumpfile.AsOf(&db.State, u, p["flashback_scn"], time.Now())
+			switch simdb.OraCode(err) {
+			case 0:
+				schemas = append(schemas, dumpfile.SchemaOf(as))
+			case simdb.ErrSnapshotTooOld:
+				// Each table's data fails and is skipped; exp carries on (a warning).
+				for _, t := range u.Tables {
+					notes = append(notes, fmt.Sprintf(". . exporting table %30s\nEXP-00056: ORACLE error 1555 encountered\n%v", t.Name, err))
+				}
+				outcome = Warnings
+				schemas = append(schemas, dumpfile.Unloaded(dumpfile.SchemaOf(u)))
+			default:
+				db.Close()
+				l.Println(connected)
+				l.Println(fmt.Sprintf("EXP-00008: ORACLE error %d encountered\n%v\nORA-06512: at \"SYS.DBMS_FLASHBACK\", line 3\nORA-06512: at line 1", simdb.OraCode(err), err))
+				return finish(l, "Export", "EXP", Failed)
+			}
 		default:
-			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, oracli.Yes(p["consistent"]) || p["flashback_scn"] != "" || p["flashback_time"] != ""))
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, oracli.Yes(p["consistent"]) || p["flashback_time"] != ""))
 		}
 	}
 	exporter := me.Name

@@ -61,11 +61,34 @@ func Expdp(env simtool.Env, argv []string) int {
 	j := &job{l: l, name: fmt.Sprintf("%q.%q", me.Name, "SYS_EXPORT_SCHEMA_01"), started: time.Now()}
 	var schemas []dumpfile.Schema
 	var missing []string
+	if p["flashback_scn"] != "" && p["flashback_time"] != "" {
+		db.Close()
+		return fail(l, "ORA-39001: invalid argument value", "ORA-39050: parameter FLASHBACK_TIME is incompatible with parameter FLASHBACK_SCN")
+	}
+	var tooOld []string // tables whose data needs undo that is gone (ORA-01555)
+	var tooOldErr error
 	for _, o := range owners {
-		if u := db.User(o); u != nil {
-			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, p["flashback_scn"] != "" || p["flashback_time"] != ""))
-		} else {
+		u := db.User(o)
+		switch {
+		case u == nil:
 			missing = append(missing, o)
+		case p["flashback_scn"] != "":
+			as, err := dumpfile.AsOf(&db.State, u, p["flashback_scn"], time.Now())
+			switch simdb.OraCode(err) {
+			case 0:
+				schemas = append(schemas, dumpfile.SchemaOf(as))
+			case simdb.ErrSnapshotTooOld:
+				for _, t := range u.Tables {
+					tooOld = append(tooOld, fmt.Sprintf("%q.%q", u.Name, t.Name))
+				}
+				tooOldErr = err
+				schemas = append(schemas, dumpfile.Unloaded(dumpfile.SchemaOf(u)))
+			default:
+				db.Close()
+				return fail(l, "ORA-39001: invalid argument value", err.Error())
+			}
+		default:
+			schemas = append(schemas, dumpfile.ReadConsistency(dumpfile.SchemaOf(u), u, p["flashback_time"] != ""))
 		}
 	}
 	exporter := me.Name
@@ -73,6 +96,11 @@ func Expdp(env simtool.Env, argv []string) int {
 	j.starting(argv)
 	for _, m := range missing {
 		j.errorf("ORA-39165: Schema %s was not found.", m)
+	}
+	for _, t := range tooOld {
+		j.errorf("ORA-31693: Table data object %s failed to load/unload and is being skipped due to error:", t)
+		j.l.Println("ORA-02354: error in exporting/importing data")
+		j.l.Println(tooOldErr.Error())
 	}
 	if len(schemas) == 0 {
 		j.errorf("ORA-31655: no data or metadata objects selected for job")

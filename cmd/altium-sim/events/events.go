@@ -22,6 +22,10 @@ type Record struct {
 	PasswordInArgv bool     `json:"passwordInArgv"`    // a known password appeared in argv
 	Pid            int      `json:"pid"`               // the tool's process id
 	Faults         string   `json:"faults,omitempty"`  // the faults applied, if any
+	// ProcStartMono is when the tool's process started (exec and runtime start included),
+	// ns since the host's epoch, from the OS's 10 ms clock ticks; end records only, 0 where
+	// it is not read.
+	ProcStartMono int64 `json:"procStartMono,omitempty"`
 }
 
 // Call is a tool call being recorded.
@@ -52,6 +56,10 @@ func BeginFaults(path, epochPath string, mono func() int64, tool string, argv, s
 	}}
 	return c, c.write()
 }
+
+// SetProcStart notes when the tool's process started (on the mono clock), for the end
+// record.
+func (c *Call) SetProcStart(mono int64) { c.rec.ProcStartMono = mono - c.epoch }
 
 // SetFaults notes the faults applied to the call, for the end record.
 func (c *Call) SetFaults(desc string) { c.rec.Faults = desc }

@@ -2,6 +2,7 @@ package host
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
 )
@@ -43,10 +44,7 @@ func (h Host) Tick(extraSessions int) error {
 		if err := h.WriteFilesGeneration(fg + 1); err != nil {
 			return fmt.Errorf("application tick: %w", err)
 		}
-		u.Generation++
-		if n := len(u.Tables); n > 0 {
-			u.Tables[u.Generation%int64(n)].Rows++
-		}
+		db.AppChange(u, time.Now()) // a new SCN, its undo kept for UNDO_RETENTION
 	}
 	return db.Save()
 }

@@ -43,6 +43,9 @@ type InitOptions struct {
 	// PDB makes the database a CDB whose pluggable database PDB holds the schema; the
 	// tnsnames alias then names the PDB's service. 21c-xe is always a CDB (PDB XEPDB1).
 	PDB string
+	// UndoRetention is the database's UNDO_RETENTION in seconds (how long an export with
+	// FLASHBACK_SCN can read back; see simdb's undo model).
+	UndoRetention int64
 }
 
 // DefaultInit returns the defaults of `altium-sim init`.
@@ -50,7 +53,7 @@ func DefaultInit() InitOptions {
 	return InitOptions{Product: "EnterpriseServer", Domain: "CORP", FQDN: "aes.corp.example.com",
 		Schema: "AESUSER313", Password: "Altium", AdminPassword: "Manager19c", Tablespace: "USERS",
 		DBHost: "oradb01.corp.example.com", Alias: "XE", Files: 40, FileSize: 4096, Tables: 12,
-		Rows: 100, AppSessions: 3}
+		Rows: 100, AppSessions: 3, UndoRetention: simdb.DefaultUndoRetention}
 }
 
 // Init lays out a new host at h.Root (which must be empty or absent), copies the running
@@ -123,6 +126,8 @@ func (h Host) Init(o InitOptions, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
+	retention := o.UndoRetention
+	st.UndoRetention = &retention
 	if err := simdb.Create(h.Root, st); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}

@@ -26,6 +26,15 @@ type State struct {
 	PDB string `json:"pdb,omitempty"`
 	// Charset is the database character set (NLS_CHARACTERSET); "" is WE8MSWIN1252.
 	Charset string `json:"charset,omitempty"`
+	// SCN is the last system change number (0: BaseSCN); see undo.go.
+	SCN int64 `json:"scn,omitempty"`
+	// UndoRetention is UNDO_RETENTION in seconds (nil: Oracle's default, 900).
+	UndoRetention *int64 `json:"undoRetention,omitempty"`
+	// Undo holds the before images of the application's changes still retained, oldest
+	// first; UndoLost is the highest SCN whose undo is gone (a read as of an earlier SCN
+	// fails with ORA-01555).
+	Undo     []UndoRecord `json:"undo,omitempty"`
+	UndoLost int64        `json:"undoLost,omitempty"`
 }
 
 // DBCharset returns the database character set.
@@ -68,6 +77,8 @@ type User struct {
 	// exported before what they depend on: routine for Altium schemas). They are INVALID
 	// after the import until the schema is recompiled.
 	CompileWarnings int `json:"compileWarnings,omitempty"`
+	// ExecPrivs are EXECUTE grants on packages, "SYS.DBMS_FLASHBACK".
+	ExecPrivs []string `json:"execPrivs,omitempty"`
 }
 
 // Table is one table of a schema. Its rows are Row(Name, i, owner generation).

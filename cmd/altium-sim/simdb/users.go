@@ -57,6 +57,7 @@ func (s *State) DropUser(name string, cascade bool) error {
 		return Ora(ErrCascadeRequired, "CASCADE must be specified to drop '%s'", u.Name)
 	}
 	delete(s.Users, u.Name)
+	s.ForgetUndo(u.Name)
 	return nil
 }
 

@@ -107,6 +107,7 @@ var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
 	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs, defaultTablespace,
+	currentSCN, grantExecute, countFlashbackGrants,
 }
 
 func dictionary(admin bool) error {
