@@ -27,7 +27,7 @@ func Actual(desired *manifests.Set, st state.Status, model *view.Model, force ma
 		if rt := st.Policies[name]; rt != nil {
 			ps.LastAttempt, ps.LastSuccess, ps.RetryAt, ps.Suspended = rt.LastAttempt, rt.LastSuccess, rt.RetryAt, rt.Suspended
 			ps.WaitUntil, ps.Requested = rt.WaitUntil, rt.Requested
-			if rt.Stalled != "" && rt.StalledHash == specHash(p.Spec) {
+			if rt.Stalled != "" && rt.StalledHash == holdHash(desired.Server(p.Spec.Server), p) {
 				ps.Stalled = rt.Stalled
 			}
 		}

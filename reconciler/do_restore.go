@@ -92,6 +92,7 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, restore.DefaultTablespace(r, meta), filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
 	job.IIS, job.Files, job.Admin, job.Import = h.IIS, h.Files, conn, conn
 	job.Checks = a.restoreChecks(target, conn, desired)
+	job.Preflight = restore.PreflightChecks(r, target, h.RestoreTools, job.Safety)
 	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
 	job.Runbook = rb
 	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {

@@ -241,8 +241,8 @@ func TestPlanIsWhatRuns(t *testing.T) {
 	planned = plannedSteps(t, act, restore.Plan(s.a.all, s.a.desired.Restore("staging-refresh"), setID))
 	got := ran(&mu, steps, map[string]string{"operation": "restore", "restore": "staging-refresh"})
 	checkOrder(t, "restore staging-refresh", planned, restore.Steps, got)
-	if got[0] != "verify-set" || got[1] != "safety-backup" {
-		t.Errorf("restore began with %v, want verify-set then safety-backup", got[:2])
+	if got[0] != "verify-set" || got[1] != "preflight" || got[2] != "safety-backup" {
+		t.Errorf("restore began with %v, want verify-set, preflight (before the safety backup stops IIS), safety-backup", got[:3])
 	}
 	// Whatever the run's result, it got to the end: its last step is start-iis.
 	if got[len(got)-1] != "start-iis" {

@@ -125,7 +125,7 @@ func job(h *host, verifyOK bool) *Job {
 
 func TestRunOrderAndGuards(t *testing.T) {
 	quotas := "tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,"
-	full := "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
+	full := "preflight AESUSER313,safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313," +
 		"grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," + quotas +
 		"recompile AESUSER313,check iis-binding,has-dba AESUSER313,tablespaces AESUSER313,no-quota AESUSER313,count-invalid AESUSER313,count-objects,count-rows,start-iis"
 	cases := []struct {
@@ -140,17 +140,17 @@ func TestRunOrderAndGuards(t *testing.T) {
 	}{
 		{name: "success in the seeds' order", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, want: full},
 		{name: "import fails: DBA revoked and IIS started", failOn: "import AESUSER313>AESUSER313", wantErr: "import",
-			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "preflight AESUSER313,safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "grant fails: revoke still attempted", failOn: "grant-dba AESUSER313", wantErr: "grant-dba",
-			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
+			want: "preflight AESUSER313,safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,revoke-dba AESUSER313,start-iis"},
 		{name: "avbackup fails: nothing dropped, IIS started", failOn: "avbackup-restore", wantErr: "avbackup-restore",
-			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,start-iis"},
+			want: "preflight AESUSER313,safety-backup,stop-iis,avbackup-restore,start-iis"},
 		{name: "preflight refuses (wrong container, schema absent): nothing stopped", failOn: "preflight AESUSER313", wantErr: "preflight",
-			want: "safety-backup,preflight AESUSER313"},
-		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "safety-backup"},
+			want: "preflight AESUSER313"},
+		{name: "safety backup fails: target untouched", failOn: "safety-backup", wantErr: "safety-backup", want: "preflight AESUSER313,safety-backup"},
 		{name: "set fails verification right before use: stalled, nothing done", verifyBad: true, stalled: true, wantErr: "sha256 mismatch", want: ""},
 		{name: "quota on a segment tablespace fails: restore fails, IIS started", failOn: "quota AESUSER313 ALTIUM_LOB", wantErr: "ALTIUM_LOB",
-			want: "safety-backup,preflight AESUSER313,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
+			want: "preflight AESUSER313,safety-backup,stop-iis,avbackup-restore,drop AESUSER313,create AESUSER313,grant-basic AESUSER313,grant-dba AESUSER313,import AESUSER313>AESUSER313,revoke-dba AESUSER313," +
 				"tablespaces AESUSER313,quota AESUSER313 ALTIUM_LOB,quota AESUSER313 USERS,grant-basic AESUSER313,start-iis"},
 		{name: "more invalid objects than the backup had: restore fails", rows: map[string]int64{"DOCS": 10, "ITEMS": 3}, invalid: 3,
 			wantErr: "3 invalid objects after the import and a recompile, the backup had 1", want: full},
@@ -163,7 +163,7 @@ func TestRunOrderAndGuards(t *testing.T) {
 		if err := Run(context.Background(), j); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(h.calls, ","), "safety-backup,preflight-container AESUSER313,stop-iis") {
+		if !strings.Contains(strings.Join(h.calls, ","), "preflight-container AESUSER313,safety-backup,stop-iis") {
 			t.Errorf("calls: %v", h.calls)
 		}
 	})
