@@ -53,6 +53,7 @@ var wantAlerts = []string{
 	"VaultkeeperRestoreFailed", "VaultkeeperRestoreLagging", "VaultkeeperSourceSyncStale",
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
 	"VaultkeeperBackupFutureSets", // issue 14
+	"VaultkeeperReplicaFailing",   // issue 16
 }
 
 func TestRulesShape(t *testing.T) {

@@ -57,6 +57,11 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 		for _, c := range pol.Spec.Copies {
 			a.putSets(c, true, catalog.SetDir(c, srv.Metadata.Name, res.Meta.ID))
 		}
+		for _, c := range pol.Spec.Copies {
+			if rerr, tried := res.Replicas[c]; tried {
+				a.recordReplica(srv.Metadata.Name, pol.Metadata.Name, c, rerr)
+			}
+		}
 	}
 	if err == nil && kind != catalog.KindSafety {
 		// Prune only after a successful backup (or an explicit reconcile).

@@ -62,6 +62,7 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 			maxAge, _ := manifests.ParseDuration(p.Spec.MaxAge)
 			v.Stale = v.LastSuccess.IsZero() || now.Sub(v.LastSuccess) > maxAge
 			v.Next = nextFor(plan, "policy/"+name, planner.ActBackup)
+			v.Replicas = view.Replicas(p.Spec.Copies, st.Policies[name])
 			out = append(out, v)
 		}
 		return out, true

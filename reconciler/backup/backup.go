@@ -99,6 +99,8 @@ type Result struct {
 	Dir  string
 	// ReplicaErrors are the copies that failed; the primary set is published regardless.
 	ReplicaErrors []error
+	// Replicas holds each copy's outcome (nil: copied and verified), by destination.
+	Replicas map[string]error
 }
 
 // Steps is the backup runbook, in the seeds' order. Every other list of its steps (the
@@ -196,13 +198,18 @@ var Steps = []runbook.Def[*Job]{
 			return "copy to and verify in " + strings.Join(j.Policy.Spec.Copies, ", ")
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Copy },
+		// A replica that fails does not fail the backup: the set is published, and each
+		// replica's outcome goes to its own status and backoff (Result.Replicas).
 		Do: func(ctx context.Context, j *Job) error {
+			j.res.Replicas = map[string]error{}
 			for _, dst := range j.Policy.Spec.Copies {
-				if err := Replicate(ctx, j.res.Dir, dst, j.Server.Metadata.Name, j.Verify); err != nil {
+				err := Replicate(ctx, j.res.Dir, dst, j.Server.Metadata.Name, j.Verify)
+				if err != nil {
 					j.res.ReplicaErrors = append(j.res.ReplicaErrors, err)
 				}
+				j.res.Replicas[dst] = err
 			}
-			return errors.Join(j.res.ReplicaErrors...)
+			return nil
 		}},
 }
 

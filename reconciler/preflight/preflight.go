@@ -102,7 +102,7 @@ func CheckTool(t Tool) error {
 func CheckRoot(policy, root string) error {
 	fi, err := os.Stat(root)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
 		return outcome.Stalledf(DestinationMissing,
 			"policy %s spec.destination: %s does not exist; it is never created (an unmounted drive or share would send the backups to the system disk): mount or create it, or change spec.destination",
 			policy, root)

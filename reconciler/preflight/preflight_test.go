@@ -83,6 +83,7 @@ func TestCheckRoot(t *testing.T) {
 		{name: "writable folder", root: dir},
 		{name: "missing root", root: missing, reason: DestinationMissing},
 		{name: "a file", root: file, reason: DestinationInvalid},
+		{name: "below a file", root: filepath.Join(file, "backups"), reason: DestinationMissing},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

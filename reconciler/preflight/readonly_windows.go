@@ -13,3 +13,7 @@ import (
 func isReadOnly(err error) bool {
 	return errors.Is(err, windows.ERROR_WRITE_PROTECT) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
 }
+
+// isNotDir reports a path through a file (ERROR_DIRECTORY); ERROR_PATH_NOT_FOUND already
+// reads as fs.ErrNotExist.
+func isNotDir(err error) bool { return errors.Is(err, windows.ERROR_DIRECTORY) }

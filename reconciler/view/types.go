@@ -32,6 +32,36 @@ type PolicyView struct {
 	Running      bool              `json:"running"`
 	Next         time.Time         `json:"next,omitempty"`
 	Conditions   []state.Condition `json:"conditions,omitempty"`
+	// Replicas are the policy's copies (spec.copies) and their state.
+	Replicas []ReplicaView `json:"replicas,omitempty"`
+}
+
+// ReplicaView is one copy of a policy's sets.
+type ReplicaView struct {
+	Destination string `json:"destination"`
+	// State is ok, failing, or unknown (never tried since the state dir began).
+	State       string    `json:"state"`
+	Failures    int       `json:"consecutiveFailures,omitempty"`
+	LastError   string    `json:"lastError,omitempty"`
+	LastSuccess time.Time `json:"lastSuccess,omitempty"`
+	RetryAt     time.Time `json:"retryAt,omitempty"`
+}
+
+// Replicas builds the view of pol's copies from its runtime rt (nil: never run).
+func Replicas(copies []string, rt *state.Policy) []ReplicaView {
+	var out []ReplicaView
+	for _, c := range copies {
+		v := ReplicaView{Destination: c, State: "unknown"}
+		if rt != nil && rt.Replicas[c] != nil {
+			r := rt.Replicas[c]
+			v.State, v.Failures, v.LastError, v.LastSuccess, v.RetryAt = "ok", r.Failures, r.LastError, r.LastSuccess, r.RetryAt
+			if r.Failing() {
+				v.State = "failing"
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // BackupView is one backup set.
