@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -134,6 +135,9 @@ func TestPreflight(t *testing.T) {
 				os.Mkdir(dest, 0o750)
 			}
 			avbackup := filepath.Join(root, "avbackup")
+			if runtime.GOOS == "windows" {
+				avbackup += ".exe" // what a Windows host starts: a PATHEXT extension
+			}
 			if !c.tool {
 				os.WriteFile(avbackup, []byte("#!/bin/sh\n"), 0o755)
 			}
