@@ -181,6 +181,10 @@ func TestE2EReadOnlyReplica(t *testing.T) {
 	if r.Destination != filepath.ToSlash(nas) || r.LastError == "" || r.RetryAt.IsZero() {
 		t.Errorf("replica view %+v", r)
 	}
+	out, code := w.cli("get", "policies", "--addr", w.addr, "--state-dir", w.stateDir)
+	if code != 0 || !strings.Contains(out, "replica "+filepath.ToSlash(nas)+" of policy aes-prod-nightly: failing") {
+		t.Errorf("get policies (exit %d) does not show the failing replica:\n%s", code, out)
+	}
 	published := false
 	for _, b := range w.backups() {
 		published = published || (b.Policy == "aes-prod-nightly" && b.Verified && !b.Replica)
