@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
@@ -93,8 +94,15 @@ func TestE2EPreflight(t *testing.T) {
 			if c.stalled && !v.Next.IsZero() {
 				t.Errorf("a stalled policy shows a next run at %s", v.Next)
 			}
-			if !c.stalled && v.Next.IsZero() {
-				t.Errorf("a transient failure shows no retry")
+			// A transient failure waits for its backoff; a stalled one is blocked for a person.
+			plan := w.agent.Plan()
+			waiting, _ := harness.Find(plan.Waiting, "policy/aes-prod-nightly")
+			blocked, isBlocked := harness.Find(plan.Blocked, "policy/aes-prod-nightly")
+			if c.stalled && !isBlocked {
+				t.Errorf("stalled but not blocked in the plan: %+v", plan)
+			}
+			if !c.stalled && (waiting.Reason != "retry after failure" || !waiting.At.After(v.LastAttempt)) {
+				t.Errorf("a transient failure is not retried after backoff: waiting %+v (blocked %+v)", waiting, blocked)
 			}
 			w.iisUntouched("aes-prod")
 			if _, err := os.Stat(filepath.Join(w.dir, "backups")); c.name == "destination root missing" && !os.IsNotExist(err) {
