@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -223,28 +224,34 @@ func TestE2EReadOnlyReplica(t *testing.T) {
 	}
 }
 
-// readOnly makes dir a folder nothing can be written into: immutable (chattr +i) for root,
-// mode 0500 for anyone else.
+// readOnly makes dir a folder the agent cannot write a replica into: immutable (chattr +i)
+// for root, mode 0500 for anyone else on Unix. On Windows (a read-only attribute does not
+// stop creating files in a folder), or where chattr fails, a file stands where the
+// replica's server folder must go, which makes it just as unwritable.
 func readOnly(t *testing.T, dir string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	if os.Geteuid() != 0 {
-		os.Chmod(dir, 0o500)
-		t.Cleanup(func() { os.Chmod(dir, 0o750) })
-		return
-	}
-	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
-		// No chattr, or a file system without attributes: a file where the replica's
-		// server folder must go makes it just as unwritable.
-		t.Logf("chattr +i %s: %v %s; putting a file in the way instead", dir, err, out)
+	inTheWay := func() {
 		if err := os.WriteFile(filepath.Join(dir, "aes-prod"), []byte("not a folder\n"), 0o444); err != nil {
 			t.Fatal(err)
 		}
-		return
 	}
-	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+	switch {
+	case runtime.GOOS == "windows":
+		inTheWay()
+	case os.Geteuid() != 0:
+		os.Chmod(dir, 0o500)
+		t.Cleanup(func() { os.Chmod(dir, 0o750) })
+	default:
+		if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+			t.Logf("chattr +i %s: %v %s; putting a file in the way instead", dir, err, out)
+			inTheWay()
+			return
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+	}
 }
 
 // failedLogins reads the simulated database's count of consecutive failed logons of user.
