@@ -54,6 +54,8 @@ var wantAlerts = []string{
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
 	"VaultkeeperBackupFutureSets",  // issue 14
 	"VaultkeeperAgentOwnsNoServer", // issue 16
+	"VaultkeeperBackupFutureSets",  // issue 14
+	"VaultkeeperReplicaFailing",    // issue 16
 }
 
 func TestRulesShape(t *testing.T) {

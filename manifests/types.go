@@ -211,7 +211,7 @@ type BackupPolicySpec struct {
 	MaxAge string `json:"maxAge"`
 	// Verify is optional: re-verification of kept sets.
 	Verify VerifySpec `json:"verify,omitempty"`
-	// MinFreeBytes is optional (default 0: only the estimate from the last set is used):
+	// MinFreeBytes is optional (default 0: only the estimate, 1.2 × the largest last set of the server's policies, is used):
 	// the destination must have this much space free before IIS is stopped.
 	MinFreeBytes int64 `json:"minFreeBytes,omitempty"`
 	// Suspend is optional (default false): no new runs start while true.

@@ -1,6 +1,8 @@
 package reconciler
 
 import (
+	"time"
+
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
@@ -27,7 +29,13 @@ func Actual(desired *manifests.Set, st state.Status, model *view.Model, force ma
 		if rt := st.Policies[name]; rt != nil {
 			ps.LastAttempt, ps.LastSuccess, ps.RetryAt, ps.Suspended = rt.LastAttempt, rt.LastSuccess, rt.RetryAt, rt.Suspended
 			ps.WaitUntil, ps.Requested = rt.WaitUntil, rt.Requested
-			if rt.Stalled != "" && rt.StalledHash == specHash(p.Spec) {
+			for dst, r := range rt.Replicas {
+				if ps.ReplicaRetry == nil {
+					ps.ReplicaRetry = map[string]time.Time{}
+				}
+				ps.ReplicaRetry[dst] = r.RetryAt
+			}
+			if rt.Stalled != "" && rt.StalledHash == holdHash(desired.Server(p.Spec.Server), p) {
 				ps.Stalled = rt.Stalled
 			}
 		}

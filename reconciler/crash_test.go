@@ -88,7 +88,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 
 			// What the run may have left behind, said independently of the definitions'
 			// Recovery fields: IIS stopped once stop-iis began, DBA held once grant-dba
-			// began until revoke-dba finished, the .partial folder once the backup began.
+			// began until revoke-dba finished, the .partial folder once check-destination began.
 			// The definitions must owe exactly that.
 			owes := func(rec runbook.Recovery) bool {
 				switch rec {
@@ -97,7 +97,8 @@ func TestCrashAtEveryStep(t *testing.T) {
 				case runbook.RevokeDBA:
 					return slices.Contains(reached, "grant-dba")
 				case runbook.RemovePartial:
-					return c.op == "backup"
+					// The preflight writes nothing; check-destination makes the folder.
+					return c.op == "backup" && slices.Contains(reached, "check-destination")
 				}
 				return false
 			}

@@ -53,7 +53,7 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 	res, err := a.runBackup(ctx, desired, revision, srv, pol, kind, restoreName, started, rb, runLog)
 	err = a.withRunLog(err, j.ID())
 	f := finished{op: "backup", name: pol.Metadata.Name, server: srv.Metadata.Name, journal: j, started: started, err: err,
-		step: rb.FailedStep(), hash: specHash(pol.Spec), prevAttempt: prevAttempt, requested: kind == catalog.KindManual}
+		step: rb.FailedStep(), hash: holdHash(srv, pol), prevAttempt: prevAttempt, requested: kind == catalog.KindManual}
 	if res != nil {
 		f.set, f.published = res.Meta, f.step == "replicate"
 	}
@@ -63,6 +63,11 @@ func (a *Agent) backup(ctx context.Context, desired *manifests.Set, revision str
 		a.putSets(pol.Spec.Destination, false, res.Dir)
 		for _, c := range pol.Spec.Copies {
 			a.putSets(c, true, catalog.SetDir(c, srv.Metadata.Name, res.Meta.ID))
+		}
+		for _, c := range pol.Spec.Copies {
+			if rerr, tried := res.Replicas[c]; tried {
+				a.recordReplica(srv.Metadata.Name, pol.Metadata.Name, c, rerr)
+			}
 		}
 	}
 	if err == nil && kind != catalog.KindSafety {
@@ -91,9 +96,10 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 	}
 	job := &backup.Job{
 		Server: srv, Policy: pol, Agent: a.opt.Agent, Revision: revision, Kind: kind, Restore: restoreName, Version: a.opt.Version,
-		Started: started, Now: a.opt.Now, EstimateBytes: a.lastSize(pol), FreeBytes: host.FreeBytes,
-		IIS: h.IIS, Files: h.Files, Oracle: conn, Flashback: conn, Verify: a.verifier,
-		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump},
+		Started: started, Now: a.opt.Now,
+		Preflight: backup.Checks(srv, pol, h.BackupTools, a.lastSizes(desired, srv.Metadata.Name), host.FreeBytes, conn),
+		IIS:       h.IIS, Files: h.Files, Oracle: conn, Flashback: conn, Verify: a.verifier,
+		Timeouts: backup.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Verify: h.Dump, Copy: h.Dump, Oracle: h.Timeouts.Oracle},
 		Runbook:  rb, SetKeys: a.opt.SetKeys,
 	}
 	if kind != catalog.KindSafety {
@@ -135,7 +141,7 @@ func (a *Agent) noteDowntime(srv *manifests.Server, pol *manifests.BackupPolicy,
 	})
 }
 
-// lastSize is the size of the newest set of pol, the estimate for the free-space check.
+// lastSize is the size of the newest set of pol.
 func (a *Agent) lastSize(pol *manifests.BackupPolicy) int64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -148,6 +154,30 @@ func (a *Agent) lastSize(pol *manifests.BackupPolicy) int64 {
 		n += f.Size
 	}
 	return n
+}
+
+// lastSizes are the sizes of the last set of every policy of server: the preflight asks
+// for room for the largest.
+func (a *Agent) lastSizes(desired *manifests.Set, server string) []int64 {
+	var out []int64
+	for _, p := range desired.PoliciesFor(server) {
+		out = append(out, a.lastSize(p))
+	}
+	return out
+}
+
+// holdHash identifies what a stalled backup of pol waits for: its spec, its server's spec
+// and the files the preflight read (backup.HoldKey). A change to any of them lets the run
+// be tried again.
+func holdHash(srv *manifests.Server, pol *manifests.BackupPolicy) string {
+	if srv == nil {
+		return specHash(pol.Spec)
+	}
+	return specHash(struct {
+		Policy manifests.BackupPolicySpec
+		Server manifests.ServerSpec
+		Files  string
+	}{pol.Spec, srv.Spec, backup.HoldKey(srv, pol)})
 }
 
 func (a *Agent) setRunning(object string, on bool) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
@@ -99,7 +100,11 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	job.SchemaPassword, job.Tablespace, job.ImportLog = pw, restore.DefaultTablespace(r, meta), filepath.Join(a.opt.Store.Dir(), "logs", j.ID()+"-import.log")
 	job.IIS, job.Files, job.Admin, job.Import = h.IIS, h.Files, conn, conn
 	job.Checks = a.restoreChecks(target, conn, desired)
-	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
+	job.Preflight = restore.PreflightChecks(r, target, h.RestoreTools, job.Safety)
+	// The safety backup is a whole backup run: its preflight (two Oracle calls), IIS stopped
+	// and started, avbackup, the export and the verification.
+	safety := 2*h.Timeouts.Oracle + time.Minute + 2*h.ServiceStop + h.Avbackup + 2*h.Dump
+	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: safety}
 	job.Runbook = rb
 	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
 		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already

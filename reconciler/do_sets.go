@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
@@ -136,15 +137,34 @@ func (a *Agent) verifySets(ctx context.Context, pol *manifests.BackupPolicy, ids
 	return err
 }
 
-// crosscheck copies verified sets missing from a replica.
+// crosscheck copies verified sets missing from a replica, to each replica whose backoff is
+// over, and records each replica's outcome: a replica that fails waits for its own RetryAt.
 func (a *Agent) crosscheck(ctx context.Context, pol *manifests.BackupPolicy, ids []string) error {
-	var errs []error
-	for _, id := range ids {
-		src := catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
-		for _, c := range pol.Spec.Copies {
-			errs = append(errs, backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier))
-			a.putSets(c, true, catalog.SetDir(c, pol.Spec.Server, id))
+	now := a.opt.Now()
+	retry := map[string]time.Time{}
+	if rt := a.opt.Store.Snapshot().Policies[pol.Metadata.Name]; rt != nil {
+		for dst, r := range rt.Replicas {
+			retry[dst] = r.RetryAt
 		}
+	}
+	var errs []error
+	for _, c := range pol.Spec.Copies {
+		if now.Before(retry[c]) {
+			continue
+		}
+		var cerrs []error
+		for _, id := range ids {
+			src := catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+			err := backup.Replicate(ctx, src, c, pol.Spec.Server, a.verifier)
+			a.putSets(c, true, catalog.SetDir(c, pol.Spec.Server, id))
+			if err != nil {
+				cerrs = append(cerrs, err)
+				break // the next set would meet the same replica
+			}
+		}
+		err := errors.Join(cerrs...)
+		a.recordReplica(pol.Spec.Server, pol.Metadata.Name, c, err)
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

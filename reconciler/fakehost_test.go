@@ -356,6 +356,7 @@ func (c *fakeConn) RowCounts(ctx context.Context, schema string) (map[string]int
 }
 
 func (c *fakeConn) Login(ctx context.Context, descriptor, user, password string) error { return nil }
+func (c *fakeConn) LoginSchema(ctx context.Context) error                              { return nil }
 func (c *fakeConn) Descriptor() string {
 	return "(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=127.0.0.1)(PORT=1))(CONNECT_DATA=(SERVICE_NAME=XE)))"
 }

@@ -250,6 +250,29 @@ func applyRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now
 	}
 }
 
+// recordReplica records one attempt to bring the copy dst of policy name up to date: a
+// success clears its backoff, a failure counts and sets its own capped exponential backoff
+// (outcome.DefaultBackoff). The primary backup and the other replicas are not affected.
+func (a *Agent) recordReplica(server, name, dst string, err error) {
+	now := a.opt.Now()
+	var r state.Replica
+	a.update(func(st *state.Status) {
+		rp := st.Policy(name).Replica(dst)
+		rp.LastAttempt = now
+		if err == nil {
+			rp.LastSuccess, rp.LastError, rp.Failures, rp.RetryAt = now, "", 0, time.Time{}
+		} else {
+			rp.Failures++
+			rp.LastError, rp.RetryAt = err.Error(), now.Add(outcome.DefaultBackoff.Delay(rp.Failures))
+		}
+		r = *rp
+	})
+	if err != nil {
+		a.log.Warn("replica failed", "server", server, "policy", name, "destination", dst, "failures", r.Failures,
+			"retry_at", r.RetryAt.Format(time.RFC3339), "err", err)
+	}
+}
+
 // stepError is the status message of a run that failed at step failed: the runbook's
 // errors already begin with "step NAME:", and saying it twice helps no one.
 func stepError(failed string, err error) string {

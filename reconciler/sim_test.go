@@ -87,6 +87,13 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 	if err := os.WriteFile(filepath.Join(repo, "altium.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The destination roots and replicas exist, as an admin mounts them: the preflight never
+	// creates a destination root.
+	for _, m := range regexp.MustCompile(`(?:destination: |copies: \[)'@ROOT@([^']*)'`).FindAllStringSubmatch(manifests, -1) {
+		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(m[1])), 0o750); err != nil {
+			t.Fatal(err)
+		}
+	}
 	store, err := state.Open(filepath.Join(root, "state"))
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,13 @@ func (a *Agent) snapshot() metrics.Snapshot {
 		if rt := r.Status.Policies[name]; rt != nil {
 			ps.LastAttempt = rt.LastAttempt
 		}
+		for _, c := range p.Spec.Copies {
+			rs := metrics.ReplicaStatus{Destination: c}
+			if rt := r.Status.Policies[name]; rt != nil && rt.Replicas[c] != nil {
+				rs.Failing, rs.LastSuccess = rt.Replicas[c].Failing(), rt.Replicas[c].LastSuccess
+			}
+			ps.Replicas = append(ps.Replicas, rs)
+		}
 		if free, err := host.FreeBytes(p.Spec.Destination); err == nil {
 			ps.FreeBytes = free
 		}

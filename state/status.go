@@ -105,6 +105,35 @@ type Policy struct {
 	// DowntimeFallback says why the next run of a spec.downtime: minimal policy uses the
 	// vendor order (its last export could not read as of its SCN); cleared by a success.
 	DowntimeFallback string `json:"downtimeFallback,omitempty"`
+	// Replicas are the states of the policy's copies (spec.copies), by destination: each
+	// has its own backoff, and none holds back the primary backup.
+	Replicas map[string]*Replica `json:"replicas,omitempty"`
+}
+
+// Replica is the state of one copy of a policy's sets.
+type Replica struct {
+	LastAttempt time.Time `json:"lastAttempt,omitempty"`
+	LastSuccess time.Time `json:"lastSuccess,omitempty"`
+	LastError   string    `json:"lastError,omitempty"`
+	Failures    int       `json:"consecutiveFailures"`
+	// RetryAt: no new attempt before it (capped exponential backoff after a failure).
+	RetryAt time.Time `json:"retryAt,omitempty"`
+}
+
+// Failing reports whether the last attempt to bring the replica up to date failed.
+func (r *Replica) Failing() bool { return r != nil && r.Failures > 0 }
+
+// Replica returns (creating) the state of the copy in destination dst.
+func (p *Policy) Replica(dst string) *Replica {
+	if p.Replicas == nil {
+		p.Replicas = map[string]*Replica{}
+	}
+	r := p.Replicas[dst]
+	if r == nil {
+		r = &Replica{}
+		p.Replicas[dst] = r
+	}
+	return r
 }
 
 // Restore is the runtime of a Restore.

@@ -102,6 +102,7 @@ func printTable(w io.Writer, kind string, raw json.RawMessage) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%v\t%d\t%v\t%v\t%s\t%s\n", p.Name, p.Server, p.Schedule, ago(p.LastSuccess), p.MaxAge,
 				p.Stale, p.SetsVerified, p.Suspended, p.Running, next, ready(p.Conditions))
 		}
+		replicaLines(tw, v)
 	case "backups":
 		var v []view.BackupView
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -222,6 +223,20 @@ func printSource(w io.Writer, v view.SourceView) {
 		fmt.Fprintf(w, "ERRORS OF REVISION %s:\n", orNone(v.LastAttempted))
 		for _, e := range v.Errors {
 			fmt.Fprintln(w, e)
+		}
+	}
+}
+
+// replicaLines says, below the policies, which replica (spec.copies) is failing: it is
+// retried after its own backoff and holds back nothing else.
+func replicaLines(w io.Writer, ps []view.PolicyView) {
+	for _, p := range ps {
+		for _, r := range p.Replicas {
+			if r.State != "failing" {
+				continue
+			}
+			fmt.Fprintf(w, "replica %s of policy %s: failing (%d attempt(s), next %s, last success %s): %s\n",
+				r.Destination, p.Name, r.Failures, r.RetryAt.Format(time.RFC3339), ago(r.LastSuccess), r.LastError)
 		}
 	}
 }

@@ -35,8 +35,9 @@ var faultPoints = []faultPoint{
 	{op: "backup", name: "avbackup partial output", faults: "avbackup:\n  partialOutput: true\n", step: "avbackup"},
 	{op: "backup", name: "exp prints garbage", faults: "exp:\n  garbage: true\n", step: "export"},
 	{op: "backup", name: "exp partial output", faults: "exp:\n  partialOutput: true\n", step: "export"},
-	{op: "backup", name: "Oracle unreachable (sqlplus ORA-12541)", faults: "sqlplus:\n  exit: 1\n", step: "export", fast: true},
-	{op: "backup", name: "sqlplus hangs past its timeout", faults: "sqlplus:\n  hang: true\n", step: "export"},
+	// Found by the preflight (issue 16), before IIS is stopped; it used to fail at export.
+	{op: "backup", name: "Oracle unreachable (sqlplus ORA-12541)", faults: "sqlplus:\n  exit: 1\n", step: "preflight", fast: true},
+	{op: "backup", name: "sqlplus hangs past its timeout", faults: "sqlplus:\n  hang: true\n", step: "preflight"},
 	{op: "restore", name: "Oracle unreachable at DROP USER", faults: "sqlplus:\n  match: DROP USER\n  exit: 1\n", step: "drop-user", fast: true},
 	{op: "restore", name: "CREATE USER fails", faults: "sqlplus:\n  match: CREATE USER\n  exit: 1\n", step: "create-user"},
 	{op: "restore", name: "GRANT DBA fails", faults: "sqlplus:\n  match: GRANT DBA\n  exit: 1\n", step: "grant-dba"},

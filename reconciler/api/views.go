@@ -66,6 +66,7 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 			v.Stale = v.LastSuccess.IsZero() || now.Sub(v.LastSuccess) > maxAge
 			v.Next = nextFor(plan, "policy/"+name, planner.ActBackup)
 			inZone(p.Spec.Location(), &v.Next, &v.LastAttempt, &v.LastSuccess)
+			v.Replicas = view.Replicas(p.Spec.Copies, st.Policies[name])
 			out = append(out, v)
 		}
 		return out, true

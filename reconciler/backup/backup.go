@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -80,10 +82,9 @@ type Job struct {
 	InWindow func(time.Time) bool
 	// NextWindow says when the window opens next (for the Waiting outcome).
 	NextWindow func(time.Time) time.Time
-	// EstimateBytes is the expected size of the set (the last set's size); free space must
-	// exceed it by 10 % and be at least the policy's minFreeBytes.
-	EstimateBytes int64
-	FreeBytes     func(path string) (int64, error)
+	// Preflight are the checks run before IIS is stopped (tools, destination root, free
+	// space, logons); the agent fills them (Checks builds the manifest-derived part).
+	Preflight preflight.Checks
 
 	IIS      IIS
 	Files    FileBackup
@@ -137,6 +138,16 @@ func (j *Job) notMinimal() bool { return !j.minimal() }
 // Timeouts per step.
 type Timeouts struct {
 	ServiceStop, Avbackup, Dump, Verify, Copy time.Duration
+	// Oracle bounds each Oracle call (the preflight's logons).
+	Oracle time.Duration
+}
+
+// preflightTimeout bounds the preflight: its logons (two Oracle calls) and file checks.
+func preflightTimeout(oracle time.Duration) time.Duration {
+	if oracle <= 0 {
+		return 5 * time.Minute
+	}
+	return 2*oracle + time.Minute
 }
 
 // Result is a finished (published) backup.
@@ -145,13 +156,23 @@ type Result struct {
 	Dir  string
 	// ReplicaErrors are the copies that failed; the primary set is published regardless.
 	ReplicaErrors []error
+	// Replicas holds each copy's outcome (nil: copied and verified), by destination.
+	Replicas map[string]error
 }
 
 // Steps is the backup runbook, in the seeds' order. Every other list of its steps (the
 // plan, the step metrics, crash recovery) is derived from it.
 var Steps = []runbook.Def[*Job]{
+	{Name: "preflight",
+		Words: func(j *Job) string {
+			return fmt.Sprintf("preflight (before anything is stopped): avbackup, the Oracle tools, %s exists (never created) and is writable with room for the set, the schema and admin logons", j.Policy.Spec.Destination)
+		},
+		Timeout: func(j *Job) time.Duration { return preflightTimeout(j.Timeouts.Oracle) },
+		Do:      func(ctx context.Context, j *Job) error { return j.Preflight.Run(ctx) }},
 	{Name: "check-destination", Recovery: runbook.RemovePartial,
-		Words:   func(j *Job) string { return fmt.Sprintf("check %s and its free space", j.Policy.Spec.Destination) },
+		Words: func(j *Job) string {
+			return fmt.Sprintf("create the set's .partial folder in %s", j.Policy.Spec.Destination)
+		},
 		Timeout: func(*Job) time.Duration { return time.Minute },
 		Do:      func(ctx context.Context, j *Job) error { return j.checkDestination(j.partial) }},
 	{Name: "check-flashback", Skip: (*Job).notMinimal,
@@ -278,13 +299,18 @@ var Steps = []runbook.Def[*Job]{
 			return "copy to and verify in " + strings.Join(j.Policy.Spec.Copies, ", ")
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Copy },
+		// A replica that fails does not fail the backup: the set is published, and each
+		// replica's outcome goes to its own status and backoff (Result.Replicas).
 		Do: func(ctx context.Context, j *Job) error {
+			j.res.Replicas = map[string]error{}
 			for _, dst := range j.Policy.Spec.Copies {
-				if err := Replicate(ctx, j.res.Dir, dst, j.Server.Metadata.Name, j.Verify); err != nil {
+				err := Replicate(ctx, j.res.Dir, dst, j.Server.Metadata.Name, j.Verify)
+				if err != nil {
 					j.res.ReplicaErrors = append(j.res.ReplicaErrors, err)
 				}
+				j.res.Replicas[dst] = err
 			}
-			return errors.Join(j.res.ReplicaErrors...)
+			return nil
 		}},
 }
 
@@ -369,7 +395,9 @@ func failedVerification(vs []catalog.Verification) error {
 }
 
 func (j *Job) checkDestination(partial string) error {
-	if err := os.MkdirAll(filepath.Dir(partial), 0o750); err != nil {
+	// The <destination>/<server> folder is created as needed, the destination root never
+	// (the preflight proved it exists).
+	if err := os.Mkdir(filepath.Dir(partial), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("destination %s: %w", j.Policy.Spec.Destination, err)
 	}
 	if _, err := os.Stat(partial); err == nil {
@@ -378,18 +406,34 @@ func (j *Job) checkDestination(partial string) error {
 	if err := os.Mkdir(partial, 0o750); err != nil {
 		return fmt.Errorf("destination %s: %w", j.Policy.Spec.Destination, err)
 	}
-	need := max(j.EstimateBytes+j.EstimateBytes/10, j.Policy.Spec.MinFreeBytes)
-	if j.FreeBytes == nil || need == 0 {
-		return nil
-	}
-	free, err := j.FreeBytes(partial)
-	if err != nil {
-		return err
-	}
-	if free < need {
-		os.Remove(partial)
-		return fmt.Errorf("destination %s has %d bytes free, the set needs about %d: free space or change spec.destination of policy %s",
-			j.Policy.Spec.Destination, free, need, j.Policy.Metadata.Name)
-	}
 	return nil
+}
+
+// Logons is what a backup's preflight asks of Oracle (host.OracleConn): the admin
+// session in the right container with the schema there, and the schema's own logon.
+type Logons interface {
+	Preflight(ctx context.Context, user string, mustExist bool) error
+	LoginSchema(ctx context.Context) error
+}
+
+// Checks is the preflight of a backup of pol on srv: the programs the host starts (tools),
+// the destination root with room for the largest of lastSets (the last set of each policy
+// of the server) × preflight.Headroom or spec.minFreeBytes, measured by free; then the
+// admin connection and the schema's logon with the manifest's secret.
+func Checks(srv *manifests.Server, pol *manifests.BackupPolicy, tools []preflight.Tool, lastSets []int64,
+	free func(string) (int64, error), ora Logons) preflight.Checks {
+	schema := strings.ToUpper(srv.Spec.Oracle.Schema)
+	return preflight.Checks{Server: srv.Metadata.Name, Tools: tools,
+		Policy: pol.Metadata.Name, Root: pol.Spec.Destination, Need: preflight.Need(lastSets, pol.Spec.MinFreeBytes), Free: free,
+		Logins: []preflight.Login{
+			{What: "admin connection", Do: func(ctx context.Context) error { return ora.Preflight(ctx, schema, true) }},
+			{What: "logon as " + schema + " with spec.oracle.schemaPassword", Do: ora.LoginSchema},
+		}}
+}
+
+// HoldKey identifies what a stalled backup of pol waits for a person to change: the
+// policy's and the server's specs are hashed by the caller; this is the state of the files
+// the preflight read (tools, secret files, destination root).
+func HoldKey(srv *manifests.Server, pol *manifests.BackupPolicy) string {
+	return preflight.Fingerprint(preflight.Inputs(srv, pol)...)
 }

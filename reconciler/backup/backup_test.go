@@ -5,12 +5,16 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -82,84 +86,120 @@ func newJob(t *testing.T, h *host, j *journal, dest string, copies ...string) *J
 	}
 }
 
-func TestFreeSpaceRefusal(t *testing.T) {
+// logons is a fake of the preflight's Oracle logons: err answers the schema's logon.
+type logons struct {
+	h   *host
+	err error
+}
+
+func (l logons) Preflight(context.Context, string, bool) error { l.h.do("preflight-admin"); return nil }
+func (l logons) LoginSchema(context.Context) error             { l.h.do("login-schema"); return l.err }
+
+// TestPreflight: every refusal of the preflight comes before IIS is stopped and before
+// anything is written; configuration errors stall, the rest are retried.
+func TestPreflight(t *testing.T) {
 	cases := []struct {
 		name     string
-		estimate int64
+		lastSets []int64
 		minFree  int64
 		free     int64
-		refused  bool
+		freeErr  error
+		tool     bool // the avbackup given does not exist
+		noRoot   bool // the destination root does not exist
+		login    error
+		kind     string // "" (published), stalled, transient
+		says     string
+		calls    string // the fake's calls when refused
 	}{
-		{name: "room for the last set's size plus 10 %", estimate: 1000, free: 1100},
-		{name: "less than the last set's size plus 10 %", estimate: 1000, free: 1099, refused: true},
-		{name: "below the policy's minFreeBytes", estimate: 10, minFree: 5000, free: 4999, refused: true},
+		{name: "room for the largest last set of the server × 1.2", lastSets: []int64{1000, 500}, free: 1200},
+		{name: "less than the largest last set × 1.2", lastSets: []int64{500, 1000}, free: 1199, kind: "transient", says: "bytes free",
+			calls: "preflight-admin,login-schema"},
+		{name: "below the policy's minFreeBytes", lastSets: []int64{10}, minFree: 5000, free: 4999, kind: "transient", says: "bytes free",
+			calls: "preflight-admin,login-schema"},
 		{name: "first set, no minimum: not measured", free: 0},
+		{name: "free space unknown", lastSets: []int64{1000}, freeErr: errors.New("statfs: input/output error"), kind: "transient",
+			says: "input/output error", calls: "preflight-admin,login-schema"},
+		{name: "a typo in the avbackup path: stalled, no logon", tool: true, kind: "stalled", says: "spec.avbackup"},
+		{name: "destination root missing: stalled, never created", noRoot: true, kind: "stalled", says: "spec.destination",
+			calls: "preflight-admin,login-schema"},
+		{name: "wrong schema password: stalled", login: &oracle.OraError{Code: 1017, Message: "invalid username/password; logon denied"},
+			kind: "stalled", says: "ORA-01017", calls: "preflight-admin,login-schema"},
+		{name: "database unreachable: retried", login: &oracle.OraError{Code: 12541, Message: "TNS:no listener"},
+			kind: "transient", says: "ORA-12541", calls: "preflight-admin,login-schema"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dest := t.TempDir()
+			root := t.TempDir()
+			dest := filepath.Join(root, "backups")
+			if !c.noRoot {
+				os.Mkdir(dest, 0o750)
+			}
+			avbackup := filepath.Join(root, "avbackup")
+			if runtime.GOOS == "windows" {
+				avbackup += ".exe" // what a Windows host starts: a PATHEXT extension
+			}
+			if !c.tool {
+				os.WriteFile(avbackup, []byte("#!/bin/sh\n"), 0o755)
+			}
 			h, jr := &host{}, &journal{}
 			job := newJob(t, h, jr, dest)
-			job.EstimateBytes, job.Policy.Spec.MinFreeBytes = c.estimate, c.minFree
+			job.Policy.Spec.MinFreeBytes = c.minFree
 			var asked string
-			job.FreeBytes = func(path string) (int64, error) { asked = path; return c.free, nil }
+			free := func(path string) (int64, error) { asked = path; return c.free, c.freeErr }
+			tools := []preflight.Tool{{Server: "aes-prod", Field: "spec.avbackup", Path: avbackup}}
+			job.Preflight = Checks(job.Server, job.Policy, tools, c.lastSets, free, logons{h: h, err: c.login})
 			res, err := Run(context.Background(), job)
-			if !c.refused {
+			if c.kind == "" {
 				if err != nil || res == nil {
 					t.Fatalf("Run = %v, %v; want a published set", res, err)
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), "bytes free") || !strings.Contains(err.Error(), dest) ||
-				!strings.Contains(err.Error(), "prod-nightly") {
-				t.Fatalf("err = %v; want a refusal naming the destination, the free bytes and the policy", err)
+			if err == nil || !strings.Contains(err.Error(), c.says) || !strings.Contains(err.Error(), "prod-nightly") && !strings.Contains(err.Error(), "aes-prod") {
+				t.Fatalf("err = %v; want a refusal saying %q and naming the policy or server", err, c.says)
+			}
+			if outcome.Kind(err) != c.kind {
+				t.Errorf("kind %s, want %s", outcome.Kind(err), c.kind)
 			}
 			if res != nil {
 				t.Errorf("a refused run returned a set: %+v", res)
 			}
-			if job.Runbook.FailedStep() != "check-destination" {
-				t.Errorf("failed step %q, want check-destination", job.Runbook.FailedStep())
+			if job.Runbook.FailedStep() != "preflight" {
+				t.Errorf("failed step %q, want preflight", job.Runbook.FailedStep())
 			}
-			if len(h.calls) != 0 {
-				t.Errorf("a refused run still called %v: nothing may be stopped before the space is known", h.calls)
+			if got := strings.Join(h.calls, ","); got != c.calls {
+				t.Errorf("calls %q, want %q: nothing may be stopped or run before the preflight passed", got, c.calls)
 			}
-			if !strings.HasPrefix(asked, filepath.Join(dest, "aes-prod")) {
-				t.Errorf("free space measured at %q, not in the destination %s", asked, dest)
+			if asked != "" && asked != dest {
+				t.Errorf("free space measured at %q, not at the destination root %s", asked, dest)
 			}
-			ents, _ := os.ReadDir(filepath.Join(dest, "aes-prod"))
+			if _, err := os.Stat(dest); c.noRoot && !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the missing destination root was created (%v)", err)
+			}
+			ents, _ := os.ReadDir(dest)
 			if len(ents) != 0 {
-				t.Errorf("a refused run left %d entries (a .partial?) in %s", len(ents), dest)
+				t.Errorf("a refused run left %d entries in %s", len(ents), dest)
 			}
 		})
-	}
-}
-
-func TestFreeSpaceUnknownFails(t *testing.T) {
-	dest := t.TempDir()
-	h := &host{}
-	job := newJob(t, h, &journal{}, dest)
-	job.EstimateBytes = 1000
-	job.FreeBytes = func(string) (int64, error) { return 0, errors.New("statfs: input/output error") }
-	if _, err := Run(context.Background(), job); err == nil || !strings.Contains(err.Error(), "input/output error") {
-		t.Fatalf("err = %v, want the free-space error", err)
-	}
-	if len(h.calls) != 0 {
-		t.Errorf("IIS or tools called after the free space could not be read: %v", h.calls)
 	}
 }
 
 func TestReplicaFailure(t *testing.T) {
 	root := t.TempDir()
 	dest, good, bad := filepath.Join(root, "primary"), filepath.Join(root, "nas1"), filepath.Join(root, "nas2")
+	os.Mkdir(dest, 0o750)
 	h, jr := &host{}, &journal{}
 	job := newJob(t, h, jr, dest, good, bad)
 	job.Verify = verifyExcept(bad)
 	res, err := Run(context.Background(), job)
-	if err == nil || !strings.Contains(err.Error(), "replica "+bad) || !strings.Contains(err.Error(), "sha256 mismatch") {
-		t.Fatalf("err = %v; want the failed replica named with its verification problem", err)
+	if err != nil {
+		t.Fatalf("err = %v; a failing replica must not fail the backup", err)
 	}
-	if job.Runbook.FailedStep() != "replicate" {
-		t.Errorf("failed step %q, want replicate", job.Runbook.FailedStep())
+	if rerr := res.Replicas[bad]; rerr == nil || !strings.Contains(rerr.Error(), "replica "+bad) || !strings.Contains(rerr.Error(), "sha256 mismatch") {
+		t.Fatalf("replica error %v; want the failed replica named with its verification problem", rerr)
+	}
+	if rerr, tried := res.Replicas[good]; !tried || rerr != nil {
+		t.Errorf("good replica: tried %v, err %v", tried, rerr)
 	}
 	// The primary set is published regardless, and reported with the replica's failure.
 	if res == nil || len(res.ReplicaErrors) != 1 {

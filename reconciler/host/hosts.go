@@ -9,6 +9,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 )
 
@@ -21,6 +22,9 @@ type Host struct {
 	}
 	// Oracle opens the administrative connection and the dump tools; the caller closes it.
 	Oracle func(ctx context.Context) (OracleConn, error)
+	// BackupTools and RestoreTools are the programs the adapters start for a backup and a
+	// restore, for the runbooks' preflight (preflight.BackupTools, RestoreTools).
+	BackupTools, RestoreTools []preflight.Tool
 	Timeouts
 }
 
@@ -32,6 +36,9 @@ type OracleConn interface {
 	restore.Importer
 	// Login checks credentials (the oracle-login check).
 	Login(ctx context.Context, descriptor, user, password string) error
+	// LoginSchema logs on as the schema user with the manifest's spec.oracle.schemaPassword
+	// (the logon the export will use), for the preflight.
+	LoginSchema(ctx context.Context) error
 	// Descriptor is the connect descriptor of the LocalVault DatabaseName alias.
 	Descriptor() string
 	Close() error
@@ -79,9 +86,11 @@ func (h Real) For(s *manifests.Server, out io.Writer) (*Host, error) {
 	return &Host{
 		IIS: IIS{StopArgv: s.Spec.IIS.Stop, StartArgv: s.Spec.IIS.Start, Timeout: t.ServiceStop, Log: rl, Output: out,
 			State: DefaultIISState(s.Spec.IIS.Stop, s.Spec.IIS.Site)},
-		Files:    Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: rl, Output: out},
-		Oracle:   func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
-		Timeouts: t,
+		Files:        Avbackup{Path: s.Spec.Avbackup, Ini: s.Spec.LocalVaultIni, Timeout: t.Avbackup, Log: rl, Output: out},
+		Oracle:       func(ctx context.Context) (OracleConn, error) { return openOracle(ctx, s, t, log, out, h.ParfileDir) },
+		BackupTools:  preflight.BackupTools(s),
+		RestoreTools: preflight.RestoreTools(s),
+		Timeouts:     t,
 	}, nil
 }
 

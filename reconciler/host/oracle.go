@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/vaultkeeper/vaultkeeper/checks/localvault"
 	"github.com/vaultkeeper/vaultkeeper/checks/tnsnames"
@@ -14,6 +15,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/goora"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 )
 
 // oracleConn is the Oracle side of one action on one server.
@@ -60,7 +62,7 @@ func openOracle(ctx context.Context, s *manifests.Server, t Timeouts, log *slog.
 	case manifests.DriverSqlplus:
 		// American messages; sqlplus's answers carry no data a character set could change.
 		env := []string{"TNS_ADMIN=" + filepath.Dir(s.Spec.Oracle.Tnsnames), "NLS_LANG=AMERICAN_AMERICA"}
-		client = sqlplus.NewAdmin(sqlplus.Config{Path: s.Spec.Oracle.Admin.Sqlplus, Env: env, Log: runLogger(log, out), Container: s.Spec.Oracle.PDB}, opt)
+		client = sqlplus.NewAdmin(sqlplus.Config{Path: preflight.SqlplusProgram(s), Env: env, Log: runLogger(log, out), Container: s.Spec.Oracle.PDB}, opt)
 	default:
 		apw, err := s.Spec.Oracle.Admin.Password.Resolve()
 		if err != nil {
@@ -115,10 +117,11 @@ func (c *oracleConn) GrantBasic(ctx context.Context, user string) error {
 	return nil
 }
 
-// dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH).
-func (c *oracleConn) dumpBin(tool string) string {
-	if c.srv.Spec.Oracle.Dump.Bin == "" {
-		return tool
-	}
-	return manifests.JoinPath(c.srv.Spec.Oracle.Dump.Bin, tool)
+// dumpBin is the path of an Oracle tool in spec.oracle.dump.bin (or the name, for PATH),
+// the program the preflight checks.
+func (c *oracleConn) dumpBin(tool string) string { return preflight.DumpProgram(c.srv, tool) }
+
+// LoginSchema logs on as the schema user with spec.oracle.schemaPassword.
+func (c *oracleConn) LoginSchema(ctx context.Context) error {
+	return c.Login(ctx, c.descriptor, strings.ToUpper(c.srv.Spec.Oracle.Schema), c.schemaPW)
 }

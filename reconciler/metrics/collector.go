@@ -35,12 +35,14 @@ var (
 	descRevision       = desc("source_revision_info", "Always 1; revision is the manifests revision in force.", "revision")
 	descInvalid        = desc("manifests_invalid", "1 while the newest revision of the source is rejected as invalid, else 0.")
 	descAgentServers   = desc("agent_servers", "Servers this agent owns (spec.agent) in the revision in force; absent before the first revision.")
+	descReplicaFailing = desc("replica_failing", "1 while the last attempt to copy the policy's sets to this replica (spec.copies) failed, else 0.", "server", "policy", "destination")
+	descReplicaSuccess = desc("replica_last_success_timestamp_seconds", "Time of the last successful copy to this replica; 0 when never (since the state dir began).", "server", "policy", "destination")
 
 	stateDescs = []*prometheus.Desc{
 		descLastSuccess, descLastAttempt, descMaxAge, descMinVerified, descVerifyInterval,
 		descRunning, descSize, descSets, descLastVerified, descFree, descRestoreSuccess,
 		descRestoreAge, descRestoreMaxLag, descCheckOK, descCheckLastRun, descSourceSync,
-		descRevision, descInvalid, descFutureSets, descAgentServers,
+		descRevision, descInvalid, descFutureSets, descAgentServers, descReplicaFailing, descReplicaSuccess,
 	}
 )
 
@@ -92,6 +94,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(ch, descFutureSets, float64(p.FutureSets), p.Server, p.Policy)
 		if p.FreeBytes >= 0 {
 			gauge(ch, descFree, float64(p.FreeBytes), p.Server, p.Policy)
+		}
+		for _, r := range p.Replicas {
+			gauge(ch, descReplicaFailing, boolean(r.Failing), p.Server, p.Policy, r.Destination)
+			gauge(ch, descReplicaSuccess, unix(r.LastSuccess), p.Server, p.Policy, r.Destination)
 		}
 	}
 	for i := range s.Restores {

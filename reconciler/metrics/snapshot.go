@@ -54,6 +54,8 @@ type PolicyStatus struct {
 	// FreeBytes is the free space of the destination's file system; -1 when unknown (the
 	// series is then absent).
 	FreeBytes int64
+	// Replicas are the policy's copies (spec.copies) and their state.
+	Replicas []ReplicaStatus
 }
 
 // SetSize is the size of a backup set by component.
@@ -92,4 +94,14 @@ type SourceStatus struct {
 	LastSync time.Time
 	// Revision is the revision in force (the last good one); empty when none yet.
 	Revision string
+}
+
+// ReplicaStatus is the state of one copy of a policy's sets.
+type ReplicaStatus struct {
+	Destination string
+	// Failing is true while the last attempt to copy to it failed (it is retried after
+	// its own backoff).
+	Failing bool
+	// LastSuccess is the time of the last successful copy; zero when never.
+	LastSuccess time.Time
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -79,17 +80,44 @@ func planPolicy(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.T
 	if st.Force {
 		p.Actions = append(p.Actions, Action{Kind: ActRetention, Server: server, Object: obj, Reason: "requested", Destructive: true})
 	}
-	if len(spec.Copies) > 0 {
-		var missing []string
-		for _, s := range st.Sets {
-			if s.Verified && len(s.Replicas) < len(spec.Copies) {
-				missing = append(missing, s.ID)
+	planCrosscheck(p, pol, st, now)
+}
+
+// planCrosscheck copies verified sets missing from a replica, only to replicas whose
+// backoff after a failure is over: a replica that cannot be written is tried again at its
+// RetryAt, never in a loop.
+func planCrosscheck(p *Plan, pol *manifests.BackupPolicy, st PolicyState, now time.Time) {
+	spec := &pol.Spec
+	obj := "policy/" + pol.Metadata.Name
+	var missing []string
+	var next time.Time
+	for _, s := range st.Sets {
+		if !s.Verified {
+			continue
+		}
+		due := false
+		for _, c := range spec.Copies {
+			if slices.Contains(s.Replicas, c) {
+				continue
 			}
+			if at := st.ReplicaRetry[c]; now.Before(at) {
+				if next.IsZero() || at.Before(next) {
+					next = at
+				}
+				continue
+			}
+			due = true
 		}
-		if len(missing) > 0 {
-			p.Actions = append(p.Actions, Action{Kind: ActCrosscheck, Server: server, Object: obj, Sets: missing,
-				Reason: fmt.Sprintf("%d verified set(s) missing from a replica", len(missing))})
+		if due {
+			missing = append(missing, s.ID)
 		}
+	}
+	if len(missing) > 0 {
+		p.Actions = append(p.Actions, Action{Kind: ActCrosscheck, Server: spec.Server, Object: obj, Sets: missing,
+			Reason: fmt.Sprintf("%d verified set(s) missing from a replica", len(missing))})
+	}
+	if !next.IsZero() {
+		p.Waiting = append(p.Waiting, Waiting{Kind: ActCrosscheck, Server: spec.Server, Object: obj, At: next, Reason: "replica retry after failure"})
 	}
 }
 

@@ -80,6 +80,9 @@ type PolicyState struct {
 	WaitUntil time.Time
 	// Requested is a requested backup that waited for the window: it runs once it opens.
 	Requested bool
+	// ReplicaRetry holds, per copy (spec.copies destination), the time before which it is
+	// not tried again after a failure.
+	ReplicaRetry map[string]time.Time
 }
 
 // RestoreState is the actual state of a Restore.

@@ -14,6 +14,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -86,6 +87,10 @@ type Job struct {
 	Tablespace     string
 	// ImportLog is where imp writes its log (the run's log folder, never the set).
 	ImportLog string
+	// Preflight are the checks run before anything is stopped (the safety backup
+	// included): the programs the host starts and the safety destination (PreflightChecks);
+	// the preflight step adds the admin session.
+	Preflight preflight.Checks
 	// AfterHalfDone is set when the previous run of this restore failed after it began
 	// overwriting: the schema may already be dropped, so the preflight only proves the
 	// container then.
@@ -161,10 +166,19 @@ var Steps = []runbook.Def[*Job]{
 			if pdb := j.Target.Spec.Oracle.PDB; pdb != "" {
 				where = "container " + pdb
 			}
-			return fmt.Sprintf("check the admin session reaches %s and %s exists there (before anything is stopped)", where, j.To)
+			w := fmt.Sprintf("preflight (before anything is stopped): avbackup and the Oracle tools exist; the admin session reaches %s and %s exists there", where, j.To)
+			if j.Restore.Spec.SafetyBackupEnabled() && j.Safety != nil {
+				w += fmt.Sprintf("; %s (the safety backup's destination) exists and is writable", j.Safety.Spec.Destination)
+			}
+			return w
 		},
-		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle },
-		Do:      func(ctx context.Context, j *Job) error { return j.Admin.Preflight(ctx, j.To, !j.AfterHalfDone) }},
+		Timeout: func(j *Job) time.Duration { return j.Timeouts.Oracle + time.Minute },
+		Do: func(ctx context.Context, j *Job) error {
+			c := j.Preflight
+			c.Logins = append(c.Logins, preflight.Login{What: "admin connection",
+				Do: func(ctx context.Context) error { return j.Admin.Preflight(ctx, j.To, !j.AfterHalfDone) }})
+			return c.Run(ctx)
+		}},
 	{Name: "stop-iis", Recovery: runbook.StartIIS,
 		Words: func(j *Job) string {
 			return fmt.Sprintf("stop IIS on %s (%s)", j.Target.Metadata.Name, strings.Join(j.Target.Spec.IIS.Stop, " "))
@@ -301,6 +315,17 @@ func PlanJob(set *manifests.Set, r *manifests.Restore, setID string) *Job {
 		j.Safety = own[0]
 	}
 	return j
+}
+
+// PreflightChecks is the preflight of a restore into target: tools are the programs the
+// host starts for it; with a safety backup, safety's destination root must exist and be
+// writable (its own preflight, run by the safety backup, checks the rest).
+func PreflightChecks(r *manifests.Restore, target *manifests.Server, tools []preflight.Tool, safety *manifests.BackupPolicy) preflight.Checks {
+	c := preflight.Checks{Server: target.Metadata.Name, Tools: tools}
+	if r.Spec.SafetyBackupEnabled() && safety != nil {
+		c.Policy, c.Root = safety.Metadata.Name, safety.Spec.Destination
+	}
+	return c
 }
 
 // Plan is what PlanJob's restore will do, step by step, in words.

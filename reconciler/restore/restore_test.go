@@ -3,12 +3,14 @@ package restore
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -182,6 +184,41 @@ func TestRunOrderAndGuards(t *testing.T) {
 			}
 			if c.stalled && outcome.Kind(err) != "stalled" {
 				t.Errorf("err kind = %s, want stalled", outcome.Kind(err))
+			}
+		})
+	}
+}
+
+// TestPreflightRefusesBeforeAnything: a tool the restore would start is missing, or the
+// safety backup's destination root is: the restore stalls at its preflight, before the
+// safety backup (which stops IIS); with a tool missing, without an Oracle logon either.
+func TestPreflightRefusesBeforeAnything(t *testing.T) {
+	dir := t.TempDir()
+	pol := &manifests.BackupPolicy{Metadata: manifests.ObjectMeta{Name: "staging-nightly"}}
+	for _, c := range []struct {
+		name, says, calls string
+		tools             []preflight.Tool
+		root              string
+	}{
+		{name: "imp missing", says: "spec.oracle.dump.bin", root: dir,
+			tools: []preflight.Tool{{Server: "aes-staging", Field: "spec.oracle.dump.bin", Path: filepath.Join(dir, "bin", "imp")}}},
+		{name: "safety destination root missing", says: "spec.destination", root: filepath.Join(dir, "unmounted"), calls: "preflight AESUSER313"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+			j := job(h, true)
+			j.Restore.Spec.SafetyBackup = nil // default: enabled
+			pol.Spec.Destination = c.root
+			j.Preflight = PreflightChecks(j.Restore, j.Target, c.tools, pol)
+			err := Run(context.Background(), j)
+			if outcome.Kind(err) != "stalled" || !strings.Contains(err.Error(), c.says) {
+				t.Fatalf("err %v (%s), want stalled naming %s", err, outcome.Kind(err), c.says)
+			}
+			if got := strings.Join(h.calls, ","); got != c.calls {
+				t.Errorf("calls %q, want %q: nothing may run before the preflight passed", got, c.calls)
+			}
+			if j.Runbook.FailedStep() != "preflight" {
+				t.Errorf("failed at %q, want preflight", j.Runbook.FailedStep())
 			}
 		})
 	}

@@ -36,6 +36,36 @@ type PolicyView struct {
 	// DowntimeFallback why it is vendor although the spec asks for minimal.
 	Downtime         string `json:"downtime,omitempty"`
 	DowntimeFallback string `json:"downtimeFallback,omitempty"`
+	// Replicas are the policy's copies (spec.copies) and their state.
+	Replicas []ReplicaView `json:"replicas,omitempty"`
+}
+
+// ReplicaView is one copy of a policy's sets.
+type ReplicaView struct {
+	Destination string `json:"destination"`
+	// State is ok, failing, or unknown (never tried since the state dir began).
+	State       string    `json:"state"`
+	Failures    int       `json:"consecutiveFailures,omitempty"`
+	LastError   string    `json:"lastError,omitempty"`
+	LastSuccess time.Time `json:"lastSuccess,omitempty"`
+	RetryAt     time.Time `json:"retryAt,omitempty"`
+}
+
+// Replicas builds the view of pol's copies from its runtime rt (nil: never run).
+func Replicas(copies []string, rt *state.Policy) []ReplicaView {
+	var out []ReplicaView
+	for _, c := range copies {
+		v := ReplicaView{Destination: c, State: "unknown"}
+		if rt != nil && rt.Replicas[c] != nil {
+			r := rt.Replicas[c]
+			v.State, v.Failures, v.LastError, v.LastSuccess, v.RetryAt = "ok", r.Failures, r.LastError, r.LastSuccess, r.RetryAt
+			if r.Failing() {
+				v.State = "failing"
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // BackupView is one backup set.

@@ -61,7 +61,7 @@ func LogonContainer(h host.Host, db *simdb.DB, c Conn) (*simdb.User, string, err
 	if container == simdb.Root && !simdb.IsCommon(c.User) {
 		return nil, "", simdb.Ora(simdb.ErrInvalidLogon, "invalid username/password; logon denied")
 	}
-	u, err := db.Login(c.User, c.Password)
+	u, err := db.LoginCounted(c.User, c.Password)
 	return u, container, err
 }
 

@@ -47,9 +47,12 @@ func (s *State) DBCharset() string {
 
 // User is a database account and, when it owns objects, its schema.
 type User struct {
-	Name              string   `json:"name"`
-	Password          string   `json:"password"`
-	Locked            bool     `json:"locked,omitempty"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Locked   bool   `json:"locked,omitempty"`
+	// FailedLogins counts consecutive logons with a wrong password; at
+	// FailedLoginAttempts the account locks (ORA-28000), as the DEFAULT profile does.
+	FailedLogins      int      `json:"failedLogins,omitempty"`
 	DefaultTablespace string   `json:"defaultTablespace"`
 	Roles             []string `json:"roles,omitempty"`
 	Privileges        []string `json:"privileges,omitempty"`

@@ -9,14 +9,28 @@ func (s *State) User(name string) *User { return s.Users[strings.ToUpper(name)] 
 
 // Login checks a password logon the way the listener-side does: unknown user and wrong
 // password both give ORA-01017; a locked account ORA-28000; no CREATE SESSION ORA-01045.
+//
+// A wrong password counts toward FailedLoginAttempts, the DEFAULT profile's
+// FAILED_LOGIN_ATTEMPTS (10): at the limit the account locks, and even the right password
+// then gets ORA-28000 until ALTER USER … ACCOUNT UNLOCK (PASSWORD_LOCK_TIME, 1 day by
+// default, is not modelled). A successful logon resets the count. The caller saves the
+// state (DB.LoginCounted).
 func (s *State) Login(name, password string) (*User, error) {
 	u := s.User(name)
-	if u == nil || u.Password != password {
+	if u == nil {
+		return nil, errInvalidLogon()
+	}
+	if u.Password != password {
+		u.FailedLogins++
+		if u.FailedLogins >= FailedLoginAttempts {
+			u.Locked = true
+		}
 		return nil, errInvalidLogon()
 	}
 	if u.Locked {
 		return nil, Ora(ErrAccountLocked, "the account is locked")
 	}
+	u.FailedLogins = 0
 	if !u.CanConnect() {
 		return nil, Ora(ErrNoCreateSession, "user %s lacks CREATE SESSION privilege; logon denied", u.Name)
 	}
@@ -160,4 +174,25 @@ func split(what []string) (roles, privs []string, err error) {
 		}
 	}
 	return roles, privs, nil
+}
+
+// FailedLoginAttempts is FAILED_LOGIN_ATTEMPTS of Oracle's DEFAULT profile (since 11g):
+// consecutive failed logons after which the account is locked (ORA-28000).
+// https://docs.oracle.com/error-help/db/ora-28000
+const FailedLoginAttempts = 10
+
+// LoginCounted is Login for a tool's logon: a change of the account's failed-logon count
+// (or its lock) is saved, as the database records it.
+func (db *DB) LoginCounted(name, password string) (*User, error) {
+	before, locked := -1, false
+	if u := db.User(name); u != nil {
+		before, locked = u.FailedLogins, u.Locked
+	}
+	u, err := db.Login(name, password)
+	if after := db.User(name); after != nil && (after.FailedLogins != before || after.Locked != locked) {
+		if serr := db.Save(); serr != nil {
+			return nil, serr
+		}
+	}
+	return u, err
 }

@@ -116,7 +116,7 @@ func (s *session) connect(arg string) error {
 				return oraErr(1017, "invalid username/password; logon denied")
 			}
 		}
-		u, err = db.Login(l.user, l.password)
+		u, err = db.LoginCounted(l.user, l.password)
 	} else {
 		u, container, err = oracli.LogonContainer(s.h, db, oracli.Conn{User: l.user, Password: l.password, Service: l.ident})
 	}
