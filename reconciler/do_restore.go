@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
@@ -38,7 +39,7 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
 	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
 	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
-		err: err, step: rb.FailedStep(), set: meta, hash: hash})
+		err: err, step: rb.FailedStep(), set: meta, hash: hash, targetHash: r.TargetHash()})
 	return err
 }
 
@@ -94,6 +95,8 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	job.Checks = a.restoreChecks(target, conn, desired)
 	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: 2 * h.Dump}
 	job.Runbook = rb
+	job.Record = &guard.RecordEntry{Run: j.ID(), Restore: r.Metadata.Name, SpecHash: r.TargetHash(), Set: id,
+		Policy: meta.Policy, SourceAgent: meta.Agent, Agent: a.opt.Agent, Time: a.opt.Now().UTC()}
 	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
 		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
 	}

@@ -29,6 +29,8 @@ type finished struct {
 	set     *catalog.Meta // the set made (backup) or restored (restore); may be nil on failure
 	// hash is the spec hash a stalled or half-done failure is held against.
 	hash string
+	// targetHash is a restore's Restore.TargetHash, recorded as its applied hash (issue 14).
+	targetHash string
 	// abandoned: the agent died in the run; err says where.
 	abandoned bool
 	// A backup that waited for its window: the attempt time goes back to prevAttempt, and
@@ -220,6 +222,9 @@ func applyRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now
 	rt.LastResult = v.result
 	if v.result == "success" {
 		rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = f.hash, f.set.ID, f.set.Started, now
+		if f.targetHash != "" {
+			rt.AppliedHash = f.targetHash
+		}
 		rt.FailedHash, rt.FailedStep, rt.Stalled, rt.LastError, rt.Failures, rt.RetryAt = "", "", "", "", 0, time.Time{}
 		o.ObservedHash = f.hash
 		return

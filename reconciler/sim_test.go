@@ -116,6 +116,12 @@ func (s *sim) start() {
 	if st := s.store.Snapshot(); !st.Source.Ready {
 		s.t.Fatalf("source not applied: %s %v", st.Source.Reason, st.Source.Errors)
 	}
+	// The servers' install dirs hold their lease and restore record (issue 14).
+	for _, srv := range s.a.desired.Servers {
+		if err := os.MkdirAll(srv.Spec.InstallDir, 0o755); err != nil {
+			s.t.Fatal(err)
+		}
+	}
 }
 
 // step moves the clock to at and lets the agent do everything due then: a planning round
