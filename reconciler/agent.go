@@ -14,6 +14,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
@@ -45,6 +46,8 @@ type Options struct {
 	Hosts host.Factory
 	// ManifestLimits bound a revision's manifest files (zero: manifests' defaults).
 	ManifestLimits manifests.Limits
+	// LeaseTTL is how long a server lease lives without a heartbeat (zero: 2 min).
+	LeaseTTL time.Duration
 }
 
 // Agent is the reconcile loop of one host.
@@ -63,7 +66,11 @@ type Agent struct {
 	busy     map[string]bool // servers with a worker
 	running  map[string]bool // KIND/NAME of runs in flight
 	force    map[string]bool // KIND/NAME asked for by `vaultkeeper reconcile`
-	invalid  bool
+	// leases takes the server leases (issue 14 point 2); leaseWait holds back a server whose
+	// lease another agent holds, until that lease expires (wall clock).
+	leases    *guard.Leases
+	leaseWait map[string]time.Time
+	invalid   bool
 	// syncFailures counts consecutive failed fetches (loop goroutine only).
 	syncFailures int
 
@@ -97,9 +104,12 @@ func New(opt Options) *Agent {
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
-		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
+		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{}, leaseWait: map[string]time.Time{},
 		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
+	}
+	if opt.Store != nil {
+		a.leases = &guard.Leases{StateDir: opt.Store.Dir(), Agent: opt.Agent, TTL: opt.LeaseTTL}
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
 	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)

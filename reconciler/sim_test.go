@@ -109,6 +109,7 @@ func (s *sim) start() {
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s.a = New(Options{Agent: "sim", Source: s.src, Store: s.store, Log: log, Now: s.clock.Now, Hosts: s.hosts, Version: "sim"})
 	s.a.loadLastGood()
+	s.installDirs()
 	if err := s.a.recover(s.ctx); err != nil {
 		s.t.Fatalf("recover: %v", err)
 	}
@@ -116,7 +117,13 @@ func (s *sim) start() {
 	if st := s.store.Snapshot(); !st.Source.Ready {
 		s.t.Fatalf("source not applied: %s %v", st.Source.Reason, st.Source.Errors)
 	}
-	// The servers' install dirs hold their lease and restore record (issue 14).
+	s.installDirs()
+}
+
+// installDirs creates the install dirs of the revision in force: they hold the servers'
+// leases and restore records (issue 14).
+func (s *sim) installDirs() {
+	s.t.Helper()
 	for _, srv := range s.a.desired.Servers {
 		if err := os.MkdirAll(srv.Spec.InstallDir, 0o755); err != nil {
 			s.t.Fatal(err)

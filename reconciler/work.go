@@ -5,11 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 	"sort"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
+	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -25,6 +30,7 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 	for _, act := range p.Actions {
 		byServer[act.Server] = append(byServer[act.Server], act)
 	}
+	leaseSleep := a.opt.MaxSleep
 	a.mu.Lock()
 	servers := make([]string, 0, len(byServer))
 	for s := range byServer {
@@ -35,6 +41,13 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		if a.busy[s] {
 			continue
 		}
+		if until, ok := a.leaseWait[s]; ok {
+			if wait := time.Until(until); wait > 0 {
+				leaseSleep = min(leaseSleep, wait)
+				continue
+			}
+			delete(a.leaseWait, s)
+		}
 		acts := byServer[s]
 		for _, act := range acts {
 			delete(a.force, act.Object)
@@ -44,7 +57,10 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		go a.work(ctx, s, acts)
 	}
 	a.mu.Unlock()
-	sleep := a.opt.MaxSleep
+	if next := a.scheduleObligations(ctx, now); !next.IsZero() {
+		leaseSleep = min(leaseSleep, next.Sub(now))
+	}
+	sleep := max(leaseSleep, 100*time.Millisecond)
 	if next := p.Next(); !next.IsZero() {
 		sleep = min(sleep, max(next.Sub(now), 100*time.Millisecond))
 	}
@@ -61,7 +77,10 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 		a.Kick()
 	}()
 	for _, act := range acts {
-		if ctx.Err() != nil {
+		a.mu.Lock()
+		_, leased := a.leaseWait[server]
+		a.mu.Unlock()
+		if ctx.Err() != nil || leased {
 			return
 		}
 		start := time.Now()
@@ -80,6 +99,22 @@ func (a *Agent) do(ctx context.Context, act planner.Action) error {
 	desired, all, revision := a.desired, a.all, a.revision
 	a.mu.Unlock()
 	_, name, _ := cut(act.Object)
+	if srv := desired.Server(act.Server); srv != nil && a.needsLease(act.Kind, srv) {
+		lctx, held, err := a.leases.Hold(ctx, srv.Spec.InstallDir, act.Kind+" "+act.Object)
+		if err != nil {
+			a.leaseRefused(act, err)
+			return err
+		}
+		if held.TookOver != "" {
+			a.log.Warn("took over a stale server lease", "server", act.Server, "lease", held.TookOver)
+		}
+		defer func() {
+			if err := held.Release(); err != nil {
+				a.log.Error("server lease not released", "server", act.Server, "err", err)
+			}
+		}()
+		ctx = lctx
+	}
 	switch act.Kind {
 	case planner.ActBackup:
 		kind := catalog.KindScheduled
@@ -100,6 +135,77 @@ func (a *Agent) do(ctx context.Context, act planner.Action) error {
 		return a.runChecks(ctx, desired, desired.Server(name))
 	}
 	return nil
+}
+
+// scheduleObligations starts a worker for every idle server with recovery obligations due
+// (issue 14 point 7) and returns the earliest retry time of those not due yet.
+func (a *Agent) scheduleObligations(ctx context.Context, now time.Time) time.Time {
+	var next time.Time
+	due := map[string]bool{}
+	for _, o := range a.opt.Store.Snapshot().Obligations {
+		if now.Before(o.RetryAt) {
+			if next.IsZero() || o.RetryAt.Before(next) {
+				next = o.RetryAt
+			}
+			continue
+		}
+		due[o.Server] = true
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for s := range due {
+		if a.busy[s] {
+			continue
+		}
+		a.busy[s] = true
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			defer func() {
+				a.mu.Lock()
+				delete(a.busy, s)
+				a.mu.Unlock()
+			}()
+			_ = a.dischargeDue(ctx, s, false) // settle logs and records each attempt
+			a.Kick()
+		}()
+	}
+	return next
+}
+
+// needsLease reports whether an action of kind runs a runbook on srv, and so holds its
+// lease (issue 14 point 2): backups, restores and integrity checks. Checks of a server whose
+// install dir is missing run without one: they report it, and there is nothing to guard.
+func (a *Agent) needsLease(kind string, srv *manifests.Server) bool {
+	if a.leases == nil {
+		return false
+	}
+	switch kind {
+	case planner.ActBackup, planner.ActRestore:
+		return true
+	case planner.ActChecks:
+		_, err := os.Stat(srv.Spec.InstallDir)
+		return !errors.Is(err, os.ErrNotExist)
+	}
+	return false
+}
+
+// leaseRefused holds the server back until the other agent's lease expires and says so in
+// the object's Ready condition.
+func (a *Agent) leaseRefused(act planner.Action, err error) {
+	until := guard.RetryAt(err, time.Now())
+	a.mu.Lock()
+	a.leaseWait[act.Server] = until
+	if act.Reason == "requested" {
+		a.force[act.Object] = true // asked for: still asked for once the lease is free
+	}
+	a.mu.Unlock()
+	a.log.Error("server lease refused: another agent runs runbooks on this server", "server", act.Server, "object", act.Object, "err", err)
+	kind, name, _ := cut(act.Object)
+	a.update(func(st *state.Status) {
+		st.Object(manifestKind(act.Object), name).SetCondition(state.Ready, "False", "ServerLeased",
+			fmt.Sprintf("%s %s not started: %v; retried after %s", act.Kind, kind+"/"+name, err, until.UTC().Format(time.RFC3339)))
+	})
 }
 
 // specHash identifies a spec revision (for stalled conditions that clear on a new spec).

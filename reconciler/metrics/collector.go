@@ -34,12 +34,13 @@ var (
 	descSourceSync     = desc("source_last_sync_timestamp_seconds", "Time of the last successful fetch of the manifests source; 0 when never.")
 	descRevision       = desc("source_revision_info", "Always 1; revision is the manifests revision in force.", "revision")
 	descInvalid        = desc("manifests_invalid", "1 while the newest revision of the source is rejected as invalid, else 0.")
+	descObligations    = desc("recovery_obligations_pending", "Recovery obligations (start IIS, revoke DBA) a crashed run left and that have not succeeded yet; retried with capped backoff.", "server", "kind")
 
 	stateDescs = []*prometheus.Desc{
 		descLastSuccess, descLastAttempt, descMaxAge, descMinVerified, descVerifyInterval,
 		descRunning, descSize, descSets, descLastVerified, descFree, descRestoreSuccess,
 		descRestoreAge, descRestoreMaxLag, descCheckOK, descCheckLastRun, descSourceSync,
-		descRevision, descInvalid, descFutureSets,
+		descRevision, descInvalid, descFutureSets, descObligations,
 	}
 )
 
@@ -109,6 +110,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(ch, descRevision, 1, s.Source.Revision)
 	}
 	gauge(ch, descInvalid, boolean(s.ManifestsInvalid))
+	for _, o := range s.Obligations {
+		gauge(ch, descObligations, float64(o.Pending), o.Server, o.Kind)
+	}
 }
 
 // syncDeclared gives every declared policy and restore its counter and histogram series and

@@ -17,6 +17,15 @@ type Snapshot struct {
 	// ManifestsInvalid is true while the newest revision of the source was rejected (the last
 	// good revision stays in force).
 	ManifestsInvalid bool
+	// Obligations are the recovery obligations still pending (start IIS, revoke DBA), one
+	// entry per server and kind.
+	Obligations []ObligationStatus
+}
+
+// ObligationStatus counts the pending recovery obligations of one kind on one server.
+type ObligationStatus struct {
+	Server, Kind string
+	Pending      int
 }
 
 // PolicyStatus is the state of one backup policy. Zero times mean "never" and are exported as 0.
