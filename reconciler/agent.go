@@ -69,7 +69,7 @@ type Agent struct {
 	// leases takes the server leases (issue 14 point 2); leaseWait holds back a server whose
 	// lease another agent holds, until that lease expires (wall clock).
 	leases    *guard.Leases
-	leaseWait map[string]time.Time
+	leaseWait map[string]leaseBlock
 	invalid   bool
 	// syncFailures counts consecutive failed fetches (loop goroutine only).
 	syncFailures int
@@ -104,7 +104,7 @@ func New(opt Options) *Agent {
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
-		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{}, leaseWait: map[string]time.Time{},
+		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{}, leaseWait: map[string]leaseBlock{},
 		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
 	}

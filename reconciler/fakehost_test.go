@@ -128,6 +128,8 @@ type fakeHost struct {
 	// failExport, failStop, failAvbackup make the next N calls of that kind fail.
 	failExport, failStop, failAvbackup int
 	iisDown                            bool
+	// failRevoke makes the next N REVOKE DBA fail as Oracle does when it is not up yet.
+	failRevoke int
 }
 
 func (h *fakeHost) record(op, path string, err error) {
@@ -320,6 +322,11 @@ func (c *fakeConn) GrantDBA(ctx context.Context, user string) error {
 	return nil
 }
 func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error {
+	if c.h.take(&c.h.failRevoke) {
+		err := errors.New("ORA-12541: TNS:no listener")
+		c.h.record("revoke-dba", user, err)
+		return err
+	}
 	c.h.record("revoke-dba", user, nil)
 	return nil
 }

@@ -41,8 +41,8 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		if a.busy[s] {
 			continue
 		}
-		if until, ok := a.leaseWait[s]; ok {
-			if wait := time.Until(until); wait > 0 {
+		if blk, ok := a.leaseWait[s]; ok {
+			if wait := time.Until(blk.until); wait > 0 {
 				leaseSleep = min(leaseSleep, wait)
 				continue
 			}
@@ -77,11 +77,15 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 		a.Kick()
 	}()
 	for _, act := range acts {
-		a.mu.Lock()
-		_, leased := a.leaseWait[server]
-		a.mu.Unlock()
-		if ctx.Err() != nil || leased {
+		if ctx.Err() != nil {
 			return
+		}
+		a.mu.Lock()
+		blk, leased := a.leaseWait[server]
+		a.mu.Unlock()
+		if leased {
+			a.leaseCondition(act, blk)
+			continue
 		}
 		start := time.Now()
 		err := a.do(ctx, act)
@@ -190,21 +194,34 @@ func (a *Agent) needsLease(kind string, srv *manifests.Server) bool {
 	return false
 }
 
-// leaseRefused holds the server back until the other agent's lease expires and says so in
-// the object's Ready condition.
+// leaseBlock is a server held back because another agent holds its lease.
+type leaseBlock struct {
+	until time.Time // wall clock: the holder's lease expiry
+	err   error
+}
+
+// leaseRefused holds the server back until the other agent's lease expires.
 func (a *Agent) leaseRefused(act planner.Action, err error) {
-	until := guard.RetryAt(err, time.Now())
+	blk := leaseBlock{until: guard.RetryAt(err, time.Now()), err: err}
 	a.mu.Lock()
-	a.leaseWait[act.Server] = until
-	if act.Reason == "requested" {
-		a.force[act.Object] = true // asked for: still asked for once the lease is free
-	}
+	a.leaseWait[act.Server] = blk
 	a.mu.Unlock()
 	a.log.Error("server lease refused: another agent runs runbooks on this server", "server", act.Server, "object", act.Object, "err", err)
-	kind, name, _ := cut(act.Object)
+	a.leaseCondition(act, blk)
+}
+
+// leaseCondition says in act's object's Ready condition that it did not start because of
+// blk; a requested action stays requested.
+func (a *Agent) leaseCondition(act planner.Action, blk leaseBlock) {
+	if act.Reason == "requested" {
+		a.mu.Lock()
+		a.force[act.Object] = true // still asked for once the lease is free
+		a.mu.Unlock()
+	}
+	_, name, _ := cut(act.Object)
 	a.update(func(st *state.Status) {
 		st.Object(manifestKind(act.Object), name).SetCondition(state.Ready, "False", "ServerLeased",
-			fmt.Sprintf("%s %s not started: %v; retried after %s", act.Kind, kind+"/"+name, err, until.UTC().Format(time.RFC3339)))
+			fmt.Sprintf("%s of %s not started: %v; retried after %s", act.Kind, act.Object, blk.err, blk.until.UTC().Format(time.RFC3339)))
 	})
 }
 
