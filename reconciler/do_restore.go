@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
@@ -38,8 +39,12 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	a.begin("restore", r.Metadata.Name, target.Metadata.Name, j.ID(), started, id)
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
 	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
-	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
-		err: err, step: rb.FailedStep(), set: meta, hash: hash, targetHash: r.TargetHash()})
+	f := finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
+		err: err, step: rb.FailedStep(), set: meta, hash: hash, targetHash: r.TargetHash()}
+	if err != nil && slices.Contains(restore.Destructive, f.step) {
+		f.rollback = a.rollbackHint(desired, r, started)
+	}
+	a.record(f)
 	return err
 }
 
@@ -110,6 +115,30 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 		}
 	}
 	return meta, restore.Run(ctx, job)
+}
+
+// rollbackHint names the safety set taken for r's run that started at started and the
+// Restore that puts it back (manifests.RollbackRestore), for a failed restore's condition;
+// "" when no safety set of that run is in the catalog.
+func (a *Agent) rollbackHint(desired *manifests.Set, r *manifests.Restore, started time.Time) string {
+	own := desired.PoliciesFor(r.Spec.Server)
+	if len(own) == 0 {
+		return ""
+	}
+	pol := own[0] // the policy whose destination holds the safety backup (restore.PlanJob)
+	since := started.Truncate(time.Second)
+	a.mu.Lock()
+	sets := a.cat.Sets(r.Spec.Server, pol.Metadata.Name)
+	a.mu.Unlock()
+	for i := len(sets) - 1; i >= 0; i-- {
+		s := sets[i]
+		if s.Meta == nil || s.Meta.Kind != catalog.KindSafety || s.Meta.Restore != r.Metadata.Name || s.Time.Before(since) || s.Replica {
+			continue
+		}
+		return fmt.Sprintf("; to roll back to safety set %s of policy %s (taken right before), apply this Restore:\n%s",
+			s.ID, pol.Metadata.Name, manifests.RollbackRestore(r, pol.Metadata.Name, s.ID))
+	}
+	return ""
 }
 
 // findSet is the folder of set id of pol: the primary destination when this host holds it

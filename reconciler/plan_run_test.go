@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -276,6 +278,14 @@ func TestPlanIsWhatRuns(t *testing.T) {
 	}
 	if len(safety) != 1 {
 		t.Errorf("want one safety set of staging-refresh in %s, found %d", stagingDest, len(safety))
+	} else if rt := s.store.Snapshot().Restores["staging-refresh"]; rt != nil && rt.FailedStep == "verify-restore" {
+		// A restore that failed after it began overwriting names the safety set and the
+		// Restore that rolls back to it (issue 14 point 8).
+		cond, _ := s.store.Snapshot().Objects[manifests.KindRestore+"/staging-refresh"].Condition(state.Stalled)
+		want := manifests.RollbackRestore(s.a.desired.Restore("staging-refresh"), "staging-daily", safety[0].ID)
+		if !strings.Contains(cond.Message, "roll back to safety set "+safety[0].ID) || !strings.Contains(cond.Message, want) {
+			t.Errorf("Stalled condition does not name the rollback:\n%s\nwant it to hold:\n%s", cond.Message, want)
+		}
 	}
 	if n := len(s.a.cat.SetsIn(prodDest, "aes-staging", "staging-daily")); n != 0 {
 		t.Errorf("%d staging set(s) in production's destination %s", n, prodDest)

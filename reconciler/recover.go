@@ -288,6 +288,12 @@ func (a *Agent) abandon(j *state.Journal, r state.Run, reason string) error {
 		f.op, f.noMetric = "backup", r.Kind != "backup"
 	case "restore":
 		f.op, f.hash = "restore", r.SpecHash
+		a.mu.Lock()
+		desired := a.desired
+		a.mu.Unlock()
+		if rs := desired.Restore(name); rs != nil {
+			f.rollback = a.rollbackHint(desired, rs, r.Started)
+		}
 	default:
 		return j.Abandon(reason)
 	}
