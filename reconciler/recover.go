@@ -41,26 +41,30 @@ func (a *Agent) recover(ctx context.Context) error {
 	for _, d := range damaged {
 		a.log.Error("damaged journal set aside; its run cannot be recovered (check the server by hand)", "err", d)
 	}
-	for _, j := range runs {
+	// What each run owes goes into state first (so it survives another crash), is then
+	// tried, and only then is the run closed as failed.
+	reasons := make([]string, len(runs))
+	for i, j := range runs {
 		r := j.Run()
 		log := a.log.With("run", r.ID, "object", r.Object, "step", r.LastStarted())
 		log.Warn("found a run the agent died in; recovering")
-		owed := owedBy(r, a.opt.Now())
-		if len(owed) > 0 {
+		if owed := owedBy(r, a.opt.Now()); len(owed) > 0 {
 			a.update(func(st *state.Status) { st.Obligations = append(st.Obligations, owed...) })
 		}
-		reason := "the agent stopped during step " + r.LastStarted()
+		reasons[i] = "the agent stopped during step " + r.LastStarted()
 		if v := r.Recovery[string(runbook.RemovePartial)]; r.Kind == "backup" && len(v) == 2 {
 			if err := removePartial(v[0], v[1]); err != nil {
-				reason += "; recovery: " + err.Error()
+				reasons[i] += "; recovery: " + err.Error()
 				errs = append(errs, err)
 			}
 		}
-		if err := a.abandon(j, r, reason); err != nil {
+	}
+	errs = append(errs, a.dischargeDue(ctx, "", true))
+	for i, j := range runs {
+		if err := a.abandon(j, j.Run(), reasons[i]); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	errs = append(errs, a.dischargeDue(ctx, "", true))
 	return errors.Join(errs...)
 }
 
