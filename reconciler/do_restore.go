@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -162,4 +164,69 @@ func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 		return replica
 	}
 	return catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+}
+
+// noteRestores brings the status in line with what the plan decided from the targets'
+// restore records (issue 14 point 1): a Restore held because its target's record and the
+// state dir disagree, or the record is incomplete or unreadable, gets a Stalled condition
+// saying why and how to confirm; a Restore whose target's record says it is applied while
+// the state dir knows nothing of it (an empty or new state dir) gets its restored set and
+// time from the record, so `get restores` and restore_backup_age_seconds show them.
+func (a *Agent) noteRestores(p planner.Plan) {
+	a.mu.Lock()
+	desired := a.desired
+	a.mu.Unlock()
+	st := a.opt.Store.Snapshot()
+	held := map[string]string{}
+	for _, b := range p.Blocked {
+		if kind, name, _ := cut(b.Object); kind == "restore" && strings.HasPrefix(b.Reason, "held: ") {
+			held[name] = b.Reason
+		}
+	}
+	for name, why := range held {
+		if o := st.Objects[manifests.KindRestore+"/"+name]; o != nil {
+			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" && c.Message == why {
+				continue
+			}
+		}
+		a.update(func(st *state.Status) {
+			st.Object(manifests.KindRestore, name).SetCondition(state.Stalled, "True", "RestoreHeld", why)
+		})
+	}
+	for _, r := range desired.Restores {
+		name := r.Metadata.Name
+		target := desired.Server(r.Spec.Server)
+		if _, isHeld := held[name]; isHeld || target == nil {
+			continue
+		}
+		if o := st.Objects[manifests.KindRestore+"/"+name]; o != nil {
+			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" && c.Reason == "RestoreHeld" {
+				a.update(func(st *state.Status) {
+					st.Object(manifests.KindRestore, name).SetCondition(state.Stalled, "False", "", "")
+				})
+			}
+		}
+		if rt := st.Restores[name]; rt != nil && rt.AppliedHash != "" {
+			continue
+		}
+		rec, err := guard.Lookup(target.Spec.InstallDir, name, r.TargetHash())
+		if err != nil || rec.Kind != guard.Applied || rec.Entry == nil {
+			continue
+		}
+		e := *rec.Entry
+		at := e.Time
+		if t, err := catalog.ParseSetID(e.Set); err == nil {
+			at = t
+		}
+		a.log.Info("restore known from the target's record, not from the state dir", "restore", name, "set", e.Set, "record", rec.Entry.Run)
+		a.update(func(st *state.Status) {
+			rt := st.Restore(name)
+			rt.Server, rt.AppliedHash, rt.RestoredSet, rt.RestoredAt = target.Metadata.Name, r.TargetHash(), e.Set, at
+			if rt.LastSuccess.IsZero() {
+				rt.LastSuccess = e.Time
+			}
+			st.Object(manifests.KindRestore, name).SetCondition(state.Ready, "True", "RestoredPerRecord",
+				fmt.Sprintf("the target's restore record says set %s was restored by agent %s at %s (run %s)", e.Set, e.Agent, e.Time.UTC().Format(time.RFC3339), e.Run))
+		})
+	}
 }

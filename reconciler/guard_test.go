@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/dirlock"
 	"github.com/vaultkeeper/vaultkeeper/state/lease"
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
 // crashedRestore journals a restore of staging-refresh that died in step (the steps of
@@ -202,4 +203,80 @@ func grepLines(text, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestRecordDecidesWithANewStateDir (issue 14 point 1): the target's record decides. A
+// fixed-set Restore applied to the target is done for an agent whose state dir never knew it
+// (its status adopts the record's set); a record left incomplete by a crash holds it with a
+// condition saying why and how to confirm, and only reconcile restore/NAME runs it.
+func TestRecordDecidesWithANewStateDir(t *testing.T) {
+	t.Setenv("VK_SIM_SCHEMA_PASSWORD", "sim-password")
+	zurich, _ := time.LoadLocation("Europe/Zurich")
+	t0 := time.Date(2026, 10, 6, 3, 0, 0, 0, zurich)
+	withTarget := strings.Replace(simManifests, "  agent: sim\n  installDir: '@ROOT@/hosts/aes-dev'",
+		"  agent: sim\n  allowRestore: true\n  installDir: '@ROOT@/hosts/aes-dev'", 1)
+	s := newSim(t, withTarget, t0)
+	s.step(t0)
+	set := s.store.Snapshot().Policies["prod-hourly"].LastSet
+	text := strings.ReplaceAll(withTarget+`---
+apiVersion: vaultkeeper.io/v1alpha1
+kind: Restore
+metadata: {name: dev-refresh}
+spec:
+  server: aes-dev
+  confirm: aes-dev
+  source: {policy: prod-hourly, backup: "`+set+`"}
+  safetyBackup: false
+`, "@ROOT@", s.root)
+	if err := os.WriteFile(filepath.Join(s.root, "repo", "altium.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Another agent (or this one with a state dir since lost) restored it: the target's
+	// record holds the completed restore of this very spec.
+	dev := filepath.Join(s.root, "hosts", "aes-dev")
+	if err := os.MkdirAll(dev, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.start()
+	hash := s.a.desired.Restore("dev-refresh").TargetHash()
+	b, err := restorerecord.Begin(dev, restorerecord.Entry{Run: "r1", Restore: "dev-refresh", SpecHash: hash, Set: set, Agent: "sim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := restorerecord.Complete(dev, b, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	s.step(t0.Add(time.Hour))
+	if n := s.ops("aes-dev", "avbackup-restore"); n != 0 {
+		t.Fatalf("a Restore the target's record holds ran again with an empty state dir (%d restores)", n)
+	}
+	if rt := s.store.Snapshot().Restores["dev-refresh"]; rt == nil || rt.RestoredSet != set || rt.AppliedHash != hash {
+		t.Errorf("the state dir's status %+v, want restored set %s adopted from the record", rt, set)
+	}
+
+	// The record left incomplete (a restore that began and never completed).
+	if _, err := restorerecord.Begin(dev, restorerecord.Entry{Run: "crashed", Restore: "dev-refresh", SpecHash: "h", Set: set, Agent: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	s.step(t0.Add(2 * time.Hour))
+	cond, _ := s.store.Snapshot().Objects[manifests.KindRestore+"/dev-refresh"].Condition(state.Stalled)
+	if cond.Status != "True" || cond.Reason != "RestoreHeld" || !strings.Contains(cond.Message, "never completed") || !strings.Contains(cond.Message, "vaultkeeper reconcile restore/dev-refresh") {
+		t.Errorf("Stalled condition %+v: want it held, saying why and how to confirm", cond)
+	}
+	for _, object := range []string{"", "server/aes-dev"} {
+		if err := s.a.Request(object); err != nil {
+			t.Fatal(err)
+		}
+		s.step(t0.Add(2 * time.Hour))
+	}
+	if n := s.ops("aes-dev", "avbackup-restore"); n != 0 {
+		t.Fatalf("a held restore ran by itself (%d restores)", n)
+	}
+	if err := s.a.Request("restore/dev-refresh"); err != nil {
+		t.Fatal(err)
+	}
+	s.step(t0.Add(2 * time.Hour))
+	if n := s.ops("aes-dev", "avbackup-restore"); n != 1 {
+		t.Fatalf("reconcile restore/dev-refresh: %d restores in all, want 1: %v", n, s.problems())
+	}
 }

@@ -26,6 +26,7 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 	}
 	now := a.opt.Now()
 	p := a.Plan(now)
+	a.noteRestores(p)
 	byServer := map[string][]planner.Action{}
 	for _, act := range p.Actions {
 		byServer[act.Server] = append(byServer[act.Server], act)

@@ -15,3 +15,6 @@ func Lookup(installDir, restore, hash string) (restorerecord.Status, error) {
 
 // RecordEntry is an entry of the target's restore record (the restore runbook writes it).
 type RecordEntry = restorerecord.Entry
+
+// Applied is the record's verdict for a spec the target holds.
+const Applied = restorerecord.Applied
