@@ -172,11 +172,10 @@ func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 // saying why and how to confirm; a Restore whose target's record says it is applied while
 // the state dir knows nothing of it (an empty or new state dir) gets its restored set and
 // time from the record, so `get restores` and restore_backup_age_seconds show them.
-func (a *Agent) noteRestores(p planner.Plan) {
+func (a *Agent) noteRestores(p planner.Plan, st state.Status) {
 	a.mu.Lock()
 	desired := a.desired
 	a.mu.Unlock()
-	st := a.opt.Store.Snapshot()
 	held := map[string]string{}
 	for _, b := range p.Blocked {
 		if kind, name, _ := cut(b.Object); kind == "restore" && strings.HasPrefix(b.Reason, "held: ") {
@@ -185,7 +184,10 @@ func (a *Agent) noteRestores(p planner.Plan) {
 	}
 	for name, why := range held {
 		if o := st.Objects[manifests.KindRestore+"/"+name]; o != nil {
-			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" && c.Message == why {
+			// A failure this agent recorded already says why it is held, and names the
+			// rollback: keep it.
+			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" &&
+				(c.Message == why || c.Reason == "RestoreFailed" || c.Reason == "RestoreInterrupted") {
 				continue
 			}
 		}

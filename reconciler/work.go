@@ -25,8 +25,8 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		return time.Hour
 	}
 	now := a.opt.Now()
-	p := a.Plan(now)
-	a.noteRestores(p)
+	p, st := a.planWith(now)
+	a.noteRestores(p, st)
 	byServer := map[string][]planner.Action{}
 	for _, act := range p.Actions {
 		byServer[act.Server] = append(byServer[act.Server], act)
@@ -58,7 +58,7 @@ func (a *Agent) schedule(ctx context.Context) time.Duration {
 		go a.work(ctx, s, acts)
 	}
 	a.mu.Unlock()
-	if next := a.scheduleObligations(ctx, now); !next.IsZero() {
+	if next := a.scheduleObligations(ctx, now, st.Obligations); !next.IsZero() {
 		leaseSleep = min(leaseSleep, next.Sub(now))
 	}
 	sleep := max(leaseSleep, 100*time.Millisecond)
@@ -77,16 +77,14 @@ func (a *Agent) work(ctx context.Context, server string, acts []planner.Action) 
 		a.mu.Unlock()
 		a.Kick()
 	}()
+	ctx, release, err := a.holdLease(ctx, server, acts)
+	if err != nil {
+		return
+	}
+	defer release()
 	for _, act := range acts {
 		if ctx.Err() != nil {
 			return
-		}
-		a.mu.Lock()
-		blk, leased := a.leaseWait[server]
-		a.mu.Unlock()
-		if leased {
-			a.leaseCondition(act, blk)
-			continue
 		}
 		start := time.Now()
 		err := a.do(ctx, act)
@@ -104,22 +102,6 @@ func (a *Agent) do(ctx context.Context, act planner.Action) error {
 	desired, all, revision := a.desired, a.all, a.revision
 	a.mu.Unlock()
 	_, name, _ := cut(act.Object)
-	if srv := desired.Server(act.Server); srv != nil && a.needsLease(act.Kind, srv) {
-		lctx, held, err := a.leases.Hold(ctx, srv.Spec.InstallDir, act.Kind+" "+act.Object)
-		if err != nil {
-			a.leaseRefused(act, err)
-			return err
-		}
-		if held.TookOver != "" {
-			a.log.Warn("took over a stale server lease", "server", act.Server, "lease", held.TookOver)
-		}
-		defer func() {
-			if err := held.Release(); err != nil {
-				a.log.Error("server lease not released", "server", act.Server, "err", err)
-			}
-		}()
-		ctx = lctx
-	}
 	switch act.Kind {
 	case planner.ActBackup:
 		kind := catalog.KindScheduled
@@ -144,10 +126,10 @@ func (a *Agent) do(ctx context.Context, act planner.Action) error {
 
 // scheduleObligations starts a worker for every idle server with recovery obligations due
 // (issue 14 point 7) and returns the earliest retry time of those not due yet.
-func (a *Agent) scheduleObligations(ctx context.Context, now time.Time) time.Time {
+func (a *Agent) scheduleObligations(ctx context.Context, now time.Time, owed []*state.Obligation) time.Time {
 	var next time.Time
 	due := map[string]bool{}
-	for _, o := range a.opt.Store.Snapshot().Obligations {
+	for _, o := range owed {
 		if now.Before(o.RetryAt) {
 			if next.IsZero() || o.RetryAt.Before(next) {
 				next = o.RetryAt
@@ -201,14 +183,45 @@ type leaseBlock struct {
 	err   error
 }
 
-// leaseRefused holds the server back until the other agent's lease expires.
-func (a *Agent) leaseRefused(act planner.Action, err error) {
-	blk := leaseBlock{until: guard.RetryAt(err, time.Now()), err: err}
+// holdLease takes the lease of server for the worker's actions when one of them runs a
+// runbook there (issue 14 point 2), renewed until release. When another agent holds it, the
+// server is held back until that lease expires, every action's object says so, and the
+// error is returned.
+func (a *Agent) holdLease(ctx context.Context, server string, acts []planner.Action) (context.Context, func(), error) {
 	a.mu.Lock()
-	a.leaseWait[act.Server] = blk
+	srv := a.desired.Server(server)
 	a.mu.Unlock()
-	a.log.Error("server lease refused: another agent runs runbooks on this server", "server", act.Server, "object", act.Object, "err", err)
-	a.leaseCondition(act, blk)
+	need := false
+	for _, act := range acts {
+		need = need || (srv != nil && a.needsLease(act.Kind, srv))
+	}
+	if !need {
+		return ctx, func() {}, nil
+	}
+	what := acts[0].Kind + " " + acts[0].Object
+	if len(acts) > 1 {
+		what += fmt.Sprintf(" and %d more", len(acts)-1)
+	}
+	lctx, held, err := a.leases.Hold(ctx, srv.Spec.InstallDir, what)
+	if err != nil {
+		blk := leaseBlock{until: guard.RetryAt(err, time.Now()), err: err}
+		a.mu.Lock()
+		a.leaseWait[server] = blk
+		a.mu.Unlock()
+		a.log.Error("server lease refused: another agent runs runbooks on this server", "server", server, "err", err)
+		for _, act := range acts {
+			a.leaseCondition(act, blk)
+		}
+		return ctx, nil, err
+	}
+	if held.TookOver != "" {
+		a.log.Warn("took over a stale server lease", "server", server, "lease", held.TookOver)
+	}
+	return lctx, func() {
+		if err := held.Release(); err != nil {
+			a.log.Error("server lease not released", "server", server, "err", err)
+		}
+	}, nil
 }
 
 // leaseCondition says in act's object's Ready condition that it did not start because of
