@@ -97,6 +97,14 @@ func TestObligationsPersistUntilMet(t *testing.T) {
 	if n := s.ops("aes-staging", "revoke-dba"); n != 1 {
 		t.Errorf("%d successful REVOKE DBA, want 1", n)
 	}
+	// REVOKE DBA took UNLIMITED TABLESPACE along: recovery gave back a quota on every
+	// tablespace the schema's segments use (the fake's: USERS), after the revoke.
+	staging.mu.Lock()
+	quotas := strings.Join(staging.quotas, ",")
+	staging.mu.Unlock()
+	if quotas != "AESUSER313 USERS" {
+		t.Errorf("quota grants after recovery's revoke: %q, want AESUSER313 USERS once", quotas)
+	}
 	cond, _ = s.store.Snapshot().Objects[manifests.KindRestore+"/staging-refresh"].Condition("Recovered")
 	if cond.Status != "True" {
 		t.Errorf("Recovered condition %+v after the revoke succeeded", cond)
