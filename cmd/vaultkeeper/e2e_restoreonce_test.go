@@ -51,7 +51,14 @@ func (w *world) settled(what string) harness.Plan {
 				return false
 			}
 		}
-		return condStatus(w.restoreView("staging-refresh").Conditions, state.Reconciling) != "True"
+		// No restore run in flight: its journal lives in runs/ until it ends.
+		ents, _ := os.ReadDir(filepath.Join(w.stateDir, "runs"))
+		for _, e := range ents {
+			if strings.Contains(e.Name(), "-restore-") && strings.HasSuffix(e.Name(), ".json") {
+				return false
+			}
+		}
+		return true
 	})
 	return p
 }
@@ -231,7 +238,8 @@ func TestE2ETwoAgentsOneTarget(t *testing.T) {
 // planted an IIS start argv, and a garbage file beside it in runs/; at restart Oracle is not
 // up (REVOKE DBA fails with ORA-12541). IIS is started with the manifest's command (the
 // planted one never runs), the garbage is set aside and the run still recovered, the revoke
-// stays owed (condition, metric) and is done at the next attempt; the restore is not re-run.
+// stays owed (condition, metric) and is done at the next attempt; the restore, stalled after it
+// began overwriting, is not re-run, not even by a bare reconcile or reconcile server/NAME.
 func TestE2ERecoveryObligations(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod", "aes-staging"}, true)
@@ -307,6 +315,14 @@ func TestE2ERecoveryObligations(t *testing.T) {
 	w.waitFor("the obligation met", 60*time.Second, func() bool { return len(readState(t, w.stateDir).Obligations) == 0 })
 	if w.hasDBA("aes-staging") {
 		t.Error("AESUSER313 still holds DBA after the obligation was met")
+	}
+	// The interrupted restore is held by staging's record: a bare reconcile and reconcile
+	// server/aes-staging (which back both servers up again) leave it alone.
+	w.agent.Request("")
+	w.agent.Request("server/aes-staging")
+	p := w.settled("the agent idle after the requests")
+	if it, ok := harness.Find(p.Blocked, "restore/staging-refresh"); !ok || !strings.Contains(it.Reason, "never completed") {
+		t.Errorf("the interrupted restore is not held by the record: %+v", p)
 	}
 	if n := w.restores(); n != 1 {
 		t.Errorf("%d avbackup restores, want the one that was interrupted", n)
