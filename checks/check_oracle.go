@@ -80,3 +80,25 @@ func checkOracleLogin(ctx context.Context, env Env) (string, error) {
 	}
 	return fmt.Sprintf("user %s logs in to Oracle through alias %s (%s)", user, e.Name, e.HostPort()), nil
 }
+
+// checkSchemaNotDBA: the application's schema user does not hold the DBA role. A restore
+// grants it for the import and revokes it afterwards; the checks never run while a restore
+// of the server runs (its runbooks are serialized), so DBA found here was left behind: a
+// revoke that failed, a crash, or a grant by hand (issue 14 point 7).
+func checkSchemaNotDBA(ctx context.Context, env Env) (string, error) {
+	if env.Roles == nil {
+		return "", errors.New("this agent has no administrative Oracle connection, so the schema user's roles cannot be read")
+	}
+	user := strings.ToUpper(env.Server.Spec.Oracle.Schema)
+	if user == "" {
+		return "", errors.New("the server has no spec.oracle.schema to check")
+	}
+	dba, err := env.Roles.HasRole(ctx, user, "DBA")
+	if err != nil {
+		return "", fmt.Errorf("could not read the roles of %s: %v", user, err)
+	}
+	if dba {
+		return "", fmt.Errorf("schema user %s holds the DBA role outside a restore: run REVOKE DBA FROM %s as a DBA (a restore grants it only while it imports)", user, user)
+	}
+	return fmt.Sprintf("schema user %s does not hold the DBA role", user), nil
+}

@@ -39,13 +39,20 @@ type Env struct {
 	Now func() time.Time
 	// DialTimeout bounds the oracle-listener TCP dial (default DefaultDialTimeout).
 	DialTimeout time.Duration
+	// Roles is the administrative connection schema-not-dba asks; nil makes that check fail.
+	Roles Roles
+}
+
+// Roles answers whether a user holds a role (the administrative connection).
+type Roles interface {
+	HasRole(ctx context.Context, user, role string) (bool, error)
 }
 
 // DefaultDialTimeout is the oracle-listener dial timeout when Env.DialTimeout is 0.
 const DefaultDialTimeout = 5 * time.Second
 
 // Names lists the checks in the order Run runs them.
-var Names = []string{"localvault-keys", "tnsnames-alias", "iis-binding", "oracle-listener", "oracle-login", "destination-writable"}
+var Names = []string{"localvault-keys", "tnsnames-alias", "iis-binding", "oracle-listener", "oracle-login", "destination-writable", "schema-not-dba"}
 
 // checkFunc returns a message saying what was found when the check passes, or an error
 // whose text tells the admin what to fix.
@@ -58,6 +65,7 @@ var registry = map[string]checkFunc{
 	"oracle-listener":      checkOracleListener,
 	"oracle-login":         checkOracleLogin,
 	"destination-writable": checkDestinationWritable,
+	"schema-not-dba":       checkSchemaNotDBA,
 }
 
 // Run runs every check of Names in order; each is bounded by ctx.

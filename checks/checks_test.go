@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -100,7 +101,46 @@ func (h *host) write(t *testing.T, name, data string) {
 }
 
 func (h *host) env() Env {
-	return Env{Server: h.server, Policies: h.policies, Login: h.login, DialTimeout: 2 * time.Second}
+	return Env{Server: h.server, Policies: h.policies, Login: h.login, DialTimeout: 2 * time.Second, Roles: &fakeRoles{}}
+}
+
+// fakeRoles answers HasRole: dba users hold DBA.
+type fakeRoles struct {
+	dba  map[string]bool
+	err  error
+	asks []string
+}
+
+func (f *fakeRoles) HasRole(_ context.Context, user, role string) (bool, error) {
+	f.asks = append(f.asks, user+" "+role)
+	return role == "DBA" && f.dba[user], f.err
+}
+
+// TestSchemaNotDBA (issue 14 point 7): a schema user left with DBA is reported.
+func TestSchemaNotDBA(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		roles Roles
+		ok    bool
+		want  string
+	}{
+		{"not DBA", &fakeRoles{}, true, "AESUSER313 does not hold the DBA role"},
+		{"DBA left behind", &fakeRoles{dba: map[string]bool{"AESUSER313": true}}, false, "REVOKE DBA FROM AESUSER313"},
+		{"roles unreadable", &fakeRoles{err: errors.New("ORA-12541: TNS:no listener")}, false, "ORA-12541"},
+		{"no admin connection", nil, false, "no administrative Oracle connection"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newHost(t).env()
+			env.Roles = tc.roles
+			r, err := RunOne(context.Background(), env, "schema-not-dba")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK != tc.ok || !strings.Contains(r.Message, tc.want) {
+				t.Errorf("result %+v, want ok=%v saying %q", r, tc.ok, tc.want)
+			}
+		})
+	}
 }
 
 func TestRunAllPass(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -51,6 +52,13 @@ func Actual(desired *manifests.Set, st state.Status, model *view.Model, force ma
 		if rt := st.Restores[name]; rt != nil {
 			rs.AppliedHash, rs.RestoredSet, rs.RestoredAt = rt.AppliedHash, rt.RestoredSet, rt.RestoredAt
 			rs.LastAttempt, rs.RetryAt, rs.FailedHash, rs.Stalled = rt.LastAttempt, rt.RetryAt, rt.FailedHash, rt.Stalled
+		}
+		// The target's restore record decides whether this spec is applied (issue 14).
+		if target := desired.Server(r.Spec.Server); target != nil {
+			var err error
+			if rs.Record, err = guard.Lookup(target.Spec.InstallDir, name, r.TargetHash()); err != nil {
+				rs.RecordError = err.Error()
+			}
 		}
 		act.Restores[name] = rs
 	}

@@ -15,13 +15,13 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/notify"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
@@ -51,6 +51,8 @@ type Options struct {
 	// restore (issue 14; `--set-key-file`, else the key generated in the state dir). nil:
 	// sets are published unsigned and no signed set is trusted.
 	SetKeys *catalog.Keyring
+	// LeaseTTL is how long a server lease lives without a heartbeat (zero: 2 min).
+	LeaseTTL time.Duration
 }
 
 // Agent is the reconcile loop of one host.
@@ -74,6 +76,10 @@ type Agent struct {
 	noteDue bool
 	// verdicts keeps the verdicts on the catalog's records between builds of the model.
 	verdicts view.Verdicts
+	// leases takes the server leases (issue 14 point 2); leaseWait holds back a server whose
+	// lease another agent holds, until that lease expires (wall clock).
+	leases    *guard.Leases
+	leaseWait map[string]leaseBlock
 	// syncFailures counts consecutive failed fetches (loop goroutine only).
 	syncFailures int
 
@@ -112,9 +118,12 @@ func New(opt Options) *Agent {
 	}
 	a := &Agent{
 		opt: opt, log: opt.Log.With("agent", opt.Agent),
-		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{},
+		busy: map[string]bool{}, running: map[string]bool{}, force: map[string]bool{}, leaseWait: map[string]leaseBlock{},
 		desired: &manifests.Set{}, all: &manifests.Set{}, cat: &catalog.Catalog{}, model: view.Build(&manifests.Set{}, &manifests.Set{}, nil, view.Trust{}),
 		syncNow: make(chan struct{}, 1), kick: make(chan struct{}, 1), stopReq: make(chan struct{}),
+	}
+	if opt.Store != nil {
+		a.leases = &guard.Leases{StateDir: opt.Store.Dir(), Agent: opt.Agent, TTL: opt.LeaseTTL}
 	}
 	a.Metrics = metrics.New(opt.Version, a.snapshot)
 	a.Metrics.DeclareSteps("backup", runbook.Names(backup.Steps)...)
@@ -219,7 +228,7 @@ func (a *Agent) pollDelay() time.Duration {
 	if a.syncFailures > 0 {
 		d = outcome.Backoff{Base: 5 * time.Second, Max: a.opt.Interval}.Delay(a.syncFailures)
 	}
-	return schedule.Jitter(d, 0.1, rand.Float64)
+	return outcome.Jitter(d, 0.1, rand.Float64)
 }
 
 // loadLastGood puts the last applied revision back in force at start, so a restarted agent

@@ -39,14 +39,15 @@ func TestCrashAtEveryStep(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.op+"/"+c.step, func(t *testing.T) {
 			t.Setenv("VK_SIM_SCHEMA_PASSWORD", "sim-password")
-			// Recovery really runs the manifest's IIS start command: one that leaves a mark.
-			mark := `start: [/bin/sh, -c, 'echo started >> @ROOT@/iis-started']`
+			// The journal carries an IIS start argv planted in the state dir, one that leaves a
+			// mark: recovery must start IIS through the manifest in force (the fake host's
+			// IIS), never run the journal's argv (issue 14 point 7).
+			s := newSim(t, planRunManifests, t0Crash)
+			planted := filepath.Join(s.root, "planted-ran")
+			plantedArgv := []string{"/bin/sh", "-c", "echo ran >> " + planted}
 			if runtime.GOOS == "windows" {
-				mark = `start: [cmd, /c, 'echo started>> @ROOT@/iis-started']`
+				plantedArgv = []string{"cmd", "/c", "echo ran>> " + planted}
 			}
-			text := strings.ReplaceAll(planRunManifests, "start: [net, start, W3SVC]", mark)
-			s := newSim(t, text, t0Crash)
-			started := filepath.Join(s.root, "iis-started")
 			reached := append(slices.Clone(c.done), c.step)
 			defs := obligations(c.op)
 
@@ -67,7 +68,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(partial, catalog.FileZip), []byte("half"), 0o640); err != nil {
 					t.Fatal(err)
 				}
-				j.SetRecovery(string(runbook.StartIIS), s.a.desired.Server("aes-prod").Spec.IIS.Start)
+				j.SetRecovery(string(runbook.StartIIS), plantedArgv)
 				j.SetRecovery(string(runbook.RemovePartial), []string{pol.Spec.Destination, partial})
 			} else {
 				r := s.a.desired.Restore("staging-refresh")
@@ -75,7 +76,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				j.SetRecovery(string(runbook.StartIIS), s.a.desired.Server("aes-staging").Spec.IIS.Start)
+				j.SetRecovery(string(runbook.StartIIS), plantedArgv)
 				j.SetRecovery(string(runbook.RevokeDBA), []string{"AESUSER313"})
 			}
 			for _, d := range c.done {
@@ -111,9 +112,21 @@ func TestCrashAtEveryStep(t *testing.T) {
 					t.Errorf("the definitions owe %s: %v, the run left it to undo: %v", rec, derived, owes(rec))
 				}
 			}
-			b, _ := os.ReadFile(started)
-			if got, want := strings.Count(string(b), "started"), map[bool]int{true: 1, false: 0}[owes(runbook.StartIIS)]; got != want {
-				t.Errorf("IIS started %d time(s) by recovery, want %d", got, want)
+			server := map[string]string{"backup": "aes-prod", "restore": "aes-staging"}[c.op]
+			started := 0
+			for _, e := range s.hosts.host(server).Events() {
+				if e.Op == "start-iis" {
+					started++
+				}
+			}
+			if want := map[bool]int{true: 1, false: 0}[owes(runbook.StartIIS)]; started != want {
+				t.Errorf("IIS started %d time(s) by recovery, want %d", started, want)
+			}
+			if _, err := os.Stat(planted); err == nil {
+				t.Error("recovery ran the IIS start argv planted in the journal")
+			}
+			if ob := s.store.Snapshot().Obligations; len(ob) != 0 {
+				t.Errorf("obligations still pending after a recovery that could meet them: %+v", ob)
 			}
 			revoked := 0
 			for _, e := range s.hosts.host("aes-staging").Events() {

@@ -14,7 +14,6 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/host"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/state"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
@@ -89,11 +88,6 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		return nil, fmt.Errorf("server %s: oracle: %w", srv.Metadata.Name, err)
 	}
 	defer conn.Close()
-	ws, wl := windowOf(pol)
-	sch, err := schedule.New(pol.Spec.Schedule, pol.Spec.TimeZone, ws, wl)
-	if err != nil {
-		return nil, outcome.Stalled("InvalidSchedule", err)
-	}
 	job := &backup.Job{
 		Server: srv, Policy: pol, Agent: a.opt.Agent, Revision: revision, Kind: kind, Restore: restoreName, Version: a.opt.Version,
 		Started: started, Now: a.opt.Now,
@@ -106,7 +100,9 @@ func (a *Agent) runBackup(ctx context.Context, desired *manifests.Set, revision 
 		// IIS is stopped only inside the policy's window, also for a run asked for with
 		// `vaultkeeper reconcile` (it waits for the window and says so). A Restore's safety
 		// backup runs at once: the restore that follows stops IIS anyway.
-		job.InWindow, job.NextWindow = sch.InWindow, sch.NextWindowStart
+		if err := job.UseWindow(); err != nil {
+			return nil, err
+		}
 	} else {
 		// The restore that asked for it holds IIS stopped: its safety set is taken inside
 		// the restore's own outage (one outage per restore).

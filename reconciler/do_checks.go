@@ -34,17 +34,18 @@ func (a *Agent) restoreChecks(target *manifests.Server, login checks.Login, desi
 // runChecks runs every named check of a server and records the results.
 func (a *Agent) runChecks(ctx context.Context, desired *manifests.Set, srv *manifests.Server) error {
 	var login checks.Login
+	var roles checks.Roles
 	h, err := a.opt.Hosts.For(srv, nil)
 	if err == nil {
 		// The login check needs no administrative connection, only the tools to log in.
 		if conn, cerr := h.Oracle(ctx); cerr == nil {
 			defer conn.Close()
-			login = conn
+			login, roles = conn, conn
 		} else {
-			login = failingLogin{cerr}
+			login, roles = failingLogin{cerr}, failingLogin{cerr}
 		}
 	}
-	env := checks.Env{Server: srv, Policies: desired.PoliciesFor(srv.Metadata.Name), Login: login, Now: a.opt.Now, DialTimeout: 10 * time.Second}
+	env := checks.Env{Server: srv, Policies: desired.PoliciesFor(srv.Metadata.Name), Login: login, Now: a.opt.Now, DialTimeout: 10 * time.Second, Roles: roles}
 	res := checks.Run(ctx, env)
 	a.record(finished{op: "checks", checks: res})
 	now := a.opt.Now()
@@ -61,3 +62,5 @@ func (a *Agent) runChecks(ctx context.Context, desired *manifests.Set, srv *mani
 type failingLogin struct{ err error }
 
 func (f failingLogin) Login(context.Context, string, string, string) error { return f.err }
+
+func (f failingLogin) HasRole(context.Context, string, string) (bool, error) { return false, f.err }

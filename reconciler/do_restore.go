@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/guard"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -39,8 +42,12 @@ func (a *Agent) restore(ctx context.Context, desired, all *manifests.Set, revisi
 	rb := &runbook.Runbook{Operation: "restore", Log: log, Journal: j, Observe: a.observer("restore")}
 	meta, err := a.runRestore(ctx, desired, all, revision, r, target, pol, id, j, rb)
 	err = a.withRunLog(err, j.ID())
-	a.record(finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
-		err: err, step: rb.FailedStep(), set: meta, hash: hash})
+	f := finished{op: "restore", name: r.Metadata.Name, server: target.Metadata.Name, journal: j, started: started,
+		err: err, step: rb.FailedStep(), set: meta, hash: hash, targetHash: r.TargetHash()}
+	if err != nil && slices.Contains(restore.Destructive, f.step) {
+		f.rollback = a.rollbackHint(desired, r, started)
+	}
+	a.record(f)
 	return err
 }
 
@@ -106,6 +113,8 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 	safety := 2*h.Timeouts.Oracle + time.Minute + 2*h.ServiceStop + h.Avbackup + 2*h.Dump
 	job.Timeouts = restore.Timeouts{ServiceStop: h.ServiceStop, Avbackup: h.Avbackup, Dump: h.Dump, Oracle: h.Timeouts.Oracle, Verify: h.Dump, Safety: safety}
 	job.Runbook = rb
+	job.Record = &guard.RecordEntry{Run: j.ID(), Restore: r.Metadata.Name, SpecHash: r.TargetHash(), Set: id,
+		Policy: meta.Policy, SourceAgent: meta.Agent, Agent: a.opt.Agent, Time: a.opt.Now().UTC()}
 	if prev := a.opt.Store.Snapshot().Restores[r.Metadata.Name]; prev != nil && slices.Contains(restore.Destructive, prev.FailedStep) {
 		job.AfterHalfDone = true // an explicit re-run: the schema may be gone already
 	}
@@ -119,6 +128,30 @@ func (a *Agent) runRestore(ctx context.Context, desired, all *manifests.Set, rev
 		}
 	}
 	return meta, restore.Run(ctx, job)
+}
+
+// rollbackHint names the safety set taken for r's run that started at started and the
+// Restore that puts it back (manifests.RollbackRestore), for a failed restore's condition;
+// "" when no safety set of that run is in the catalog.
+func (a *Agent) rollbackHint(desired *manifests.Set, r *manifests.Restore, started time.Time) string {
+	own := desired.PoliciesFor(r.Spec.Server)
+	if len(own) == 0 {
+		return ""
+	}
+	pol := own[0] // the policy whose destination holds the safety backup (restore.PlanJob)
+	since := started.Truncate(time.Second)
+	a.mu.Lock()
+	sets := a.cat.Sets(r.Spec.Server, pol.Metadata.Name)
+	a.mu.Unlock()
+	for i := len(sets) - 1; i >= 0; i-- {
+		s := sets[i]
+		if s.Meta == nil || s.Meta.Kind != catalog.KindSafety || s.Meta.Restore != r.Metadata.Name || s.Time.Before(since) || s.Replica {
+			continue
+		}
+		return fmt.Sprintf("; to roll back to safety set %s of policy %s (taken right before), apply this Restore:\n%s",
+			s.ID, pol.Metadata.Name, manifests.RollbackRestore(r, pol.Metadata.Name, s.ID))
+	}
+	return ""
 }
 
 // findSet is the folder of set id of pol: the primary destination when this host holds it
@@ -143,4 +176,71 @@ func (a *Agent) findSet(pol *manifests.BackupPolicy, id string) string {
 		return replica
 	}
 	return catalog.SetDir(pol.Spec.Destination, pol.Spec.Server, id)
+}
+
+// noteRestores brings the status in line with what the plan decided from the targets'
+// restore records (issue 14 point 1): a Restore held because its target's record and the
+// state dir disagree, or the record is incomplete or unreadable, gets a Stalled condition
+// saying why and how to confirm; a Restore whose target's record says it is applied while
+// the state dir knows nothing of it (an empty or new state dir) gets its restored set and
+// time from the record, so `get restores` and restore_backup_age_seconds show them.
+func (a *Agent) noteRestores(p planner.Plan, st state.Status) {
+	a.mu.Lock()
+	desired := a.desired
+	a.mu.Unlock()
+	held := map[string]string{}
+	for _, b := range p.Blocked {
+		if kind, name, _ := cut(b.Object); kind == "restore" && strings.HasPrefix(b.Reason, "held: ") {
+			held[name] = b.Reason
+		}
+	}
+	for name, why := range held {
+		if o := st.Objects[manifests.KindRestore+"/"+name]; o != nil {
+			// A failure this agent recorded already says why it is held, and names the
+			// rollback: keep it.
+			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" &&
+				(c.Message == why || c.Reason == "RestoreFailed" || c.Reason == "RestoreInterrupted") {
+				continue
+			}
+		}
+		a.update(func(st *state.Status) {
+			st.Object(manifests.KindRestore, name).SetCondition(state.Stalled, "True", "RestoreHeld", why)
+		})
+	}
+	for _, r := range desired.Restores {
+		name := r.Metadata.Name
+		target := desired.Server(r.Spec.Server)
+		if _, isHeld := held[name]; isHeld || target == nil {
+			continue
+		}
+		if o := st.Objects[manifests.KindRestore+"/"+name]; o != nil {
+			if c, ok := o.Condition(state.Stalled); ok && c.Status == "True" && c.Reason == "RestoreHeld" {
+				a.update(func(st *state.Status) {
+					st.Object(manifests.KindRestore, name).SetCondition(state.Stalled, "False", "", "")
+				})
+			}
+		}
+		if rt := st.Restores[name]; rt != nil && rt.AppliedHash != "" {
+			continue
+		}
+		rec, err := guard.Lookup(target.Spec.InstallDir, name, r.TargetHash())
+		if err != nil || rec.Kind != guard.Applied || rec.Entry == nil {
+			continue
+		}
+		e := *rec.Entry
+		at := e.Time
+		if t, err := catalog.ParseSetID(e.Set); err == nil {
+			at = t
+		}
+		a.log.Info("restore known from the target's record, not from the state dir", "restore", name, "set", e.Set, "record", rec.Entry.Run)
+		a.update(func(st *state.Status) {
+			rt := st.Restore(name)
+			rt.Server, rt.AppliedHash, rt.RestoredSet, rt.RestoredAt = target.Metadata.Name, r.TargetHash(), e.Set, at
+			if rt.LastSuccess.IsZero() {
+				rt.LastSuccess = e.Time
+			}
+			st.Object(manifests.KindRestore, name).SetCondition(state.Ready, "True", "RestoredPerRecord",
+				fmt.Sprintf("the target's restore record says set %s was restored by agent %s at %s (run %s)", e.Set, e.Agent, e.Time.UTC().Format(time.RFC3339), e.Run))
+		})
+	}
 }

@@ -128,6 +128,10 @@ type fakeHost struct {
 	// failExport, failStop, failAvbackup make the next N calls of that kind fail.
 	failExport, failStop, failAvbackup int
 	iisDown                            bool
+	// failRevoke makes the next N REVOKE DBA fail as Oracle does when it is not up yet.
+	failRevoke int
+	// quotas lists the quota grants asked (user tablespace), kept apart from events.
+	quotas []string
 }
 
 func (h *fakeHost) record(op, path string, err error) {
@@ -320,6 +324,11 @@ func (c *fakeConn) GrantDBA(ctx context.Context, user string) error {
 	return nil
 }
 func (c *fakeConn) RevokeDBA(ctx context.Context, user string) error {
+	if c.h.take(&c.h.failRevoke) {
+		err := errors.New("ORA-12541: TNS:no listener")
+		c.h.record("revoke-dba", user, err)
+		return err
+	}
 	c.h.record("revoke-dba", user, nil)
 	return nil
 }
@@ -327,7 +336,12 @@ func (c *fakeConn) GrantBasic(ctx context.Context, user string) error { return n
 func (c *fakeConn) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
 	return []string{"USERS"}, nil
 }
-func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) error { return nil }
+func (c *fakeConn) GrantQuota(ctx context.Context, user, tablespace string) error {
+	c.h.mu.Lock()
+	c.h.quotas = append(c.h.quotas, user+" "+tablespace)
+	c.h.mu.Unlock()
+	return nil
+}
 func (c *fakeConn) NoQuota(ctx context.Context, user string, tablespaces []string) ([]string, error) {
 	return nil, nil
 }

@@ -55,9 +55,15 @@ func (a *Agent) read(withPlan bool) Reading {
 
 // Plan is what the loop would do at now, changing nothing.
 func (a *Agent) Plan(now time.Time) planner.Plan {
+	p, _ := a.planWith(now)
+	return p
+}
+
+// planWith is Plan and the status it was computed from.
+func (a *Agent) planWith(now time.Time) (planner.Plan, state.Status) {
 	st := a.opt.Store.Snapshot()
 	a.mu.Lock()
 	desired, all, model, force := a.desired, a.all, a.modelAt(now), maps.Clone(a.force)
 	a.mu.Unlock()
-	return planner.Compute(desired, all, Actual(desired, st, model, force), now)
+	return planner.Compute(desired, all, Actual(desired, st, model, force), now), st
 }

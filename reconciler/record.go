@@ -29,6 +29,11 @@ type finished struct {
 	set     *catalog.Meta // the set made (backup) or restored (restore); may be nil on failure
 	// hash is the spec hash a stalled or half-done failure is held against.
 	hash string
+	// targetHash is a restore's Restore.TargetHash, recorded as its applied hash (issue 14).
+	targetHash string
+	// rollback, for a restore that failed after it began overwriting, names the safety set
+	// taken before and the Restore that puts it back (issue 14 point 8); "" when none.
+	rollback string
 	// abandoned: the agent died in the run; err says where.
 	abandoned bool
 	// A backup that waited for its window: the attempt time goes back to prevAttempt, and
@@ -75,7 +80,7 @@ func (f *finished) verdict(now time.Time, failures int) verdict {
 		v.reason, v.msg = "AgentStopped", f.err.Error()
 		if f.op == "restore" {
 			v.stalled, v.stalledReason = true, "RestoreInterrupted"
-			v.stalledMsg = v.msg + "; it is not re-run by itself: change the spec or run `vaultkeeper reconcile restore/" + f.name + "`"
+			v.stalledMsg = v.msg + "; it is not re-run by itself: change the spec or run `vaultkeeper reconcile restore/" + f.name + "`" + f.rollback
 		} else {
 			// A run the agent died in is retried like any transient failure, after backoff.
 			v.retryAt = outcome.RetryAt(f.err, failures, now, outcome.DefaultBackoff)
@@ -84,7 +89,7 @@ func (f *finished) verdict(now time.Time, failures int) verdict {
 		// Half done: never re-run by itself for this spec.
 		v.stalled, v.stalledReason = true, "RestoreFailed"
 		v.stalledMsg = "the restore failed at " + f.step + " after it began overwriting " + f.server +
-			"; fix the cause, then change the spec or run `vaultkeeper reconcile restore/" + f.name + "`"
+			"; fix the cause, then change the spec or run `vaultkeeper reconcile restore/" + f.name + "`" + f.rollback
 	case outcome.Kind(f.err) == "stalled":
 		v.stalled, v.stalledReason, v.stalledMsg = true, outcome.Reason(f.err), v.msg
 	default:
@@ -234,6 +239,9 @@ func applyRestore(rt *state.Restore, o *state.Object, f finished, v verdict, now
 	rt.LastResult = v.result
 	if v.result == "success" {
 		rt.AppliedHash, rt.RestoredSet, rt.RestoredAt, rt.LastSuccess = f.hash, f.set.ID, f.set.Started, now
+		if f.targetHash != "" {
+			rt.AppliedHash = f.targetHash
+		}
 		rt.FailedHash, rt.FailedStep, rt.Stalled, rt.LastError, rt.Failures, rt.RetryAt = "", "", "", "", 0, time.Time{}
 		o.ObservedHash = f.hash
 		return

@@ -119,15 +119,35 @@ func newSim(t *testing.T, manifests string, at time.Time) *sim {
 // be idle (every step waits for its workers).
 func (s *sim) start() {
 	s.t.Helper()
+	if err := s.restart(); err != nil {
+		s.t.Fatalf("recover: %v", err)
+	}
+}
+
+// restart is start that returns crash recovery's error instead of failing the test.
+func (s *sim) restart() error {
+	s.t.Helper()
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s.a = New(Options{Agent: "sim", Source: s.src, Store: s.store, Log: log, Now: s.clock.Now, Hosts: s.hosts, Version: "sim", SetKeys: s.keys})
 	s.a.loadLastGood()
-	if err := s.a.recover(s.ctx); err != nil {
-		s.t.Fatalf("recover: %v", err)
-	}
+	s.installDirs()
+	rerr := s.a.recover(s.ctx)
 	s.a.sync(s.ctx)
 	if st := s.store.Snapshot(); !st.Source.Ready {
 		s.t.Fatalf("source not applied: %s %v", st.Source.Reason, st.Source.Errors)
+	}
+	s.installDirs()
+	return rerr
+}
+
+// installDirs creates the install dirs of the revision in force: they hold the servers'
+// leases and restore records (issue 14).
+func (s *sim) installDirs() {
+	s.t.Helper()
+	for _, srv := range s.a.desired.Servers {
+		if err := os.MkdirAll(srv.Spec.InstallDir, 0o755); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 }
 

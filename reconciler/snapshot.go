@@ -52,6 +52,13 @@ func (a *Agent) snapshot() metrics.Snapshot {
 		}
 		snap.Restores = append(snap.Restores, out)
 	}
+	pending := map[[2]string]int{}
+	for _, o := range r.Status.Obligations {
+		pending[[2]string{o.Server, o.Kind}]++
+	}
+	for k, n := range pending {
+		snap.Obligations = append(snap.Obligations, metrics.ObligationStatus{Server: k[0], Kind: k[1], Pending: n})
+	}
 	for _, c := range r.Status.Checks {
 		if r.Desired.Server(c.Server) != nil {
 			snap.Checks = append(snap.Checks, metrics.CheckStatus{Server: c.Server, Check: c.Check, OK: c.OK, LastRun: c.Time})

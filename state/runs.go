@@ -309,11 +309,28 @@ func trimHistory(h []RunSummary, per int) []RunSummary {
 
 // UnfinishedRuns returns the runs whose journal is still open: the agent died during them.
 func (s *Store) UnfinishedRuns() ([]*Journal, error) {
+	runs, damaged, err := s.RecoverableRuns()
+	if err == nil && len(damaged) > 0 {
+		err = fmt.Errorf("%d damaged journal(s) set aside: %w", len(damaged), errors.Join(damaged...))
+	}
+	return runs, err
+}
+
+// DamagedSuffix is appended to a journal that cannot be read: it is set aside, never
+// deleted, so a person can see what it held.
+const DamagedSuffix = ".damaged"
+
+// RecoverableRuns returns the journals of runs that never finished, oldest first, and one
+// error per journal that could not be parsed: such a journal is renamed with DamagedSuffix
+// (set aside, reported) and the others are still returned (issue 14 point 7). Only a runs
+// folder that cannot be listed is an error.
+func (s *Store) RecoverableRuns() ([]*Journal, []error, error) {
 	ents, err := os.ReadDir(filepath.Join(s.dir, runsDir))
 	if err != nil {
-		return nil, fmt.Errorf("journals in %s: %w", s.dir, err)
+		return nil, nil, fmt.Errorf("journals in %s: %w", s.dir, err)
 	}
 	var out []*Journal
+	var damaged []error
 	for _, e := range ents {
 		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
 			continue
@@ -321,16 +338,26 @@ func (s *Store) UnfinishedRuns() ([]*Journal, error) {
 		p := filepath.Join(s.dir, runsDir, e.Name())
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("journal %s: %w", p, err)
+			damaged = append(damaged, fmt.Errorf("journal %s: %w", p, err))
+			continue
 		}
 		var r Run
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("journal %s is damaged: %w", p, err)
+		if err := json.Unmarshal(b, &r); err != nil || r.ID == "" {
+			if err == nil {
+				err = errors.New("it has no run id")
+			}
+			aside := p + DamagedSuffix
+			if rerr := os.Rename(p, aside); rerr != nil {
+				damaged = append(damaged, fmt.Errorf("journal %s is damaged (%w) and could not be set aside: %w", p, err, rerr))
+			} else {
+				damaged = append(damaged, fmt.Errorf("journal %s is damaged (%w); set aside as %s", p, err, aside))
+			}
+			continue
 		}
 		out = append(out, &Journal{s: s, run: r})
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].run.Started.Before(out[b].run.Started) })
-	return out, nil
+	return out, damaged, nil
 }
 
 // LastStarted is the step that was running (started, not finished) or the last one started.

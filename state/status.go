@@ -153,6 +153,24 @@ type Restore struct {
 	Failures    int       `json:"consecutiveFailures"`
 }
 
+// Obligation is one thing recovery owes a server after a run an agent died in.
+type Obligation struct {
+	// Kind is start-iis or revoke-dba (the runbook's recovery names).
+	Kind   string `json:"kind"`
+	Server string `json:"server"`
+	// Object and Run are the run that left it (KIND/NAME and run id).
+	Object string `json:"object"`
+	Run    string `json:"run"`
+	// User is the schema user to revoke DBA from (revoke-dba); Revoked says the run's
+	// revoke-dba step finished, so only the quotas it dropped are owed.
+	User      string    `json:"user,omitempty"`
+	Revoked   bool      `json:"revoked,omitempty"`
+	Since     time.Time `json:"since"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"lastError,omitempty"`
+	RetryAt   time.Time `json:"retryAt,omitempty"`
+}
+
 // Check is the last result of one named check.
 type Check struct {
 	Server   string        `json:"server"`
@@ -178,6 +196,9 @@ type Status struct {
 	// earlier revision and no longer use: they are scanned, read only, to report the sets
 	// left there as orphaned, never deleted (issue 16).
 	FormerRoots []FormerRoot `json:"formerRoots,omitempty"`
+	// Obligations are what recovery still owes servers after runs an agent died in (start
+	// IIS, revoke DBA): kept until met, retried with capped backoff (issue 14 point 7).
+	Obligations []*Obligation `json:"obligations,omitempty"`
 
 	now func() time.Time // the store's clock during Store.Update
 }

@@ -360,3 +360,46 @@ func TestRecordKeepsAFactWhenPersistFails(t *testing.T) {
 		t.Fatalf("saved LastSet = %q, want x written by the next save", got)
 	}
 }
+
+// TestDamagedJournalIsSetAside (issue 14 point 7): a journal that cannot be parsed (or has no
+// run id) is renamed *.damaged and reported; the readable runs are still returned, and the
+// runs folder read again holds no damaged journal.
+func TestDamagedJournalIsSetAside(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.BeginRun("restore", "restore/r", "srv", "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := filepath.Join(dir, runsDir)
+	for name, content := range map[string]string{"garbage.json": "{not json", "noid.json": `{"kind":"restore"}`} {
+		if err := os.WriteFile(filepath.Join(runs, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, damaged, err := s.RecoverableRuns()
+	if err != nil || len(got) != 1 || got[0].ID() != j.ID() {
+		t.Fatalf("RecoverableRuns = %d runs, %v; want the readable one", len(got), err)
+	}
+	if len(damaged) != 2 {
+		t.Fatalf("damaged = %v, want both bad journals reported", damaged)
+	}
+	for _, name := range []string{"garbage.json", "noid.json"} {
+		p := filepath.Join(runs, name)
+		if _, err := os.Stat(p + DamagedSuffix); err != nil {
+			t.Errorf("%s not set aside: %v", p, err)
+		}
+		if !strings.Contains(errors.Join(damaged...).Error(), p) {
+			t.Errorf("report %v does not name %s", damaged, p)
+		}
+	}
+	if _, again, err := s.RecoverableRuns(); err != nil || len(again) != 0 {
+		t.Errorf("second read: %v %v, want nothing damaged left", again, err)
+	}
+	if _, err := s.UnfinishedRuns(); err != nil {
+		t.Errorf("UnfinishedRuns after setting aside = %v", err)
+	}
+}

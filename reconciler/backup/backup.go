@@ -14,6 +14,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -436,4 +437,20 @@ func Checks(srv *manifests.Server, pol *manifests.BackupPolicy, tools []prefligh
 // the preflight read (tools, secret files, destination root).
 func HoldKey(srv *manifests.Server, pol *manifests.BackupPolicy) string {
 	return preflight.Fingerprint(preflight.Inputs(srv, pol)...)
+}
+
+// UseWindow makes the run stop IIS only inside the policy's maintenance window
+// (spec.window; none: any time), also for a run asked for with `vaultkeeper reconcile` (it
+// waits for the window and says so). A schedule that cannot be read stalls the policy.
+func (j *Job) UseWindow() error {
+	start, length := "", ""
+	if w := j.Policy.Spec.Window; w != nil {
+		start, length = w.Start, w.Duration
+	}
+	sch, err := schedule.New(j.Policy.Spec.Schedule, j.Policy.Spec.TimeZone, start, length)
+	if err != nil {
+		return outcome.Stalled("InvalidSchedule", err)
+	}
+	j.InWindow, j.NextWindow = sch.InWindow, sch.NextWindowStart
+	return nil
 }

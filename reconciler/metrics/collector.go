@@ -37,12 +37,13 @@ var (
 	descAgentServers   = desc("agent_servers", "Servers this agent owns (spec.agent) in the revision in force; absent before the first revision.")
 	descReplicaFailing = desc("replica_failing", "1 while the last attempt to copy the policy's sets to this replica (spec.copies) failed, else 0.", "server", "policy", "destination")
 	descReplicaSuccess = desc("replica_last_success_timestamp_seconds", "Time of the last successful copy to this replica; 0 when never (since the state dir began).", "server", "policy", "destination")
+	descObligations    = desc("recovery_obligations_pending", "Recovery obligations (start IIS, revoke DBA) a crashed run left and that have not succeeded yet; retried with capped backoff.", "server", "kind")
 
 	stateDescs = []*prometheus.Desc{
 		descLastSuccess, descLastAttempt, descMaxAge, descMinVerified, descVerifyInterval,
 		descRunning, descSize, descSets, descLastVerified, descFree, descRestoreSuccess,
 		descRestoreAge, descRestoreMaxLag, descCheckOK, descCheckLastRun, descSourceSync,
-		descRevision, descInvalid, descFutureSets, descAgentServers, descReplicaFailing, descReplicaSuccess,
+		descRevision, descInvalid, descFutureSets, descAgentServers, descReplicaFailing, descReplicaSuccess, descObligations,
 	}
 )
 
@@ -120,6 +121,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(ch, descInvalid, boolean(s.ManifestsInvalid))
 	if s.Source.Revision != "" {
 		gauge(ch, descAgentServers, float64(s.Servers))
+	}
+	for _, o := range s.Obligations {
+		gauge(ch, descObligations, float64(o.Pending), o.Server, o.Kind)
 	}
 }
 

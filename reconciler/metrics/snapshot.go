@@ -20,6 +20,15 @@ type Snapshot struct {
 	// Servers counts the servers this agent owns in the revision in force (issue 16: an
 	// agent whose --agent matches no spec.agent watches nothing).
 	Servers int
+	// Obligations are the recovery obligations still pending (start IIS, revoke DBA), one
+	// entry per server and kind.
+	Obligations []ObligationStatus
+}
+
+// ObligationStatus counts the pending recovery obligations of one kind on one server.
+type ObligationStatus struct {
+	Server, Kind string
+	Pending      int
 }
 
 // PolicyStatus is the state of one backup policy. Zero times mean "never" and are exported as 0.

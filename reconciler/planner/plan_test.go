@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
 func testSet(t *testing.T) *manifests.Set {
@@ -82,23 +83,55 @@ func TestRestorePlanning(t *testing.T) {
 		{ID: "20261120T010000Z", Time: now.Add(-35 * time.Hour), Verified: true, Agent: "aes01", Trust: "trusted"},
 		{ID: "20261121T010000Z", Time: now.Add(-11 * time.Hour), Verified: false, Agent: "aes01", Trust: "trusted"},
 	}
-	set := testSet(t)
-	hash := set.Restore("staging-refresh").SpecHash()
+	r0 := testSet(t).Restore("staging-refresh")
+	hash, specHash := r0.TargetHash(), r0.SpecHash()
+	// applied is the target's record holding set id of this spec.
+	applied := func(id string) restorerecord.Status {
+		return restorerecord.Status{Kind: restorerecord.Applied, Entry: &restorerecord.Entry{Event: restorerecord.Completed,
+			Restore: "staging-refresh", SpecHash: hash, Set: id, Time: now.Add(-time.Hour)}}
+	}
+	incomplete := restorerecord.Status{Kind: restorerecord.Incomplete, Reason: "the restore of set 20261120T010000Z began and never completed"}
+	noMaxLag := func(r *manifests.Restore) { r.Spec.MaxLag = "" }
+	window := func(r *manifests.Restore) { r.Spec.Window = &manifests.WindowSpec{Start: "01:00", Duration: "4h"} }
 	cases := []struct {
 		name string
+		mod  func(r *manifests.Restore)
 		st   RestoreState
 		want string // the set restored, "" for none
+		why  string // in the blocked or waiting reason when none
 	}{
 		{name: "first time: newest verified set", want: "20261120T010000Z"},
-		{name: "holds the newest verified: nothing", st: RestoreState{AppliedHash: hash, RestoredSet: "20261120T010000Z", RestoredAt: now.Add(-35 * time.Hour)}},
-		{name: "newer set but within maxLag: wait", st: RestoreState{AppliedHash: hash, RestoredSet: "20261119T010000Z", RestoredAt: now.Add(-59 * time.Hour)}},
-		{name: "newer set and older than maxLag: refresh", st: RestoreState{AppliedHash: hash, RestoredSet: "x", RestoredAt: now.Add(-200 * time.Hour)}, want: "20261120T010000Z"},
-		{name: "half-done restore of this spec: blocked", st: RestoreState{FailedHash: hash}},
-		{name: "half-done, explicitly requested: runs", st: RestoreState{FailedHash: hash, Force: true}, want: "20261120T010000Z"},
+		{name: "holds the newest verified: nothing", st: RestoreState{AppliedHash: hash, RestoredSet: "20261120T010000Z", RestoredAt: now.Add(-35 * time.Hour), Record: applied("20261120T010000Z")}},
+		{name: "newer set but within maxLag: wait", st: RestoreState{AppliedHash: hash, RestoredSet: "20261119T010000Z", RestoredAt: now.Add(-59 * time.Hour), Record: applied("20261119T010000Z")}, why: "waits until"},
+		{name: "newer set and older than maxLag: refresh", st: RestoreState{AppliedHash: hash, RestoredSet: "20261101T010000Z", RestoredAt: now.Add(-200 * time.Hour), Record: applied("20261101T010000Z")}, want: "20261120T010000Z"},
+		{name: "half-done restore of this spec: blocked", st: RestoreState{FailedHash: specHash}, why: "failed after it began overwriting"},
+		{name: "half-done, explicitly requested: runs", st: RestoreState{FailedHash: specHash, Force: true}, want: "20261120T010000Z"},
 		{name: "half-done of an older spec: runs", st: RestoreState{FailedHash: "old"}, want: "20261120T010000Z"},
+		// Issue 14 point 1: the target's record decides.
+		{name: "empty state dir, the record holds the newest: nothing", st: RestoreState{Record: applied("20261120T010000Z")}},
+		{name: "empty state dir, standing restore within maxLag (time from the record): wait", st: RestoreState{Record: applied("20261119T010000Z")}, why: "waits until"},
+		{name: "empty state dir, standing restore older than maxLag: refresh", st: RestoreState{Record: applied("20261101T010000Z")}, want: "20261120T010000Z"},
+		{name: "state applied, no trace in the record: held", st: RestoreState{AppliedHash: hash, RestoredSet: "20261120T010000Z"}, why: "held: the state dir says this spec was applied"},
+		{name: "state from before TargetHash (spec hash), no record: held", st: RestoreState{AppliedHash: specHash, RestoredSet: "20261119T010000Z"}, why: "held"},
+		{name: "record incomplete: held", st: RestoreState{Record: incomplete}, why: "reconcile restore/staging-refresh"},
+		{name: "record incomplete, state applied: held", st: RestoreState{AppliedHash: hash, Record: incomplete}, why: "never completed"},
+		{name: "record incomplete, explicitly requested: runs", st: RestoreState{Record: incomplete, Force: true}, want: "20261120T010000Z"},
+		{name: "record unreadable: held", st: RestoreState{RecordError: "permission denied"}, why: "cannot be read"},
+		// Issue 14 point 6.
+		{name: "latest without maxLag restores once", mod: noMaxLag, st: RestoreState{Record: applied("20261101T010000Z")}},
+		{name: "latest without maxLag, never applied: runs", mod: noMaxLag, want: "20261120T010000Z"},
+		{name: "maxLag edit is not a new spec", mod: func(r *manifests.Restore) { r.Spec.MaxLag = "720h" }, st: RestoreState{AppliedHash: hash, Record: applied("20261119T010000Z")}, why: "waits until"},
+		{name: "new restore outside its window waits", mod: window, why: "restore window"},
+		{name: "standing restore outside its window waits", mod: window, st: RestoreState{Record: applied("20261101T010000Z")}, why: "restore window"},
+		{name: "requested outside the window runs", mod: window, st: RestoreState{Record: applied("20261101T010000Z"), Force: true}, want: "20261120T010000Z"},
+		{name: "a new source set id is a new spec", mod: func(r *manifests.Restore) { r.Spec.Source.Backup = "20261119T010000Z" }, st: RestoreState{AppliedHash: hash, Record: restorerecord.Status{Entry: applied("20261120T010000Z").Entry}}, want: "20261119T010000Z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			set := testSet(t)
+			if c.mod != nil {
+				c.mod(set.Restore("staging-refresh"))
+			}
 			act := Actual{Policies: map[string]PolicyState{"aes-prod-nightly": {Sets: sets, LastSuccess: now}},
 				Restores: map[string]RestoreState{"staging-refresh": c.st}}
 			p := Compute(set, set, act, now)
@@ -113,6 +146,15 @@ func TestRestorePlanning(t *testing.T) {
 			}
 			if got != c.want {
 				t.Fatalf("restored set %q, want %q; plan %+v", got, c.want, p)
+			}
+			var reasons []string
+			for _, w := range append(p.Waiting, p.Blocked...) {
+				if w.Kind == ActRestore {
+					reasons = append(reasons, w.Reason)
+				}
+			}
+			if c.why != "" && !strings.Contains(strings.Join(reasons, ";"), c.why) {
+				t.Errorf("reasons %q do not say %q", reasons, c.why)
 			}
 		})
 	}

@@ -8,24 +8,44 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/schedule"
+	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
 func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, now time.Time) {
 	spec := &r.Spec
 	obj := "restore/" + r.Metadata.Name
 	st := act.Restores[r.Metadata.Name]
-	hash := r.SpecHash()
+	// hash is what the target should hold (issue 14 point 6: maxLag, safetyBackup and window
+	// edits do not restore again); specHash the whole spec, which a stalled failure is held
+	// against (any edit may be the fix). State written before TargetHash existed holds the
+	// spec hash as its applied hash: it still counts as applied.
+	hash, specHash := r.TargetHash(), r.SpecHash()
 	block := func(reason string) {
 		p.Blocked = append(p.Blocked, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, Reason: reason})
 	}
-	switch {
-	case spec.Suspend:
+	if spec.Suspend {
 		block("suspended")
 		return
-	case st.Stalled != "" && !st.Force && st.FailedHash == hash:
+	}
+	if st.RecordError != "" && !st.Force {
+		block("held: the target's restore record cannot be read (" + st.RecordError + "); fix it, check the target, then run `vaultkeeper reconcile " + obj + "`")
+		return
+	}
+	// The target's record decides, not the state dir (issue 14 point 1).
+	dec := restorerecord.Decide(restorerecord.Input{Restore: r.Metadata.Name, SpecHash: hash,
+		StateApplied: st.AppliedHash != "" && (st.AppliedHash == hash || st.AppliedHash == specHash),
+		Record:       st.Record, Requested: st.Force})
+	if dec.Verdict == restorerecord.Held {
+		block("held: " + dec.Reason + "; " + dec.Confirm)
+		return
+	}
+	switch {
+	case st.Stalled != "" && !st.Force && st.FailedHash == specHash:
 		block(st.Stalled)
 		return
-	case st.FailedHash == hash && !st.Force:
+	case st.FailedHash == specHash && !st.Force:
 		block("the last restore for this spec failed after it began overwriting the target; change the spec or run `vaultkeeper reconcile " + obj + "`")
 		return
 	}
@@ -51,31 +71,61 @@ func planRestore(p *Plan, set *manifests.Set, r *manifests.Restore, act Actual, 
 		p.Waiting = append(p.Waiting, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, At: now.Add(time.Minute), Reason: reason})
 		return
 	}
+	restoredSet, restoredAt := st.RestoredSet, st.RestoredAt
+	if e := dec.Applied; dec.Verdict == restorerecord.Done && e != nil && e.Set != restoredSet {
+		// An empty, new or older state dir: the target's record says what it holds.
+		restoredSet, restoredAt = e.Set, e.Time
+		if t, err := catalog.ParseSetID(e.Set); err == nil {
+			restoredAt = t
+		}
+	}
 	reason := ""
 	switch {
 	case st.Force:
 		reason = "requested"
-	case spec.Source.Backup != manifests.BackupLatest:
-		if st.AppliedHash == hash {
-			return // a fixed set runs once per spec
-		}
+	case dec.Verdict != restorerecord.Done:
 		reason = "new restore spec"
-	case st.AppliedHash != hash:
-		reason = "new restore spec"
+	case spec.Source.Backup != manifests.BackupLatest || spec.MaxLag == "":
+		return // a fixed set, and latest without maxLag, restore once per target hash
 	default:
 		maxLag, _ := manifests.ParseDuration(spec.MaxLag)
-		if target.ID == st.RestoredSet {
+		if target.ID == restoredSet {
 			return
 		}
-		if maxLag > 0 && now.Sub(st.RestoredAt) < maxLag {
-			p.Waiting = append(p.Waiting, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, At: st.RestoredAt.Add(maxLag),
+		if maxLag > 0 && now.Sub(restoredAt) < maxLag {
+			p.Waiting = append(p.Waiting, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, At: restoredAt.Add(maxLag),
 				Reason: fmt.Sprintf("newer set %s waits until the restored one is %s old", target.ID, maxLag)})
 			return
 		}
-		reason = fmt.Sprintf("newer verified set %s; restored set %s is older than %s", target.ID, st.RestoredSet, spec.MaxLag)
+		reason = fmt.Sprintf("newer verified set %s; restored set %s is older than %s", target.ID, restoredSet, spec.MaxLag)
+	}
+	if !st.Force {
+		if at, why := restoreWindowWait(set, r, now); !at.IsZero() {
+			p.Waiting = append(p.Waiting, Waiting{Kind: ActRestore, Server: spec.Server, Object: obj, At: at, Reason: why})
+			return
+		}
 	}
 	p.Actions = append(p.Actions, Action{Kind: ActRestore, Server: spec.Server, Object: obj, Sets: []string{target.ID},
 		Reason: reason, Destructive: true, Steps: RestoreSteps(set, r, target.ID)})
+}
+
+// restoreWindowWait is when a restore due at now may start, zero when now is inside its
+// window (spec.window, else the target's BackupPolicy window; none anywhere: any time).
+func restoreWindowWait(set *manifests.Set, r *manifests.Restore, now time.Time) (time.Time, string) {
+	w, zone := set.RestoreWindow(r)
+	if w == nil {
+		return time.Time{}, ""
+	}
+	// The cron expression is unused: only the window is asked.
+	sch, err := schedule.New("0 0 * * *", zone, w.Start, w.Duration)
+	if err != nil {
+		return now.Add(time.Hour), "restore window: " + err.Error()
+	}
+	if sch.InWindow(now) {
+		return time.Time{}, ""
+	}
+	at := sch.NextWindowStart(now)
+	return at, fmt.Sprintf("waiting for the restore window (%s for %s, %s); `vaultkeeper reconcile restore/%s` starts it now", w.Start, w.Duration, zone, r.Metadata.Name)
 }
 
 // ResolveSet is the set r restores among sets (its source policy's, oldest first; all is

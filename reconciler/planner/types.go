@@ -1,6 +1,10 @@
 package planner
 
-import "time"
+import (
+	"time"
+
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
+)
 
 // Action kinds.
 const (
@@ -98,6 +102,10 @@ type RestoreState struct {
 	FailedHash string
 	Stalled    string
 	Force      bool
+	// Record is what the target's restore record (its install dir) says about this spec;
+	// RecordError, when set, says why the record could not be read (the Restore is held).
+	Record      restorerecord.Status
+	RecordError string
 }
 
 // ServerState is the actual state of a server.

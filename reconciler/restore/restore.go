@@ -17,6 +17,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
 // Admin is the administrative Oracle connection (reconciler/oracle's admin).
@@ -104,8 +105,15 @@ type Job struct {
 	Timeouts Timeouts
 	Runbook  *runbook.Runbook
 
+	// Record is this run's entry in the target's restore record (run id, Restore, target
+	// hash, set, source policy and agent, applying agent): written as begun before the first
+	// destructive step and completed after verification (issue 14 point 1). A run without
+	// one stops before overwriting anything.
+	Record *restorerecord.Entry
+
 	iis     runbook.Service
 	granted bool // DBA granted and not yet revoked
+	begun   *restorerecord.Entry
 }
 
 // Timeouts per step.
@@ -200,6 +208,7 @@ var Steps = []runbook.Def[*Job]{
 			}
 			return j.SafetyBackup(ctx)
 		}},
+	recordBegin,
 	{Name: "avbackup-restore", Destructive: true,
 		Words: func(j *Job) string {
 			return fmt.Sprintf("avbackup restore of %s into %s", j.SetID, j.Target.Spec.InstallDir)
@@ -255,11 +264,44 @@ var Steps = []runbook.Def[*Job]{
 		},
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.Verify },
 		Do:      func(ctx context.Context, j *Job) error { return j.verifyRestore(ctx, j.To) }},
+	recordComplete,
 	{Name: "start-iis", Destructive: true,
 		Words:   func(*Job) string { return "start IIS (always)" },
 		Timeout: func(j *Job) time.Duration { return j.Timeouts.ServiceStop },
 		Do:      func(ctx context.Context, j *Job) error { return j.iis.Start(ctx, j.Runbook) }},
 }
+
+// recordBegin writes the begun event, fsynced, right before the first destructive step: a
+// restore that fails or dies after it leaves the record incomplete and the Restore held.
+var recordBegin = runbook.Def[*Job]{Name: "record-begin",
+	Words: func(j *Job) string {
+		return "record the restore as begun in " + restorerecord.Path(j.Target.Spec.InstallDir) + " (fsynced, before anything is overwritten)"
+	},
+	Do: func(_ context.Context, j *Job) error {
+		if j.Record == nil {
+			return fmt.Errorf("restore/%s: no restore record entry: refusing to overwrite %s unrecorded", j.Restore.Metadata.Name, j.Target.Metadata.Name)
+		}
+		e := *j.Record
+		e.Set = j.SetID
+		b, err := restorerecord.Begin(j.Target.Spec.InstallDir, e)
+		if err != nil {
+			return err
+		}
+		j.begun = &b
+		return nil
+	}}
+
+// recordComplete writes the completed event once the restore is verified.
+var recordComplete = runbook.Def[*Job]{Name: "record-complete", Destructive: true,
+	Words: func(j *Job) string {
+		return "record the restore as completed in " + restorerecord.Path(j.Target.Spec.InstallDir)
+	},
+	Do: func(_ context.Context, j *Job) error {
+		if j.begun == nil {
+			return fmt.Errorf("restore/%s: no begun event to complete", j.Restore.Metadata.Name)
+		}
+		return restorerecord.Complete(j.Target.Spec.InstallDir, *j.begun, time.Time{})
+	}}
 
 // revokeDBA runs in order after the import and, deferred by grant-dba, whatever happens.
 var revokeDBA = runbook.Def[*Job]{Name: "revoke-dba", Destructive: true,

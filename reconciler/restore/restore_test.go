@@ -13,6 +13,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
+	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
 // host is a hand-written fake of every adapter the runbook drives; it records calls in order
@@ -104,11 +105,12 @@ func (h *host) Import(_ context.Context, _, _, from, to string, _ map[string]str
 // recordedInvalid is the set's record of invalid objects at backup time.
 var recordedInvalid = 1
 
-func job(h *host, verifyOK bool) *Job {
+func job(t *testing.T, h *host, verifyOK bool) *Job {
 	r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "staging-refresh"}}
 	r.Spec.Server, r.Spec.Confirm = "aes-staging", "aes-staging"
 	target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-staging"}}
 	target.Spec.Oracle.Schema = "AESUSER313"
+	target.Spec.InstallDir = t.TempDir()
 	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
 		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3},
 		Tablespaces: []string{"ALTIUM_LOB", "USERS"}, InvalidObjects: &recordedInvalid}}
@@ -122,6 +124,7 @@ func job(h *host, verifyOK bool) *Job {
 		IIS:          h, Files: h, Admin: h, Import: h,
 		Checks:  []Check{{Name: "iis-binding", Run: func(context.Context) error { return h.do("check iis-binding") }}},
 		Runbook: &runbook.Runbook{Operation: "restore"},
+		Record:  &restorerecord.Entry{Run: "run-1", Restore: "staging-refresh", SpecHash: "h1", Agent: "staging"},
 	}
 }
 
@@ -160,7 +163,7 @@ func TestRunOrderAndGuards(t *testing.T) {
 	}
 	t.Run("re-run after a half-done restore: the preflight proves the container only", func(t *testing.T) {
 		h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
-		j := job(h, true)
+		j := job(t, h, true)
 		j.AfterHalfDone = true
 		if err := Run(context.Background(), j); err != nil {
 			t.Fatal(err)
@@ -172,7 +175,8 @@ func TestRunOrderAndGuards(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := &host{failOn: c.failOn, rows: c.rows, invalid: c.invalid}
-			err := Run(context.Background(), job(h, !c.verifyBad))
+			j := job(t, h, !c.verifyBad)
+			err := Run(context.Background(), j)
 			if got := strings.Join(h.calls, ","); got != c.want {
 				t.Errorf("calls:\n got %s\nwant %s", got, c.want)
 			}
@@ -184,6 +188,25 @@ func TestRunOrderAndGuards(t *testing.T) {
 			}
 			if c.stalled && outcome.Kind(err) != "stalled" {
 				t.Errorf("err kind = %s, want stalled", outcome.Kind(err))
+			}
+			// The target's record: begun before avbackup restore ran, completed only after
+			// a verified restore (issue 14 point 1).
+			rec, rerr := restorerecord.Read(j.Target.Spec.InstallDir)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			want := restorerecord.NeverApplied
+			switch {
+			case c.wantErr == "":
+				want = restorerecord.Applied
+			case strings.Contains(c.want, "avbackup-restore"):
+				want = restorerecord.Incomplete
+			}
+			if got := rec.Lookup("staging-refresh", "h1"); got.Kind != want {
+				t.Errorf("restore record says %v (%s), want %v; entries %+v", got.Kind, got.Reason, want, rec.Entries)
+			}
+			if len(rec.Entries) > 0 && rec.Entries[0].Set != "20261121T020000Z" {
+				t.Errorf("recorded set %q, want the restored one", rec.Entries[0].Set)
 			}
 		})
 	}
@@ -206,7 +229,7 @@ func TestPreflightRefusesBeforeAnything(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
-			j := job(h, true)
+			j := job(t, h, true)
 			j.Restore.Spec.SafetyBackup = nil // default: enabled
 			pol.Spec.Destination = c.root
 			j.Preflight = PreflightChecks(j.Restore, j.Target, c.tools, pol)
@@ -262,5 +285,27 @@ func TestDefaultTablespace(t *testing.T) {
 		if got := DefaultTablespace(r, &catalog.Meta{Oracle: catalog.OracleMeta{DefaultTablespace: rec}}); got != want {
 			t.Errorf("DefaultTablespace(record %q) = %s, want %s", rec, got, want)
 		}
+	}
+}
+
+// TestNoRecordNoOverwrite: a run without a record entry, or whose target's record cannot be
+// written, stops before avbackup restore (issue 14 point 1).
+func TestNoRecordNoOverwrite(t *testing.T) {
+	for name, mod := range map[string]func(j *Job){
+		"no entry":                 func(j *Job) { j.Record = nil },
+		"install dir not writable": func(j *Job) { j.Target.Spec.InstallDir = filepath.Join(j.Target.Spec.InstallDir, "missing") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+			j := job(t, h, true)
+			mod(j)
+			err := Run(context.Background(), j)
+			if err == nil || !strings.Contains(err.Error(), "record-begin") {
+				t.Fatalf("err = %v, want the record-begin step to fail", err)
+			}
+			if got := strings.Join(h.calls, ","); strings.Contains(got, "avbackup-restore") || !strings.HasSuffix(got, "stop-iis,start-iis") {
+				t.Errorf("calls %s: want IIS stopped and started again, nothing overwritten", got)
+			}
+		})
 	}
 }
