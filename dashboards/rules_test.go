@@ -54,7 +54,6 @@ var wantAlerts = []string{
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
 	"VaultkeeperBackupFutureSets",  // issue 14
 	"VaultkeeperAgentOwnsNoServer", // issue 16
-	"VaultkeeperBackupFutureSets",  // issue 14
 	"VaultkeeperReplicaFailing",    // issue 16
 }
 

@@ -120,11 +120,11 @@ spec:
   confirm: %s
   source: {policy: %s, backup: %q, safety: true}
   safetyBackup: false
-`, APIVersion, rollbackName(r.Metadata.Name), s, s, policy, setID)
+`, APIVersion, RollbackName(r.Metadata.Name), s, s, policy, setID)
 }
 
-// rollbackName is "<name>-rollback", shortened to stay a DNS-1123 label.
-func rollbackName(name string) string {
+// RollbackName is the name of RollbackRestore's Restore: "<name>-rollback", shortened to stay a DNS-1123 label.
+func RollbackName(name string) string {
 	const suffix = "-rollback"
 	if len(name)+len(suffix) > 63 {
 		name = strings.TrimRight(name[:63-len(suffix)], "-")

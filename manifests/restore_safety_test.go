@@ -135,7 +135,7 @@ func TestRollbackRestore(t *testing.T) {
 	if src := rb.Spec.Source; !src.Safety || src.Backup != "20261121T020000Z" || src.Policy != "aes-staging-weekly" || rb.Spec.Server != "aes-staging" || rb.Spec.SafetyBackupEnabled() {
 		t.Errorf("rollback spec = %+v", rb.Spec)
 	}
-	if n := rollbackName(strings.Repeat("a", 63)); len(n) > 63 || !strings.HasSuffix(n, "-rollback") {
-		t.Errorf("rollbackName of a long name = %q", n)
+	if n := RollbackName(strings.Repeat("a", 63)); len(n) > 63 || !strings.HasSuffix(n, "-rollback") {
+		t.Errorf("RollbackName of a long name = %q", n)
 	}
 }

@@ -148,8 +148,8 @@ func (a *Agent) rollbackHint(desired *manifests.Set, r *manifests.Restore, start
 		if s.Meta == nil || s.Meta.Kind != catalog.KindSafety || s.Meta.Restore != r.Metadata.Name || s.Time.Before(since) || s.Replica {
 			continue
 		}
-		return fmt.Sprintf("; to roll back to safety set %s of policy %s (taken right before), apply this Restore:\n%s",
-			s.ID, pol.Metadata.Name, manifests.RollbackRestore(r, pol.Metadata.Name, s.ID))
+		return fmt.Sprintf("; to roll back to safety set %s of policy %s (taken right before), apply this Restore, then confirm it with `vaultkeeper reconcile restore/%s` (the target's record holds it until then):\n%s",
+			s.ID, pol.Metadata.Name, manifests.RollbackName(r.Metadata.Name), manifests.RollbackRestore(r, pol.Metadata.Name, s.ID))
 	}
 	return ""
 }

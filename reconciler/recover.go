@@ -52,7 +52,7 @@ func (a *Agent) recover(ctx context.Context) error {
 			a.update(func(st *state.Status) { st.Obligations = append(st.Obligations, owed...) })
 		}
 		reasons[i] = "the agent stopped during step " + r.LastStarted()
-		if v := r.Recovery[string(runbook.RemovePartial)]; r.Kind == "backup" && len(v) == 2 {
+		if v := r.Recovery[string(runbook.RemovePartial)]; r.Kind == "backup" && len(v) == 2 && owes(r, runbook.RemovePartial) {
 			if err := removePartial(v[0], v[1]); err != nil {
 				reasons[i] += "; recovery: " + err.Error()
 				errs = append(errs, err)
@@ -101,6 +101,16 @@ func owedBy(r state.Run, now time.Time) []*state.Obligation {
 		}
 	}
 	return out
+}
+
+// owes says whether r reached a step of its runbook that owes rec.
+func owes(r state.Run, rec runbook.Recovery) bool {
+	for _, o := range obligations(r.Kind) {
+		if o.Recovery == rec && r.Reached(o.Step) {
+			return true
+		}
+	}
+	return false
 }
 
 // obligations are the recovery obligations of a run of kind, from its runbook's steps.

@@ -113,7 +113,7 @@ func TestFutureSetIgnored(t *testing.T) {
 		}
 	}
 
-	if err := s.a.Request("restore/dev-refresh"); err != nil {
+	if err := s.a.Request("restore/" + manifests.RollbackName("dev-refresh")); err != nil {
 		t.Fatal(err)
 	}
 	s.step(t0)
@@ -274,6 +274,15 @@ func TestSafetySetsRestorableAndPruned(t *testing.T) {
 	}
 	s.start()
 	before := len(s.restores("aes-dev"))
+	s.step(t0)
+	if got := len(s.restores("aes-dev")); got != before {
+		t.Fatalf("the rollback ran by itself (%d restores, %d before) although the target's record shows the failed restore: it must wait to be confirmed", got, before)
+	}
+	// The failed restores left the target's record incomplete: the rollback is held until
+	// it is confirmed, as the failed restore's condition says.
+	if err := s.a.Request("restore/" + manifests.RollbackName("dev-refresh")); err != nil {
+		t.Fatal(err)
+	}
 	s.step(t0)
 	// (The fake hosts fail every restore's final checks; what matters is the set restored.)
 	zips := s.restores("aes-dev")

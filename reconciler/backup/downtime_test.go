@@ -118,11 +118,11 @@ func TestPlanShowsOrder(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	if got := steps(); got != "check-destination,stop-iis,avbackup,export,start-iis,verify,publish" {
+	if got := steps(); got != "preflight,check-destination,stop-iis,avbackup,export,start-iis,verify,publish" {
 		t.Errorf("vendor plan %s", got)
 	}
 	pol.Spec.Downtime = manifests.DowntimeMinimal
-	if got := steps(); got != "check-destination,check-flashback,stop-iis,record-scn,avbackup,start-iis,export,verify,publish" {
+	if got := steps(); got != "preflight,check-destination,check-flashback,stop-iis,record-scn,avbackup,start-iis,export,verify,publish" {
 		t.Errorf("minimal plan %s", got)
 	}
 	if len(Plan(nil, pol)) == 0 { // the planner knows the policy only

@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ func TestPublishedRecordSigned(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
 			dest, nas := filepath.Join(root, "primary"), filepath.Join(root, "nas")
+			if err := os.MkdirAll(dest, 0o750); err != nil { // a destination root is never created
+				t.Fatal(err)
+			}
 			job := newJob(t, &host{}, &journal{}, dest, nas)
 			job.SetKeys = tc.keys
 			res, err := Run(context.Background(), job)

@@ -303,8 +303,8 @@ func TestNoRecordNoOverwrite(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "record-begin") {
 				t.Fatalf("err = %v, want the record-begin step to fail", err)
 			}
-			if got := strings.Join(h.calls, ","); strings.Contains(got, "avbackup-restore") || !strings.HasSuffix(got, "stop-iis,start-iis") {
-				t.Errorf("calls %s: want IIS stopped and started again, nothing overwritten", got)
+			if got := strings.Join(h.calls, ","); strings.Contains(got, "avbackup-restore") || !strings.HasSuffix(got, "stop-iis,safety-backup,start-iis") {
+				t.Errorf("calls %s: want IIS stopped (the safety backup inside that outage) and started again, nothing overwritten", got)
 			}
 		})
 	}
