@@ -11,8 +11,8 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// notifyOutcome turns a recorded outcome into the notifiers' event: a failed backup (or a
-// replica that failed after the set was published), a restore's result, a check that began
+// notifyOutcome turns a recorded outcome into the notifiers' event: a failed backup, a
+// restore's result, a check that began
 // failing. A backup that waits for its window is no event. It never blocks.
 func (a *Agent) notifyOutcome(f finished) {
 	var w *outcome.WaitingError
@@ -25,10 +25,8 @@ func (a *Agent) notifyOutcome(f finished) {
 		if f.err == nil || f.noMetric {
 			return
 		}
+		// A replica that fails is no failed backup: recordReplica raises replicaFailed.
 		ev.Event, ev.Policy, ev.Message = manifests.EventBackupFailed, f.name, failureMessage(f)
-		if f.published {
-			ev.Event = manifests.EventReplicaFailed
-		}
 	case "restore":
 		ev.Restore = f.name
 		if f.err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/checks"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/notify"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/state"
@@ -275,10 +276,17 @@ func (a *Agent) recordReplica(server, name, dst string, err error) {
 		}
 		r = *rp
 	})
-	if err != nil {
-		a.log.Warn("replica failed", "server", server, "policy", name, "destination", dst, "failures", r.Failures,
-			"retry_at", r.RetryAt.Format(time.RFC3339), "err", err)
+	key := manifests.EventReplicaFailed + "/" + name + "/" + dst
+	if err == nil {
+		a.notifier.Clear(key) // the episode ends: a later failure is news again
+		return
 	}
+	a.log.Warn("replica failed", "server", server, "policy", name, "destination", dst, "failures", r.Failures,
+		"retry_at", r.RetryAt.Format(time.RFC3339), "err", err)
+	// Once per failing episode, not at every retry.
+	a.notifier.Raise(key, notify.Event{Event: manifests.EventReplicaFailed, Server: server, Policy: name, Time: now,
+		Message: fmt.Sprintf("copying the sets to replica %s failed (next attempt %s; the primary destination still gets every backup): %v",
+			dst, r.RetryAt.Format(time.RFC3339), err)})
 }
 
 // stepError is the status message of a run that failed at step failed: the runbook's

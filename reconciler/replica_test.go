@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/notify"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/notify/notifytest"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -19,6 +21,17 @@ func TestReplicaNeverStorms(t *testing.T) {
 	zurich, _ := time.LoadLocation("Europe/Zurich")
 	t0 := time.Date(2026, 10, 5, 2, 35, 0, 0, zurich) // inside dev-daily's window, after its 02:30
 	m := strings.Replace(simManifests, "  destination: '@ROOT@/backups'\n  retention: {keepHourly", "  destination: '@ROOT@/backups'\n  copies: ['@ROOT@/nas']\n  retention: {keepHourly", 1)
+	rcv := notifytest.NewReceiver(t, "")
+	m += `
+---
+apiVersion: vaultkeeper.io/v1alpha1
+kind: Notifier
+metadata: {name: ops}
+spec:
+  type: webhook
+  url: ` + rcv.URL + `
+  events: [backupFailed, replicaFailed]
+`
 	s := newSim(t, m, t0)
 	nas := filepath.Join(s.root, "nas")
 	// The replica cannot be written: a file stands where its folder should be.
@@ -60,6 +73,19 @@ func TestReplicaNeverStorms(t *testing.T) {
 	r = s.store.Snapshot().Policies["prod-hourly"].Replicas[nas]
 	if r.Failures != 2 || r.RetryAt.Sub(first) <= first.Sub(t0) {
 		t.Fatalf("after the second failure: %+v, want 2 failures and a longer backoff than %s", r, first.Sub(t0))
+	}
+
+	// Two failed attempts, one failing episode: one replicaFailed message, no backupFailed.
+	s.a.notifier.Close(notify.DefaultDrain)
+	var events []string
+	for _, req := range rcv.Requests() {
+		events = append(events, req.Payload["event"]+" "+req.Payload["policy"])
+		if req.Payload["event"] == "replicaFailed" && !strings.Contains(req.Payload["message"], nas) {
+			t.Errorf("replicaFailed message %q does not name the replica %s", req.Payload["message"], nas)
+		}
+	}
+	if strings.Join(events, ",") != "replicaFailed prod-hourly" {
+		t.Errorf("notifications %v, want one replicaFailed for prod-hourly (once per failing episode, and no backupFailed)", events)
 	}
 
 	// The replica is writable again: at its retry time the missing set is copied and verified.
