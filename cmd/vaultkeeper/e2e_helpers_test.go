@@ -22,6 +22,8 @@ type world struct {
 	addr     string // the running agent's address; the last one's after it stopped
 	agent    *harness.Agent
 	logFile  string // the last agent's log
+	// args are added to every `vaultkeeper run` that start launches.
+	args []string
 }
 
 // newWorld creates the hosts and the
@@ -59,7 +61,7 @@ func (w *world) fault(host, yaml string) {
 // start runs `vaultkeeper run` on the manifests folder and waits until it is ready.
 func (w *world) start() {
 	w.t.Helper()
-	w.launch(filepath.Join(w.dir, "repo"))
+	w.launch(filepath.Join(w.dir, "repo"), w.args...)
 	w.agent.WaitReady()
 	w.addr = w.agent.Addr
 }

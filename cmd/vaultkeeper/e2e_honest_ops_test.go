@@ -117,8 +117,8 @@ func TestE2EBackupLogIsQuiet(t *testing.T) {
 	}
 }
 
-// TestE2EFailureNamesRunLogAndORACode: a backup whose export is refused a logon (the
-// manifest's schema password is wrong) fails with a message that carries ORA-01017 and
+// TestE2EFailureNamesRunLogAndORACode: a backup whose schema logon is refused (the
+// manifest's schema password is wrong; the preflight finds it before IIS is stopped) fails with a message that carries ORA-01017 and
 // names the run log, which exists and holds the tool's lines, not the removed .partial log.
 func TestE2EFailureNamesRunLogAndORACode(t *testing.T) {
 	t.Parallel()
@@ -157,8 +157,10 @@ func TestE2EFailureNamesRunLogAndORACode(t *testing.T) {
 		return false
 	})
 	// (slog quotes the path, escaping a Windows path's backslashes: look for its file name)
-	if !strings.Contains(summary, "ORA-01017") || !strings.Contains(summary, "run log ") || !strings.Contains(summary, filepath.Base(m[1])) || !strings.Contains(summary, "retry_at=") {
-		t.Errorf("summary line %s: want the ORA- line, the run log and the retry time", summary)
+	// A wrong password is found by the preflight and stalls the policy (a retry would count
+	// toward FAILED_LOGIN_ATTEMPTS): the summary says so instead of a retry time.
+	if !strings.Contains(summary, "ORA-01017") || !strings.Contains(summary, "run log ") || !strings.Contains(summary, filepath.Base(m[1])) || !strings.Contains(summary, "stalled=LoginDenied") {
+		t.Errorf("summary line %s: want the ORA- line, the run log and the stall (LoginDenied, no retry)", summary)
 	}
 }
 

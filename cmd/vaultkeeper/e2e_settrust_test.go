@@ -130,14 +130,19 @@ func TestE2EFutureSet(t *testing.T) {
 	if !p.LastSuccess.Equal(realTime) {
 		t.Errorf("last success %s, want the real set's %s", p.LastSuccess, realTime)
 	}
+	// The condition is written once the agent scanned the destination, which may come a
+	// moment after it reports ready.
 	cond := ""
-	for _, c := range p.Conditions {
-		if c.Type == "FutureSets" && c.Status == "True" {
-			cond = c.Message
+	w.waitFor("the FutureSets condition", 30*time.Second, func() bool {
+		for _, c := range w.policy("aes-prod-nightly").Conditions {
+			if c.Type == "FutureSets" && c.Status == "True" {
+				cond = c.Message
+			}
 		}
-	}
+		return cond != ""
+	})
 	if !strings.Contains(cond, "20391122T020000Z") {
-		t.Errorf("no FutureSets condition naming the set: %+v", p.Conditions)
+		t.Errorf("FutureSets condition %q does not name the set", cond)
 	}
 	m := w.metrics()
 	if v := metricValue(m, `vaultkeeper_backup_future_sets{policy="aes-prod-nightly",server="aes-prod"}`); v != "1" {

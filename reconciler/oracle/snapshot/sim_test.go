@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/checks/dumpid"
@@ -24,13 +26,28 @@ func TestMain(m *testing.M) { os.Exit(simtest.Main(m)) }
 // Canary is a distinctive schema password: it must never show up outside the secret file.
 const Canary = "CanaryPw4711Zq"
 
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 // backup does the Oracle half of the backup runbook on a simulated host.
 func backup(t *testing.T, h simtest.Host, logs *bytes.Buffer) (catalog.OracleMeta, dumpid.Info, dump.Outcome, error) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// The logger and the tool's output share one buffer, as they share the run log file in
+	// the agent; a file is safe for concurrent writes, a bytes.Buffer only behind a lock.
+	shared := &lockedWriter{w: logs}
+	log := slog.New(slog.NewTextHandler(shared, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pw := h.Secret(t, "schema-password")
 	dir := t.TempDir()
-	r := dump.Runner{Program: h.Bin("exp"), Log: log, Output: logs}
+	r := dump.Runner{Program: h.Bin("exp"), Log: log, Output: shared}
 	out, err := r.Run(context.Background(), dump.Job{Tool: dump.Exp, User: "AESUSER313", Password: pw, Alias: "XE",
 		Schema: "AESUSER313", File: filepath.Join(dir, catalog.FileDump), LogFile: filepath.Join(dir, catalog.FileExportLog)})
 	if err != nil {
