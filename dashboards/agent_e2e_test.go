@@ -13,9 +13,9 @@ import (
 
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simrepo"
 	"github.com/vaultkeeper/vaultkeeper/cmd/harness"
-	"github.com/vaultkeeper/vaultkeeper/dashboards/promtest"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/promtest"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/reconciler"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
 // agentManifests are the manifests of the agent end-to-end test, in the shape of

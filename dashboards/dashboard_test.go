@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 )
 
 type dsRef struct {

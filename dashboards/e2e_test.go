@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/dashboards/promtest"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/promtest"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/metrics"
 )
 

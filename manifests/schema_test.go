@@ -1,7 +1,7 @@
 package manifests
 
 import (
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 
 	"bytes"
 	"encoding/json"

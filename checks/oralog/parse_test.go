@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 )
 
 // TestGolden classifies every testdata/*.log and compares with its .golden.

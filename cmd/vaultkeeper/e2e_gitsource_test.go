@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 

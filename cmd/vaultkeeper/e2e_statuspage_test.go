@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/view"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 )
 
 // gitEnv is a bare repository (root/repo.git) and a work clone driven by the real git CLI.

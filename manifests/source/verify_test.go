@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 )
 
 // gpgHome is a throwaway GNUPGHOME with generated keys.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
 var at = time.Date(2026, 11, 21, 2, 14, 5, 0, time.FixedZone("CET", 3600))

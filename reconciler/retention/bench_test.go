@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
 // BenchmarkPlan100k plans over 100,000 sets, hourly for ~11 years, in a DST zone with every

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 	"github.com/vaultkeeper/vaultkeeper/manifests/calendar"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
 )
 
 // resticHasOldest reports whether restic keeps the oldest snapshot while a bucket rule has

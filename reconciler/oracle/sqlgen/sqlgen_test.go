@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/testtool"
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/testtool"
 )
 
 // TestGolden pins the exact text of every statement vaultkeeper sends.

@@ -87,7 +87,7 @@ func TestQuery(t *testing.T) {
 // TestWaitEvaluatedAfter: with the alert rules loaded, every group is evaluated within a few
 // seconds (evaluation_interval 1s) after any moment.
 func TestWaitEvaluatedAfter(t *testing.T) {
-	s := Start(t, nil, []string{"../alerts.yaml"})
+	s := Start(t, nil, []string{"../../../dashboards/alerts.yaml"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	mark := time.Now()
