@@ -86,6 +86,9 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 			if rt := st.Restores[rs.Metadata.Name]; rt != nil {
 				v.RestoredSet, v.LastSuccess, v.LastResult, v.LastError = rt.RestoredSet, rt.LastSuccess, rt.LastResult, rt.LastError
 			}
+			if loc := serverZone(r.Desired, rs.Spec.Server); loc != nil {
+				inZone(loc, &v.LastSuccess)
+			}
 			out = append(out, v)
 		}
 		return out, true
@@ -93,7 +96,11 @@ func Render(r reconciler.Reading, kind string) (any, bool) {
 		out := []state.Check{}
 		for _, c := range st.Checks {
 			if r.Desired.Server(c.Server) != nil {
-				out = append(out, *c)
+				cv := *c
+				if loc := serverZone(r.Desired, c.Server); loc != nil {
+					inZone(loc, &cv.Time)
+				}
+				out = append(out, cv)
 			}
 		}
 		sort.Slice(out, func(i, j int) bool {
@@ -121,6 +128,16 @@ func nextFor(p planner.Plan, object, kind string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// serverZone is the time zone of server's first BackupPolicy (the one a Restore's window
+// defaults to), nil when it has none: restore and check times follow their server's
+// policy, so `get` shows one zone per server.
+func serverZone(desired *manifests.Set, server string) *time.Location {
+	if own := desired.PoliciesFor(server); len(own) > 0 {
+		return own[0].Spec.Location()
+	}
+	return nil
 }
 
 // inZone puts each non-zero time in loc (a policy's time zone): `vaultkeeper get` shows a
