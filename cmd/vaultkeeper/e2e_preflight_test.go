@@ -254,7 +254,7 @@ func readOnly(t *testing.T, dir string) {
 	}
 }
 
-// failedLogins reads the simulated database's count of consecutive failed logons of user.
+// failedLogins reads how many logons of user the simulated database refused for a wrong password (its audit trail), and whether the account is locked.
 func failedLogins(t *testing.T, root, user string) (int, bool) {
 	t.Helper()
 	db, err := simdb.Open(root)
@@ -266,5 +266,7 @@ func failedLogins(t *testing.T, root, user string) (int, bool) {
 	if u == nil {
 		t.Fatalf("no user %s in the simulated database", user)
 	}
-	return u.FailedLogins, u.Locked
+	// The audit trail's count, not FailedLogins: the integrity checks log on with the right
+	// password (LocalVault.ini's), and a successful logon resets FailedLogins.
+	return u.AuditedLogonFailures, u.Locked
 }

@@ -52,10 +52,14 @@ type User struct {
 	Locked   bool   `json:"locked,omitempty"`
 	// FailedLogins counts consecutive logons with a wrong password; at
 	// FailedLoginAttempts the account locks (ORA-28000), as the DEFAULT profile does.
-	FailedLogins      int      `json:"failedLogins,omitempty"`
-	DefaultTablespace string   `json:"defaultTablespace"`
-	Roles             []string `json:"roles,omitempty"`
-	Privileges        []string `json:"privileges,omitempty"`
+	FailedLogins int `json:"failedLogins,omitempty"`
+	// AuditedLogonFailures counts every logon refused for a wrong password, never reset: what
+	// the audit trail records (DBA_AUDIT_SESSION rows with RETURNCODE 1017), while a
+	// successful logon resets FailedLogins.
+	AuditedLogonFailures int      `json:"auditedLogonFailures,omitempty"`
+	DefaultTablespace    string   `json:"defaultTablespace"`
+	Roles                []string `json:"roles,omitempty"`
+	Privileges           []string `json:"privileges,omitempty"`
 	// Quotas are the tablespaces the user has an unlimited quota on (ALTER USER … QUOTA
 	// UNLIMITED ON …; DBA_TS_QUOTAS with MAX_BYTES -1).
 	Quotas []string `json:"quotas,omitempty"`

@@ -22,6 +22,7 @@ func (s *State) Login(name, password string) (*User, error) {
 	}
 	if u.Password != password {
 		u.FailedLogins++
+		u.AuditedLogonFailures++
 		if u.FailedLogins >= FailedLoginAttempts {
 			u.Locked = true
 		}
