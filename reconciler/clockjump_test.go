@@ -13,7 +13,7 @@ func TestClockJumps(t *testing.T) {
 	zurich, _ := time.LoadLocation("Europe/Zurich")
 	t0 := time.Date(2026, 10, 5, 10, 5, 0, 0, zurich)
 	s := newSim(t, simManifests, t0)
-	h := s.hosts.host("aes-prod")
+	h := s.hosts.Host("aes-prod")
 	stops := func() int {
 		n := 0
 		for _, e := range h.Events() {

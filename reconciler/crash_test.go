@@ -114,7 +114,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 			}
 			server := map[string]string{"backup": "aes-prod", "restore": "aes-staging"}[c.op]
 			started := 0
-			for _, e := range s.hosts.host(server).Events() {
+			for _, e := range s.hosts.Host(server).Events() {
 				if e.Op == "start-iis" {
 					started++
 				}
@@ -129,7 +129,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 				t.Errorf("obligations still pending after a recovery that could meet them: %+v", ob)
 			}
 			revoked := 0
-			for _, e := range s.hosts.host("aes-staging").Events() {
+			for _, e := range s.hosts.Host("aes-staging").Events() {
 				if e.Op == "revoke-dba" && e.Path == "AESUSER313" {
 					revoked++
 				}

@@ -31,10 +31,8 @@ func TestMinimalDowntimeFallback(t *testing.T) {
 		t.Fatal("prod-hourly not found in the manifests")
 	}
 	s := newSim(t, m, t0)
-	h := s.hosts.host("aes-prod")
-	one := 1
-	flashbackFailures.Store(h, &one)
-	t.Cleanup(func() { flashbackFailures.Delete(h) })
+	h := s.hosts.Host("aes-prod")
+	h.FailFlashback = 1
 
 	s.step(t0)
 	if got := ops(h.Events()); got != "stop-iis,avbackup,start-iis,export" {

@@ -37,7 +37,7 @@ func crashedRestore(t *testing.T, s *sim, step string) {
 
 func (s *sim) ops(server, op string) int {
 	n := 0
-	for _, e := range s.hosts.host(server).Events() {
+	for _, e := range s.hosts.Host(server).Events() {
 		if e.Op == op && e.Err == nil {
 			n++
 		}
@@ -53,8 +53,8 @@ func TestObligationsPersistUntilMet(t *testing.T) {
 	t.Setenv("VK_SIM_SCHEMA_PASSWORD", "sim-password")
 	s := newSim(t, planRunManifests, t0Crash)
 	crashedRestore(t, s, "import")
-	staging := s.hosts.host("aes-staging")
-	staging.failRevoke = 3
+	staging := s.hosts.Host("aes-staging")
+	staging.FailRevoke = 3
 
 	if err := s.restart(); err == nil || !strings.Contains(err.Error(), "ORA-12541") { // recovery: the revoke fails
 		t.Fatalf("recover = %v, want the failed revoke", err)
@@ -76,8 +76,8 @@ func TestObligationsPersistUntilMet(t *testing.T) {
 
 	// Not before its retry time; the restart keeps it (it lives in state, not in memory).
 	s.step(t0Crash.Add(10 * time.Second))
-	if got := len(s.store.Snapshot().Obligations); got != 1 || staging.failRevoke != 2 {
-		t.Fatalf("retried before its backoff: %d obligations, %d failures left", got, staging.failRevoke)
+	if got := len(s.store.Snapshot().Obligations); got != 1 || staging.FailRevoke != 2 {
+		t.Fatalf("retried before its backoff: %d obligations, %d failures left", got, staging.FailRevoke)
 	}
 	if err := s.restart(); err == nil { // a restart retries at once (recovery), and fails again
 		t.Fatal("the second failure was not reported")
@@ -99,9 +99,7 @@ func TestObligationsPersistUntilMet(t *testing.T) {
 	}
 	// REVOKE DBA took UNLIMITED TABLESPACE along: recovery gave back a quota on every
 	// tablespace the schema's segments use (the fake's: USERS), after the revoke.
-	staging.mu.Lock()
-	quotas := strings.Join(staging.quotas, ",")
-	staging.mu.Unlock()
+	quotas := strings.Join(staging.Quotas(), ",")
 	if quotas != "AESUSER313 USERS" {
 		t.Errorf("quota grants after recovery's revoke: %q, want AESUSER313 USERS once", quotas)
 	}
@@ -155,7 +153,7 @@ func TestServerLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.step(t0Crash)
-	if n := len(s.hosts.host("aes-prod").Events()); n != 0 {
+	if n := len(s.hosts.Host("aes-prod").Events()); n != 0 {
 		t.Errorf("aes-prod was asked %d things while another agent holds its lease", n)
 	}
 	cond, _ := s.store.Snapshot().Objects[manifests.KindBackupPolicy+"/prod-nightly"].Condition(state.Ready)

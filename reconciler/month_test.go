@@ -82,23 +82,22 @@ type simRun struct {
 
 // runsOf checks that the host's events come in whole runs in the runbook's order (stop IIS,
 // avbackup, export, start IIS) and returns the runs.
-func runsOf(t *testing.T, h *fakeHost) []simRun {
+func runsOf(t *testing.T, name string, ev []hostEvent) []simRun {
 	t.Helper()
-	ev := h.Events()
 	want := []string{"stop-iis", "avbackup", "export", "start-iis"}
 	var runs []simRun
 	for i := 0; i < len(ev); i += len(want) {
 		if i+len(want) > len(ev) {
-			t.Fatalf("%s: events end mid-run: %+v", h.name, ev[i:])
+			t.Fatalf("%s: events end mid-run: %+v", name, ev[i:])
 		}
 		for k, op := range want {
 			if e := ev[i+k]; e.Op != op || e.Err != nil {
-				t.Fatalf("%s: event %d is %s (err %v), want %s: %+v", h.name, i+k, e.Op, e.Err, op, ev[i:i+len(want)])
+				t.Fatalf("%s: event %d is %s (err %v), want %s: %+v", name, i+k, e.Op, e.Err, op, ev[i:i+len(want)])
 			}
 		}
 		id := setIDOf(ev[i+1].Path)
 		if setIDOf(ev[i+2].Path) != id || id != catalog.SetID(ev[i].At) {
-			t.Fatalf("%s: run at %s wrote %s and %s", h.name, ev[i].At, ev[i+1].Path, ev[i+2].Path)
+			t.Fatalf("%s: run at %s wrote %s and %s", name, ev[i].At, ev[i+1].Path, ev[i+2].Path)
 		}
 		runs = append(runs, simRun{Stop: ev[i].At, SetID: id})
 	}
@@ -199,8 +198,8 @@ func TestSimulatedMonth(t *testing.T) {
 	}
 	st := s.store.Snapshot()
 	for _, pol := range policies {
-		h := s.hosts.host(pol.server)
-		runs := runsOf(t, h)
+		h := s.hosts.Host(pol.server)
+		runs := runsOf(t, h.Name, h.Events())
 		fires := fireTimes(start.Add(-step), end, zurich, pol.match)
 
 		// Exactly one run per fire time, none for the fire times of the downtime but the

@@ -27,16 +27,16 @@ spec:
   events: [backupFailed, backupStale, checkFailed]
 `, t0)
 	s.a.started = t0 // what Run sets
-	h := s.hosts.host("aes-prod")
-	h.failExport = 1000
+	h := s.hosts.Host("aes-prod")
+	h.FailExport = 1000
 
 	for _, d := range []time.Duration{0, time.Hour, 2 * time.Hour, 150 * time.Minute, 165 * time.Minute} {
 		s.step(t0.Add(d))
 	}
-	h.failExport = 0
+	h.FailExport = 0
 	s.step(t0.Add(3 * time.Hour))     // succeeds: the episode ends at the next loop
 	s.step(t0.Add(190 * time.Minute)) // fresh
-	h.failExport = 1000
+	h.FailExport = 1000
 	// 25 h: the daily integrity checks run (and fail) again.
 	for _, d := range []time.Duration{4 * time.Hour, 5 * time.Hour, 320 * time.Minute, 330 * time.Minute, 25 * time.Hour} {
 		s.step(t0.Add(d))

@@ -223,7 +223,7 @@ func TestPlanIsWhatRuns(t *testing.T) {
 	}
 	setID := prodSets[0].ID
 	var prodOps []string
-	for _, e := range s.hosts.host("aes-prod").Events() {
+	for _, e := range s.hosts.Host("aes-prod").Events() {
 		prodOps = append(prodOps, e.Op)
 		if e.Path != "" && !strings.HasPrefix(e.Path, filepath.Join(prodDest, "aes-prod")) {
 			t.Errorf("backup of aes-prod wrote %s, outside the planned %s", e.Path, prodDest)
@@ -234,7 +234,7 @@ func TestPlanIsWhatRuns(t *testing.T) {
 	}
 
 	// Round 2: the restore of that set into staging.
-	stagingBefore := len(s.hosts.host("aes-staging").Events())
+	stagingBefore := len(s.hosts.Host("aes-staging").Events())
 	p2 := round()
 	act, ok = findAction(p2, planner.ActRestore, "restore/staging-refresh")
 	if !ok || act.Server != "aes-staging" || !act.Destructive || !slices.Equal(act.Sets, []string{setID}) {
@@ -304,7 +304,7 @@ func TestPlanIsWhatRuns(t *testing.T) {
 		{"start-iis", "", "start IIS"},
 	}
 	var restoreEvents []hostEvent
-	for _, e := range s.hosts.host("aes-staging").Events()[stagingBefore:] {
+	for _, e := range s.hosts.Host("aes-staging").Events()[stagingBefore:] {
 		// The safety backup's own calls write into the staging destination.
 		if e.Op == "avbackup" || e.Op == "export" {
 			if !strings.HasPrefix(e.Path, filepath.Join(stagingDest, "aes-staging")) {
@@ -328,7 +328,7 @@ func TestPlanIsWhatRuns(t *testing.T) {
 			t.Errorf("the plan does not say %q before call %s:\n%s", w.word, w.op, plan)
 		}
 	}
-	if s.hosts.host("aes-prod").IISDown() || s.hosts.host("aes-staging").IISDown() {
+	if s.hosts.Host("aes-prod").IISDown() || s.hosts.Host("aes-staging").IISDown() {
 		t.Error("IIS left stopped")
 	}
 	s.catalogMatchesDisk()

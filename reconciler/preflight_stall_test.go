@@ -28,7 +28,7 @@ func TestPreflightStallHeldUntilFixed(t *testing.T) {
 			t.Fatalf("%s: %+v, want stalled naming spec.destination, with no retry time", name, p)
 		}
 	}
-	if ev := s.hosts.host("aes-prod").Events(); len(ev) != 0 {
+	if ev := s.hosts.Host("aes-prod").Events(); len(ev) != 0 {
 		t.Fatalf("the host was asked to %v although the preflight failed", ev)
 	}
 	if _, err := os.Stat(dest); !os.IsNotExist(err) {

@@ -37,7 +37,7 @@ spec:
 		t.Fatal(err)
 	}
 	s.start() // the same store and hosts, the new manifests
-	dev := s.hosts.host("aes-dev")
+	dev := s.hosts.Host("aes-dev")
 	restores := func() int {
 		n := 0
 		for _, e := range dev.Events() {

@@ -49,15 +49,15 @@ func TestFailedStepRetriesAfterBackoff(t *testing.T) {
 		fail func(h *fakeHost)
 		ops  []string // what the failed run did
 	}{
-		{"export", func(h *fakeHost) { h.failExport = 1 }, []string{"stop-iis", "avbackup", "export", "start-iis"}},
-		{"avbackup", func(h *fakeHost) { h.failAvbackup = 1 }, []string{"stop-iis", "avbackup", "start-iis"}},
+		{"export", func(h *fakeHost) { h.FailExport = 1 }, []string{"stop-iis", "avbackup", "export", "start-iis"}},
+		{"avbackup", func(h *fakeHost) { h.FailAvbackup = 1 }, []string{"stop-iis", "avbackup", "start-iis"}},
 	} {
 		t.Run(tc.step, func(t *testing.T) {
 			goroutines, fds := runtime.NumGoroutine(), openFDs()
 			zurich, _ := time.LoadLocation("Europe/Zurich")
 			t0 := time.Date(2026, 10, 5, 10, 5, 0, 0, zurich)
 			s := newSim(t, simManifests, t0)
-			h := s.hosts.host("aes-prod")
+			h := s.hosts.Host("aes-prod")
 			tc.fail(h)
 
 			s.step(t0)
@@ -118,7 +118,7 @@ func TestFailedStepRetriesAfterBackoff(t *testing.T) {
 
 			// At RetryAt the same fire time is retried, and succeeds.
 			s.step(retryAt)
-			runs := runsOf(t, &fakeHost{name: h.name, events: h.Events()[len(tc.ops):]})
+			runs := runsOf(t, h.Name, h.Events()[len(tc.ops):])
 			if len(runs) != 1 || !runs[0].Stop.Equal(retryAt) {
 				t.Fatalf("retry runs %+v, want one at %s", runs, retryAt)
 			}
@@ -142,7 +142,7 @@ func TestFailedStepRetriesAfterBackoff(t *testing.T) {
 			for at := t0.Add(15 * time.Minute); !at.After(t0.Add(time.Hour)); at = at.Add(15 * time.Minute) {
 				s.step(at)
 			}
-			if runs := runsOf(t, &fakeHost{name: h.name, events: h.Events()[len(tc.ops):]}); len(runs) != 2 || !runs[1].Stop.Equal(t0.Add(time.Hour)) {
+			if runs := runsOf(t, h.Name, h.Events()[len(tc.ops):]); len(runs) != 2 || !runs[1].Stop.Equal(t0.Add(time.Hour)) {
 				t.Errorf("runs after the retry: %+v, want the next at %s", runs, t0.Add(time.Hour))
 			}
 

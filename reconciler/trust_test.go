@@ -57,7 +57,7 @@ func (s *sim) plant(from, id string, edit func(m *catalog.Meta)) string {
 
 func (s *sim) restores(server string) []string {
 	var out []string
-	for _, e := range s.hosts.host(server).Events() {
+	for _, e := range s.hosts.Host(server).Events() {
 		if e.Op == "avbackup-restore" {
 			out = append(out, e.Path)
 		}

@@ -12,7 +12,7 @@ func TestRequestedRunWaitsForTheWindow(t *testing.T) {
 	zurich, _ := time.LoadLocation("Europe/Zurich")
 	t0 := time.Date(2026, 10, 6, 3, 0, 0, 0, zurich) // inside the window: the first runs happen
 	s := newSim(t, simManifests, t0)
-	dev := s.hosts.host("aes-dev")
+	dev := s.hosts.Host("aes-dev")
 	s.step(t0)
 	stops := func() int {
 		n := 0

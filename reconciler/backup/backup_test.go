@@ -1,4 +1,4 @@
-package backup
+package backup_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host/hostfake"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
@@ -19,29 +21,9 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
-// host is a hand-written fake of the adapters: it records the calls in order and writes
-// small files where the tools would.
-type host struct {
-	mu    sync.Mutex
-	calls []string
-}
-
-func (h *host) do(call string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.calls = append(h.calls, call)
-}
-
-func (h *host) Stop(context.Context) error  { h.do("stop-iis"); return nil }
-func (h *host) Start(context.Context) error { h.do("start-iis"); return nil }
-func (h *host) Backup(_ context.Context, zip string) error {
-	h.do("avbackup")
-	return os.WriteFile(zip, []byte("PK zip"), 0o640)
-}
-func (h *host) Export(_ context.Context, dump, log string) (Export, error) {
-	h.do("export")
-	return Export{Tool: "exp"}, errors.Join(os.WriteFile(dump, []byte("dump"), 0o640), os.WriteFile(log, []byte("log"), 0o640))
-}
+// newHost is the shared fake of the adapters: it records the calls in order and writes
+// small but valid files where the tools would.
+func newHost() *hostfake.Host { return &hostfake.Host{Schema: "AESUSER313"} }
 
 // journal records the steps as the runbook journals them.
 type journal struct {
@@ -58,7 +40,7 @@ func (j *journal) StepStarted(step string) error {
 func (j *journal) StepFinished(string, error) error { return nil }
 
 // verifyExcept passes every set folder except those under bad.
-func verifyExcept(bad string) Verifier {
+func verifyExcept(bad string) backup.Verifier {
 	return func(_ context.Context, dir string) ([]catalog.Verification, error) {
 		ok := bad == "" || !strings.HasPrefix(dir, bad)
 		var problems []string
@@ -72,28 +54,19 @@ func verifyExcept(bad string) Verifier {
 	}
 }
 
-func newJob(t *testing.T, h *host, j *journal, dest string, copies ...string) *Job {
+func newJob(t *testing.T, h *hostfake.Host, j *journal, dest string, copies ...string) *backup.Job {
 	t.Helper()
 	srv := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-prod"}}
 	srv.Spec.Oracle.Schema = "AESUSER313"
 	pol := &manifests.BackupPolicy{Metadata: manifests.ObjectMeta{Name: "prod-nightly"}}
 	pol.Spec.Server, pol.Spec.Destination, pol.Spec.Copies = "aes-prod", dest, copies
 	started := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
-	return &Job{
+	return &backup.Job{
 		Server: srv, Policy: pol, Agent: "a", Kind: catalog.KindScheduled, Started: started,
 		Now: func() time.Time { return started.Add(time.Minute) }, IIS: h, Files: h, Oracle: h, Verify: verifyExcept(""),
 		Runbook: &runbook.Runbook{Operation: "backup", Journal: j},
 	}
 }
-
-// logons is a fake of the preflight's Oracle logons: err answers the schema's logon.
-type logons struct {
-	h   *host
-	err error
-}
-
-func (l logons) Preflight(context.Context, string, bool) error { l.h.do("preflight-admin"); return nil }
-func (l logons) LoginSchema(context.Context) error             { l.h.do("login-schema"); return l.err }
 
 // TestPreflight: every refusal of the preflight comes before IIS is stopped and before
 // anything is written; configuration errors stall, the rest are retried.
@@ -113,19 +86,19 @@ func TestPreflight(t *testing.T) {
 	}{
 		{name: "room for the largest last set of the server × 1.2", lastSets: []int64{1000, 500}, free: 1200},
 		{name: "less than the largest last set × 1.2", lastSets: []int64{500, 1000}, free: 1199, kind: "transient", says: "bytes free",
-			calls: "preflight-admin,login-schema"},
+			calls: "preflight AESUSER313,login-schema"},
 		{name: "below the policy's minFreeBytes", lastSets: []int64{10}, minFree: 5000, free: 4999, kind: "transient", says: "bytes free",
-			calls: "preflight-admin,login-schema"},
+			calls: "preflight AESUSER313,login-schema"},
 		{name: "first set, no minimum: not measured", free: 0},
 		{name: "free space unknown", lastSets: []int64{1000}, freeErr: errors.New("statfs: input/output error"), kind: "transient",
-			says: "input/output error", calls: "preflight-admin,login-schema"},
+			says: "input/output error", calls: "preflight AESUSER313,login-schema"},
 		{name: "a typo in the avbackup path: stalled, no logon", tool: true, kind: "stalled", says: "spec.avbackup"},
 		{name: "destination root missing: stalled, never created", noRoot: true, kind: "stalled", says: "spec.destination",
-			calls: "preflight-admin,login-schema"},
+			calls: "preflight AESUSER313,login-schema"},
 		{name: "wrong schema password: stalled", login: &oracle.OraError{Code: 1017, Message: "invalid username/password; logon denied"},
-			kind: "stalled", says: "ORA-01017", calls: "preflight-admin,login-schema"},
+			kind: "stalled", says: "ORA-01017", calls: "preflight AESUSER313,login-schema"},
 		{name: "database unreachable: retried", login: &oracle.OraError{Code: 12541, Message: "TNS:no listener"},
-			kind: "transient", says: "ORA-12541", calls: "preflight-admin,login-schema"},
+			kind: "transient", says: "ORA-12541", calls: "preflight AESUSER313,login-schema"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -141,14 +114,15 @@ func TestPreflight(t *testing.T) {
 			if !c.tool {
 				os.WriteFile(avbackup, []byte("#!/bin/sh\n"), 0o755)
 			}
-			h, jr := &host{}, &journal{}
+			h, jr := newHost(), &journal{}
+			h.LoginErr = c.login
 			job := newJob(t, h, jr, dest)
 			job.Policy.Spec.MinFreeBytes = c.minFree
 			var asked string
 			free := func(path string) (int64, error) { asked = path; return c.free, c.freeErr }
 			tools := []preflight.Tool{{Server: "aes-prod", Field: "spec.avbackup", Path: avbackup}}
-			job.Preflight = Checks(job.Server, job.Policy, tools, c.lastSets, free, logons{h: h, err: c.login})
-			res, err := Run(context.Background(), job)
+			job.Preflight = backup.Checks(job.Server, job.Policy, tools, c.lastSets, free, h)
+			res, err := backup.Run(context.Background(), job)
 			if c.kind == "" {
 				if err != nil || res == nil {
 					t.Fatalf("Run = %v, %v; want a published set", res, err)
@@ -167,7 +141,7 @@ func TestPreflight(t *testing.T) {
 			if job.Runbook.FailedStep() != "preflight" {
 				t.Errorf("failed step %q, want preflight", job.Runbook.FailedStep())
 			}
-			if got := strings.Join(h.calls, ","); got != c.calls {
+			if got := strings.Join(h.Calls(), ","); got != c.calls {
 				t.Errorf("calls %q, want %q: nothing may be stopped or run before the preflight passed", got, c.calls)
 			}
 			if asked != "" && asked != dest {
@@ -188,10 +162,10 @@ func TestReplicaFailure(t *testing.T) {
 	root := t.TempDir()
 	dest, good, bad := filepath.Join(root, "primary"), filepath.Join(root, "nas1"), filepath.Join(root, "nas2")
 	os.Mkdir(dest, 0o750)
-	h, jr := &host{}, &journal{}
+	h, jr := newHost(), &journal{}
 	job := newJob(t, h, jr, dest, good, bad)
 	job.Verify = verifyExcept(bad)
-	res, err := Run(context.Background(), job)
+	res, err := backup.Run(context.Background(), job)
 	if err != nil {
 		t.Fatalf("err = %v; a failing replica must not fail the backup", err)
 	}
@@ -221,22 +195,22 @@ func TestReplicaFailure(t *testing.T) {
 		t.Errorf("the failed replica left %s in %s", e.Name(), bad)
 	}
 	var all []string // every step that runs in the vendor order
-	for _, s := range runbook.Steps(Order(job), job) {
+	for _, s := range runbook.Steps(backup.Order(job), job) {
 		all = append(all, s.Name)
 	}
 	if strings.Join(jr.steps, ",") != strings.Join(all, ",") {
 		t.Errorf("journal %v, want every step %v", jr.steps, all)
 	}
-	if strings.Join(h.calls, ",") != "stop-iis,avbackup,export,start-iis" {
-		t.Errorf("calls %v", h.calls)
+	if strings.Join(h.Calls(), ",") != "stop-iis,avbackup,export,start-iis" {
+		t.Errorf("calls %v", h.Calls())
 	}
 
 	// The next run finds the good copy in place and leaves it alone (Replicate is
 	// idempotent), copying only what is missing.
-	if err := Replicate(context.Background(), res.Dir, good, "aes-prod", verifyExcept("")); err != nil {
+	if err := backup.Replicate(context.Background(), res.Dir, good, "aes-prod", verifyExcept("")); err != nil {
 		t.Fatalf("replicate again into %s: %v", good, err)
 	}
-	if err := Replicate(context.Background(), res.Dir, bad, "aes-prod", verifyExcept("")); err != nil {
+	if err := backup.Replicate(context.Background(), res.Dir, bad, "aes-prod", verifyExcept("")); err != nil {
 		t.Fatalf("replicate into %s once it verifies: %v", bad, err)
 	}
 	if m, err := catalog.ReadMeta(catalog.SetDir(bad, "aes-prod", id)); err != nil || !m.Verified() {

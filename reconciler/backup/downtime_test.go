@@ -1,4 +1,4 @@
-package backup
+package backup_test
 
 import (
 	"context"
@@ -10,29 +10,10 @@ import (
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
-
-// flashHost adds the Flashback side to host; exportErr fails ExportAsOf.
-type flashHost struct {
-	*host
-	exportErr error
-}
-
-func (h flashHost) CheckFlashback(context.Context) error { h.do("check-flashback"); return nil }
-func (h flashHost) Quiesced(context.Context) error       { h.do("quiesced"); return nil }
-func (h flashHost) CurrentSCN(context.Context) (uint64, error) {
-	h.do("scn")
-	return 4242, nil
-}
-func (h flashHost) ExportAsOf(_ context.Context, dump, log string, scn uint64) (Export, error) {
-	h.do(fmt.Sprintf("export@%d", scn))
-	if h.exportErr != nil {
-		return Export{}, h.exportErr
-	}
-	return Export{Tool: "exp"}, errors.Join(os.WriteFile(dump, []byte("dump"), 0o640), os.WriteFile(log, []byte("log"), 0o640))
-}
 
 // TestDowntimeOrders: vendor keeps the seeds' order; minimal checks the grant before IIS
 // stops, records the SCN with the application quiesced, starts IIS right after avbackup
@@ -54,16 +35,17 @@ func TestDowntimeOrders(t *testing.T) {
 		{name: "inside a restore's outage: no stop, no start", downtime: "minimal", held: true, calls: "avbackup,export", mode: "vendor"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &host{}
+			h := newHost()
 			dest := t.TempDir()
 			j := newJob(t, h, &journal{}, dest)
 			j.Policy.Spec.Downtime, j.Fallback, j.IISHeld = tc.downtime, tc.fallback, tc.held
-			j.Flashback = flashHost{host: h}
-			res, err := Run(context.Background(), j)
+			j.Flashback = h
+			h.SCN = 4242
+			res, err := backup.Run(context.Background(), j)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(h.calls, ","); got != tc.calls {
+			if got := strings.Join(h.Calls(), ","); got != tc.calls {
 				t.Errorf("calls %s, want %s", got, tc.calls)
 			}
 			m, err := catalog.ReadMeta(res.Dir)
@@ -80,22 +62,23 @@ func TestDowntimeOrders(t *testing.T) {
 	}
 }
 
-// TestFlashbackExportFails: ORA-01555 during the export fails the run with ErrFlashback,
+// TestFlashbackExportFails: ORA-01555 during the export fails the run with backup.ErrFlashback,
 // publishes nothing and leaves IIS started (it was, right after avbackup).
 func TestFlashbackExportFails(t *testing.T) {
-	h := &host{}
+	h := newHost()
 	dest := t.TempDir()
 	j := newJob(t, h, &journal{}, dest)
 	j.Policy.Spec.Downtime = manifests.DowntimeMinimal
-	j.Flashback = flashHost{host: h, exportErr: fmt.Errorf("exp: %w: ORA-01555: snapshot too old", ErrFlashback)}
-	res, err := Run(context.Background(), j)
-	if !errors.Is(err, ErrFlashback) || res != nil {
-		t.Fatalf("res %v, err %v: want ErrFlashback and no set", res, err)
+	j.Flashback = h
+	h.SCN, h.ExportAsOfErr = 4242, fmt.Errorf("exp: %w: ORA-01555: snapshot too old", backup.ErrFlashback)
+	res, err := backup.Run(context.Background(), j)
+	if !errors.Is(err, backup.ErrFlashback) || res != nil {
+		t.Fatalf("res %v, err %v: want backup.ErrFlashback and no set", res, err)
 	}
 	if j.Runbook.FailedStep() != "export" {
 		t.Errorf("failed step %q", j.Runbook.FailedStep())
 	}
-	if got := strings.Join(h.calls, ","); got != "check-flashback,stop-iis,quiesced,scn,avbackup,start-iis,export@4242" {
+	if got := strings.Join(h.Calls(), ","); got != "check-flashback,stop-iis,quiesced,scn,avbackup,start-iis,export@4242" {
 		t.Errorf("calls %s", got)
 	}
 	ents, _ := os.ReadDir(filepath.Join(dest, "aes-prod"))
@@ -113,7 +96,7 @@ func TestPlanShowsOrder(t *testing.T) {
 	pol.Spec.Destination = `D:\Backups`
 	steps := func() string {
 		var s []string
-		for _, p := range Plan(srv, pol) {
+		for _, p := range backup.Plan(srv, pol) {
 			s = append(s, p.Step)
 		}
 		return strings.Join(s, ",")
@@ -125,10 +108,10 @@ func TestPlanShowsOrder(t *testing.T) {
 	if got := steps(); got != "preflight,check-destination,check-flashback,stop-iis,record-scn,avbackup,start-iis,export,verify,publish" {
 		t.Errorf("minimal plan %s", got)
 	}
-	if len(Plan(nil, pol)) == 0 { // the planner knows the policy only
+	if len(backup.Plan(nil, pol)) == 0 { // the planner knows the policy only
 		t.Error("no plan without the server")
 	}
-	words := runbook.Words(Order(&Job{Server: srv, Policy: pol}), &Job{Server: srv, Policy: pol})
+	words := runbook.Words(backup.Order(&backup.Job{Server: srv, Policy: pol}), &backup.Job{Server: srv, Policy: pol})
 	if !strings.Contains(strings.Join(words, "\n"), "export the Oracle schema as of the recorded SCN (flashback_scn) while IIS runs") {
 		t.Errorf("minimal words:\n%s", strings.Join(words, "\n"))
 	}

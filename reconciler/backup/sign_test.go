@@ -1,4 +1,4 @@
-package backup
+package backup_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/reconciler/backup"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 	"github.com/vaultkeeper/vaultkeeper/state/setsig"
 )
@@ -34,9 +35,9 @@ func TestPublishedRecordSigned(t *testing.T) {
 			if err := os.MkdirAll(dest, 0o750); err != nil { // a destination root is never created
 				t.Fatal(err)
 			}
-			job := newJob(t, &host{}, &journal{}, dest, nas)
+			job := newJob(t, newHost(), &journal{}, dest, nas)
 			job.SetKeys = tc.keys
-			res, err := Run(context.Background(), job)
+			res, err := backup.Run(context.Background(), job)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,111 +1,32 @@
-package restore
+package restore_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vaultkeeper/vaultkeeper/manifests"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/host/hostfake"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/runbook"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 	"github.com/vaultkeeper/vaultkeeper/state/restorerecord"
 )
 
-// host is a hand-written fake of every adapter the runbook drives; it records calls in order
-// and fails the call named in failOn.
-type host struct {
-	mu      sync.Mutex
-	calls   []string
-	failOn  string
-	rows    map[string]int64
-	dba     bool
-	quotas  map[string]bool
-	invalid int
-}
-
-func (h *host) do(call string) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.calls = append(h.calls, call)
-	if call == h.failOn {
-		return errors.New(call + " failed")
-	}
-	return nil
-}
-
-func (h *host) Stop(context.Context) error                        { return h.do("stop-iis") }
-func (h *host) Start(context.Context) error                       { return h.do("start-iis") }
-func (h *host) Restore(context.Context, string) error             { return h.do("avbackup-restore") }
-func (h *host) DropUserCascade(_ context.Context, u string) error { return h.do("drop " + u) }
-func (h *host) CreateUser(_ context.Context, u, _, _ string) error {
-	return h.do("create " + u)
-}
-func (h *host) GrantDBA(_ context.Context, u string) error {
-	h.dba = true
-	return h.do("grant-dba " + u)
-}
-func (h *host) RevokeDBA(_ context.Context, u string) error {
-	err := h.do("revoke-dba " + u)
-	if err == nil {
-		h.dba, h.quotas = false, nil // as on 11.2 and 12.1 (MOS 1169515.1)
-	}
-	return err
-}
-func (h *host) SchemaTablespaces(_ context.Context, u string) ([]string, error) {
-	return []string{"ALTIUM_LOB", "USERS"}, h.do("tablespaces " + u)
-}
-func (h *host) GrantQuota(_ context.Context, u, ts string) error {
-	if err := h.do("quota " + u + " " + ts); err != nil {
-		return err
-	}
-	if h.quotas == nil {
-		h.quotas = map[string]bool{}
-	}
-	h.quotas[ts] = true
-	return nil
-}
-func (h *host) NoQuota(_ context.Context, u string, tss []string) ([]string, error) {
-	var out []string
-	for _, ts := range tss {
-		if !h.quotas[ts] {
-			out = append(out, ts)
-		}
-	}
-	return out, h.do("no-quota " + u)
-}
-func (h *host) Preflight(_ context.Context, u string, mustExist bool) error {
-	if !mustExist {
-		return h.do("preflight-container " + u)
-	}
-	return h.do("preflight " + u)
-}
-func (h *host) CompileSchema(_ context.Context, u string) error { return h.do("recompile " + u) }
-func (h *host) InvalidCount(_ context.Context, u string) (int, error) {
-	return h.invalid, h.do("count-invalid " + u)
-}
-func (h *host) HasRole(_ context.Context, u, role string) (bool, error) {
-	return h.dba, h.do("has-" + strings.ToLower(role) + " " + u)
-}
-func (h *host) GrantBasic(_ context.Context, u string) error { return h.do("grant-basic " + u) }
-func (h *host) ObjectCounts(context.Context, string) (map[string]int, error) {
-	return map[string]int{"TABLE": 2}, h.do("count-objects")
-}
-func (h *host) RowCounts(context.Context, string) (map[string]int64, error) {
-	return h.rows, h.do("count-rows")
-}
-func (h *host) Import(_ context.Context, _, _, from, to string, _ map[string]string) error {
-	return h.do("import " + from + ">" + to)
+// newHost is the shared fake of every adapter the runbook drives (it records calls in
+// order and fails the call named in failOn), answering for a schema of two tables.
+func newHost(failOn string, rows map[string]int64, invalid int) *hostfake.Host {
+	return &hostfake.Host{FailOn: failOn, Rows: rows, Invalid: invalid,
+		Objects: map[string]int{"TABLE": 2}, Tablespaces: []string{"ALTIUM_LOB", "USERS"}}
 }
 
 // recordedInvalid is the set's record of invalid objects at backup time.
 var recordedInvalid = 1
 
-func job(t *testing.T, h *host, verifyOK bool) *Job {
+func job(t *testing.T, h *hostfake.Host, verifyOK bool) *restore.Job {
 	r := &manifests.Restore{Metadata: manifests.ObjectMeta{Name: "staging-refresh"}}
 	r.Spec.Server, r.Spec.Confirm = "aes-staging", "aes-staging"
 	target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "aes-staging"}}
@@ -114,15 +35,15 @@ func job(t *testing.T, h *host, verifyOK bool) *Job {
 	meta := &catalog.Meta{ID: "20261121T020000Z", Oracle: catalog.OracleMeta{Schema: "AESUSER313",
 		Objects: map[string]int{"TABLE": 2}, Rows: map[string]int64{"DOCS": 10, "ITEMS": 3},
 		Tablespaces: []string{"ALTIUM_LOB", "USERS"}, InvalidObjects: &recordedInvalid}}
-	return &Job{
+	return &restore.Job{
 		Tablespace: "USERS",
 		Restore:    r, Target: target, SetDir: "/b/aes-prod/20261121T020000Z", Meta: meta,
 		Verify: func(context.Context, string) ([]catalog.Verification, error) {
 			return []catalog.Verification{{Level: catalog.LevelL1, OK: verifyOK, Problems: []string{"files.zip: sha256 mismatch"}}}, nil
 		},
-		SafetyBackup: func(context.Context) error { return h.do("safety-backup") },
+		SafetyBackup: func(context.Context) error { return h.Do("safety-backup") },
 		IIS:          h, Files: h, Admin: h, Import: h,
-		Checks:  []Check{{Name: "iis-binding", Run: func(context.Context) error { return h.do("check iis-binding") }}},
+		Checks:  []restore.Check{{Name: "iis-binding", Run: func(context.Context) error { return h.Do("check iis-binding") }}},
 		Runbook: &runbook.Runbook{Operation: "restore"},
 		Record:  &restorerecord.Entry{Run: "run-1", Restore: "staging-refresh", SpecHash: "h1", Agent: "staging"},
 	}
@@ -162,22 +83,22 @@ func TestRunOrderAndGuards(t *testing.T) {
 		{name: "rows differ: restore fails, IIS started", rows: map[string]int64{"DOCS": 9, "ITEMS": 3}, wantErr: "AESUSER313.DOCS: 9 rows, the backup had 10", want: full},
 	}
 	t.Run("re-run after a half-done restore: the preflight proves the container only", func(t *testing.T) {
-		h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+		h := newHost("", map[string]int64{"DOCS": 10, "ITEMS": 3}, 0)
 		j := job(t, h, true)
 		j.AfterHalfDone = true
-		if err := Run(context.Background(), j); err != nil {
+		if err := restore.Run(context.Background(), j); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(h.calls, ","), "preflight-container AESUSER313,stop-iis,safety-backup") {
-			t.Errorf("calls: %v", h.calls)
+		if !strings.Contains(strings.Join(h.Calls(), ","), "preflight-container AESUSER313,stop-iis,safety-backup") {
+			t.Errorf("calls: %v", h.Calls())
 		}
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := &host{failOn: c.failOn, rows: c.rows, invalid: c.invalid}
+			h := newHost(c.failOn, c.rows, c.invalid)
 			j := job(t, h, !c.verifyBad)
-			err := Run(context.Background(), j)
-			if got := strings.Join(h.calls, ","); got != c.want {
+			err := restore.Run(context.Background(), j)
+			if got := strings.Join(h.Calls(), ","); got != c.want {
 				t.Errorf("calls:\n got %s\nwant %s", got, c.want)
 			}
 			if c.wantErr == "" && err != nil {
@@ -228,16 +149,16 @@ func TestPreflightRefusesBeforeAnything(t *testing.T) {
 		{name: "safety destination root missing", says: "spec.destination", root: filepath.Join(dir, "unmounted"), calls: "preflight AESUSER313"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+			h := newHost("", map[string]int64{"DOCS": 10, "ITEMS": 3}, 0)
 			j := job(t, h, true)
 			j.Restore.Spec.SafetyBackup = nil // default: enabled
 			pol.Spec.Destination = c.root
-			j.Preflight = PreflightChecks(j.Restore, j.Target, c.tools, pol)
-			err := Run(context.Background(), j)
+			j.Preflight = restore.PreflightChecks(j.Restore, j.Target, c.tools, pol)
+			err := restore.Run(context.Background(), j)
 			if outcome.Kind(err) != "stalled" || !strings.Contains(err.Error(), c.says) {
 				t.Fatalf("err %v (%s), want stalled naming %s", err, outcome.Kind(err), c.says)
 			}
-			if got := strings.Join(h.calls, ","); got != c.calls {
+			if got := strings.Join(h.Calls(), ","); got != c.calls {
 				t.Errorf("calls %q, want %q: nothing may run before the preflight passed", got, c.calls)
 			}
 			if j.Runbook.FailedStep() != "preflight" {
@@ -264,7 +185,7 @@ func TestUsers(t *testing.T) {
 			r.Spec.Oracle.FromUser, r.Spec.Oracle.ToUser = c.from, c.to
 			target := &manifests.Server{Metadata: manifests.ObjectMeta{Name: "t"}}
 			target.Spec.Oracle.Schema = c.targetSchema
-			from, to, err := Users(r, target, &catalog.Meta{ID: "x", Oracle: catalog.OracleMeta{Schema: c.setSchema}})
+			from, to, err := restore.Users(r, target, &catalog.Meta{ID: "x", Oracle: catalog.OracleMeta{Schema: c.setSchema}})
 			if c.stalled {
 				if outcome.Kind(err) != "stalled" {
 					t.Fatalf("err = %v, want stalled", err)
@@ -282,7 +203,7 @@ func TestDefaultTablespace(t *testing.T) {
 	r := &manifests.Restore{}
 	r.Spec.Oracle.RemapTablespaces = map[string]string{"altium_data": "users2"}
 	for rec, want := range map[string]string{"": "USERS", "ALTIUM_DATA": "USERS2", "altium_lob": "ALTIUM_LOB"} {
-		if got := DefaultTablespace(r, &catalog.Meta{Oracle: catalog.OracleMeta{DefaultTablespace: rec}}); got != want {
+		if got := restore.DefaultTablespace(r, &catalog.Meta{Oracle: catalog.OracleMeta{DefaultTablespace: rec}}); got != want {
 			t.Errorf("DefaultTablespace(record %q) = %s, want %s", rec, got, want)
 		}
 	}
@@ -291,19 +212,19 @@ func TestDefaultTablespace(t *testing.T) {
 // TestNoRecordNoOverwrite: a run without a record entry, or whose target's record cannot be
 // written, stops before avbackup restore (issue 14 point 1).
 func TestNoRecordNoOverwrite(t *testing.T) {
-	for name, mod := range map[string]func(j *Job){
-		"no entry":                 func(j *Job) { j.Record = nil },
-		"install dir not writable": func(j *Job) { j.Target.Spec.InstallDir = filepath.Join(j.Target.Spec.InstallDir, "missing") },
+	for name, mod := range map[string]func(j *restore.Job){
+		"no entry":                 func(j *restore.Job) { j.Record = nil },
+		"install dir not writable": func(j *restore.Job) { j.Target.Spec.InstallDir = filepath.Join(j.Target.Spec.InstallDir, "missing") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			h := &host{rows: map[string]int64{"DOCS": 10, "ITEMS": 3}}
+			h := newHost("", map[string]int64{"DOCS": 10, "ITEMS": 3}, 0)
 			j := job(t, h, true)
 			mod(j)
-			err := Run(context.Background(), j)
+			err := restore.Run(context.Background(), j)
 			if err == nil || !strings.Contains(err.Error(), "record-begin") {
 				t.Fatalf("err = %v, want the record-begin step to fail", err)
 			}
-			if got := strings.Join(h.calls, ","); strings.Contains(got, "avbackup-restore") || !strings.HasSuffix(got, "stop-iis,safety-backup,start-iis") {
+			if got := strings.Join(h.Calls(), ","); strings.Contains(got, "avbackup-restore") || !strings.HasSuffix(got, "stop-iis,safety-backup,start-iis") {
 				t.Errorf("calls %s: want IIS stopped (the safety backup inside that outage) and started again, nothing overwritten", got)
 			}
 		})
