@@ -377,7 +377,9 @@ func (h *Host) RevokeDBA(ctx context.Context, user string) error {
 	return h.record("revoke-dba", "revoke-dba "+user, user, err)
 }
 
-func (h *Host) GrantBasic(ctx context.Context, user string) error { return h.ask("grant-basic " + user) }
+func (h *Host) GrantBasic(ctx context.Context, user string) error {
+	return h.ask("grant-basic " + user)
+}
 
 func (h *Host) SchemaTablespaces(ctx context.Context, schema string) ([]string, error) {
 	return h.tablespaces(), h.ask("tablespaces " + schema)
@@ -510,8 +512,10 @@ func sortedKeys(m map[string]int64) []string {
 // adapter's export counts inside the export step.
 type counter struct{ h *Host }
 
-func (c counter) ObjectCounts(context.Context, string) (map[string]int, error) { return c.h.objects(), nil }
-func (c counter) RowCounts(context.Context, string) (map[string]int64, error)  { return c.h.rows(), nil }
+func (c counter) ObjectCounts(context.Context, string) (map[string]int, error) {
+	return c.h.objects(), nil
+}
+func (c counter) RowCounts(context.Context, string) (map[string]int64, error) { return c.h.rows(), nil }
 func (c counter) SchemaTablespaces(context.Context, string) ([]string, error) {
 	return c.h.tablespaces(), nil
 }
