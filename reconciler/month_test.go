@@ -17,39 +17,7 @@ import (
 
 // simManifests: aes-prod is backed up hourly without a window, aes-dev daily at 02:30 inside
 // a 01:00–05:00 window. Both in Europe/Zurich, whose clocks go back on 2026-10-25.
-const simManifests = `
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: aes-prod}
-spec:
-  agent: sim
-  installDir: '@ROOT@/hosts/aes-prod'
-  iis: {site: Altium365, stop: [net, stop, WAS, /y], start: [net, start, W3SVC]}
-  oracle:
-    tnsnames: '@ROOT@/hosts/aes-prod/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {env: VK_SIM_SCHEMA_PASSWORD}
-    admin: {driver: sqlplus, sqlplus: '@ROOT@/hosts/aes-prod/bin/sqlplus'}
-    dump: {tool: exp, bin: '@ROOT@/hosts/aes-prod/bin'}
-  expect: {domain: CORP, websiteDomain: aes.corp.example.com, dbLocation: '127.0.0.1:1', databaseName: XE}
-  checkInterval: 24h
----
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: aes-dev}
-spec:
-  agent: sim
-  installDir: '@ROOT@/hosts/aes-dev'
-  iis: {site: Altium365, stop: [net, stop, WAS, /y], start: [net, start, W3SVC]}
-  oracle:
-    tnsnames: '@ROOT@/hosts/aes-dev/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {env: VK_SIM_SCHEMA_PASSWORD}
-    admin: {driver: sqlplus, sqlplus: '@ROOT@/hosts/aes-dev/bin/sqlplus'}
-    dump: {tool: exp, bin: '@ROOT@/hosts/aes-dev/bin'}
-  expect: {domain: CORP, websiteDomain: aes.corp.example.com, dbLocation: '127.0.0.1:1', databaseName: XE}
-  checkInterval: 24h
----
+var simManifests = "\n" + simServer("aes-prod", "XE", false) + "---\n" + simServer("aes-dev", "XE", false) + `---
 apiVersion: vaultkeeper.io/v1alpha1
 kind: BackupPolicy
 metadata: {name: prod-hourly}

@@ -21,40 +21,7 @@ import (
 
 // planRunManifests: production and staging keep their sets in different folders, and
 // staging is refreshed from production's newest verified set, with a safety backup first.
-const planRunManifests = `
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: aes-prod}
-spec:
-  agent: sim
-  installDir: '@ROOT@/hosts/aes-prod'
-  iis: {site: Altium365, stop: [net, stop, WAS, /y], start: [net, start, W3SVC]}
-  oracle:
-    tnsnames: '@ROOT@/hosts/aes-prod/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {env: VK_SIM_SCHEMA_PASSWORD}
-    admin: {driver: sqlplus, sqlplus: '@ROOT@/hosts/aes-prod/bin/sqlplus'}
-    dump: {tool: exp, bin: '@ROOT@/hosts/aes-prod/bin'}
-  expect: {domain: CORP, websiteDomain: aes.corp.example.com, dbLocation: '127.0.0.1:1', databaseName: XE}
-  checkInterval: 24h
----
-apiVersion: vaultkeeper.io/v1alpha1
-kind: Server
-metadata: {name: aes-staging}
-spec:
-  agent: sim
-  allowRestore: true
-  installDir: '@ROOT@/hosts/aes-staging'
-  iis: {site: Altium365, stop: [net, stop, WAS, /y], start: [net, start, W3SVC]}
-  oracle:
-    tnsnames: '@ROOT@/hosts/aes-staging/tnsnames.ora'
-    schema: AESUSER313
-    schemaPassword: {env: VK_SIM_SCHEMA_PASSWORD}
-    admin: {driver: sqlplus, sqlplus: '@ROOT@/hosts/aes-staging/bin/sqlplus'}
-    dump: {tool: exp, bin: '@ROOT@/hosts/aes-staging/bin'}
-  expect: {domain: CORP, websiteDomain: aes.corp.example.com, dbLocation: '127.0.0.1:1', databaseName: STAGEDB}
-  checkInterval: 24h
----
+var planRunManifests = "\n" + simServer("aes-prod", "XE", false) + "---\n" + simServer("aes-staging", "STAGEDB", true) + `---
 apiVersion: vaultkeeper.io/v1alpha1
 kind: BackupPolicy
 metadata: {name: prod-nightly}

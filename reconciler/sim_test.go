@@ -70,6 +70,32 @@ func simDir(t *testing.T) string {
 	return t.TempDir()
 }
 
+// simServer is the manifest of a simulated server name (its files under @ROOT@/hosts/name,
+// its Oracle database the LocalVault alias database), open to restores with allowRestore:
+// the Server document the simulations' manifests share.
+func simServer(name, database string, allowRestore bool) string {
+	allow := ""
+	if allowRestore {
+		allow = "  allowRestore: true\n"
+	}
+	return strings.NewReplacer("@NAME@", name, "@DB@", database, "@ALLOW@", allow).Replace(`apiVersion: vaultkeeper.io/v1alpha1
+kind: Server
+metadata: {name: @NAME@}
+spec:
+  agent: sim
+@ALLOW@  installDir: '@ROOT@/hosts/@NAME@'
+  iis: {site: Altium365, stop: [net, stop, WAS, /y], start: [net, start, W3SVC]}
+  oracle:
+    tnsnames: '@ROOT@/hosts/@NAME@/tnsnames.ora'
+    schema: AESUSER313
+    schemaPassword: {env: VK_SIM_SCHEMA_PASSWORD}
+    admin: {driver: sqlplus, sqlplus: '@ROOT@/hosts/@NAME@/bin/sqlplus'}
+    dump: {tool: exp, bin: '@ROOT@/hosts/@NAME@/bin'}
+  expect: {domain: CORP, websiteDomain: aes.corp.example.com, dbLocation: '127.0.0.1:1', databaseName: @DB@}
+  checkInterval: 24h
+`)
+}
+
 // newSim writes manifests (with @ROOT@ replaced by the scratch folder) into a source
 // folder, opens a state store and starts an agent at the clock's time.
 func newSim(t *testing.T, manifests string, at time.Time) *sim {
