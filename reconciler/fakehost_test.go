@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/hostfake"
 	"github.com/vaultkeeper/vaultkeeper/manifests/source"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/host/hostfake"
 )
 
 // This file holds in-process fakes of everything the agent reaches outside itself: a clock,

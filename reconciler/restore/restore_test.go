@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/harness/hostfake"
 	"github.com/vaultkeeper/vaultkeeper/manifests"
-	"github.com/vaultkeeper/vaultkeeper/reconciler/host/hostfake"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/preflight"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/restore"
