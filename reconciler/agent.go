@@ -297,13 +297,14 @@ func (a *Agent) sync(ctx context.Context) {
 		for _, l := range lines { // what `vaultkeeper validate` would print, one line each
 			a.log.Error("invalid manifest", "revision", rev.ID, "error", l)
 		}
-		a.mu.Lock()
-		a.invalid = true
-		a.mu.Unlock()
+		// The status first: a reader that sees the revision rejected finds its errors.
 		a.update(func(st *state.Status) {
 			st.Source.LastSync, st.Source.LastAttempted = now, rev.ID
 			st.Source.Ready, st.Source.Reason, st.Source.Errors = false, "ManifestsInvalid", lines
 		})
+		a.mu.Lock()
+		a.invalid = true
+		a.mu.Unlock()
 		return
 	}
 	a.apply(ctx, set, rev.ID)
