@@ -7,7 +7,8 @@
 // block of its own ("\x00\x01KU$DFHDR " and the fields DBMS_DATAPUMP.GET_DUMPFILE_INFO
 // reports: file version, charset id, platform, database version, job name, zero-padded),
 // so imp rejects it (IMP-00010) and impdp rejects a classic file (ORA-39143) as the real
-// tools do; vaultkeeper reads none of those bytes. Both continue with text lines:
+// tools do, and the simulated DBMS_DATAPUMP.GET_DUMPFILE_INFO answers from it (FileInfo);
+// vaultkeeper reads none of those bytes. Both continue with text lines:
 //
 //	D<exporting user>
 //	RUSERS
