@@ -9,8 +9,8 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlgen"
 )
 
-// File types DBMS_DATAPUMP.GET_DUMPFILE_INFO returns (Oracle Database PL/SQL Packages and
-// Types Reference, DBMS_DATAPUMP; the package specification's comment).
+// File types DBMS_DATAPUMP.GET_DUMPFILE_INFO returns (0-2: the package specification's
+// comment in dbmsdp.sql; 3: later releases).
 const (
 	FileTypeUnknown       = 0
 	FileTypeDataPump      = 1

@@ -350,8 +350,10 @@ func DefaultTablespace(user string) (Stmt, error) {
 // The block prints, through DBMS_OUTPUT, a row "FILETYPE|<n>" (0 unknown, 1 Data Pump,
 // 2 classic export, 3 external table) and a row "<item code>|<value>" per header item
 // (ku$_dumpfile_info: 1 file version, 5 character set id, 8 job name, 9 platform, 15
-// database version, …). Oracle's PL/SQL Packages reference documents the procedure, its
-// filetype codes and the KU$_DFHDR_* item codes; nothing here reads the file's bytes.
+// database version, …). Sources: DBMS_DATAPUMP's package specification (dbmsdp.sql, as
+// quoted in public repositories) documents the procedure, filetype 0/1/2 and the
+// KU$_DFHDR_* item codes; type 3 (external table) is from later releases' PL/SQL Packages
+// reference and was not seen here. Nothing here reads the file's bytes.
 func DumpfileInfo(dir, file string) (Stmt, error) {
 	d, err := literal(dir)
 	if err != nil {
