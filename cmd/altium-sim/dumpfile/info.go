@@ -37,8 +37,8 @@ func FileInfo(r io.Reader) (fileType int, items map[int]string, err error) {
 	switch {
 	case bytes.HasPrefix(head, classicHeader):
 		return FileTypeClassic, map[int]string{}, nil
-	case n == DataPumpHeaderSize && bytes.Equal(head, datapumpHeader):
-		line := head[len("\x00\x01KU$DFHDR "):bytes.IndexByte(head, '\n')]
+	case isDataPumpBlock(head):
+		line := head[len(dataPumpMagic):bytes.IndexByte(head, '\n')]
 		items = map[int]string{}
 		locs := fieldRE.FindAllSubmatchIndex(line, -1)
 		for i, l := range locs {
