@@ -151,6 +151,16 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 			return err
 		}
 		defer os.Remove(filepath.Join(spec.Dump.DirectoryPath, staged))
+		// The database identifies the file before impdp runs (GET_DUMPFILE_INFO): a classic
+		// export or anything else fails here, clearly, and no byte of it is read by us.
+		info, err := c.DumpfileInfo(ctx, spec.Dump.Directory, staged)
+		if err != nil {
+			return fmt.Errorf("impdp: identify %s: %w", dumpPath, err)
+		}
+		if err := info.CheckDataPump(); err != nil {
+			return fmt.Errorf("impdp: %s (copied from %s): %w", staged, dumpPath, err)
+		}
+		c.log.Info("dump file identified by the database", "file", dumpPath, "info", info.String())
 		job = dump.Job{Tool: dump.Impdp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to,
 			RemapTablespaces: remap, File: staged, LogFile: "vaultkeeper-import.log", Directory: spec.Dump.Directory}
 		// The runbook creates the user before the import, as the seeds do; Data Pump says so.

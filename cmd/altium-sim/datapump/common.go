@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/dumpfile"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/oracli"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simdb"
 	"github.com/vaultkeeper/vaultkeeper/cmd/altium-sim/simtool"
@@ -22,7 +23,8 @@ const (
 // job is one Data Pump run: its log and timing.
 type job struct {
 	l       *oracli.Log
-	name    string // "SYSTEM"."SYS_EXPORT_SCHEMA_01"
+	name    string                  // "SYSTEM"."SYS_EXPORT_SCHEMA_01"
+	header  dumpfile.DataPumpFields // an export's dump file header
 	started time.Time
 	errors  int
 }

@@ -92,6 +92,7 @@ func Expdp(env simtool.Env, argv []string) int {
 		}
 	}
 	exporter := me.Name
+	j.header = dumpfile.DataPumpFields{Release: db.Release, Charset: db.DBCharset(), JobName: "SYS_EXPORT_SCHEMA_01"}
 	db.Close()
 	j.starting(argv)
 	for _, m := range missing {
@@ -150,7 +151,7 @@ func export(env simtool.Env, j *job, f io.Writer, exporter string, schemas []dum
 	case env.Fault.PartialOutput:
 		w = &dumpfile.CutWriter{W: f, N: total / 2, Err: errPartial}
 	}
-	dw, err := dumpfile.NewWriter(w, dumpfile.DataPump, exporter)
+	dw, err := dumpfile.NewDataPumpWriter(w, exporter, j.header)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,11 @@
 // id 0x00B2 (178, WE8MSWIN1252), "EXPORT:V19.00.00", '\n'. A Data Pump (expdp) file has no
 // such header (Oracle documents no magic for it); the simulator writes a 4 KiB header
 // block of its own ("\x00\x01KU$DFHDR " and the fields DBMS_DATAPUMP.GET_DUMPFILE_INFO
-// reports: file version, charset id, platform, database version, job name, zero-padded),
+// reports: file version, the database's charset id and name, platform, the release's
+// database version, job name, zero-padded),
 // so imp rejects it (IMP-00010) and impdp rejects a classic file (ORA-39143) as the real
-// tools do; vaultkeeper reads none of those bytes. Both continue with text lines:
+// tools do, and the simulated DBMS_DATAPUMP.GET_DUMPFILE_INFO answers from it (FileInfo);
+// vaultkeeper reads none of those bytes. Both continue with text lines:
 //
 //	D<exporting user>
 //	RUSERS

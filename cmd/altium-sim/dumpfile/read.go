@@ -31,7 +31,10 @@ func Header(br *bufio.Reader) (Kind, string, error) {
 		kind, want = DataPump, datapumpHeader
 	}
 	got := make([]byte, len(want))
-	if _, err := io.ReadFull(br, got); err != nil || !bytes.Equal(got, want) {
+	if _, err := io.ReadFull(br, got); err != nil {
+		return 0, "", ErrHeader
+	}
+	if kind == Classic && !bytes.Equal(got, want) || kind == DataPump && !isDataPumpBlock(got) {
 		return 0, "", ErrHeader
 	}
 	d, err := line(br)

@@ -19,10 +19,19 @@ type Writer struct {
 
 // NewWriter writes the header and preamble of a dump made by exporter.
 func NewWriter(w io.Writer, kind Kind, exporter string) (*Writer, error) {
+	return newWriter(w, kind, exporter, datapumpHeader)
+}
+
+// NewDataPumpWriter is NewWriter of a Data Pump file whose header carries f.
+func NewDataPumpWriter(w io.Writer, exporter string, f DataPumpFields) (*Writer, error) {
+	return newWriter(w, DataPump, exporter, dataPumpBlock(f))
+}
+
+func newWriter(w io.Writer, kind Kind, exporter string, dpHeader []byte) (*Writer, error) {
 	dw := &Writer{bw: bufio.NewWriterSize(w, 64<<10), kind: kind}
 	h := classicHeader
 	if kind == DataPump {
-		h = datapumpHeader
+		h = dpHeader
 	}
 	dw.bw.Write(h)
 	fmt.Fprintf(dw.bw, "D%s\nRUSERS\nSIMDUMP 1\n", exporter)

@@ -60,6 +60,7 @@ func (s *session) setCmd(rest string) {
 				s.set.timing = on
 			case "SERVEROUTPUT", "SERVEROUT":
 				// SET SERVEROUTPUT ON [SIZE {n|UNLIMITED}] [FORMAT …]
+				s.set.serveroutput = on
 				for i+3 < len(f) && (strings.EqualFold(f[i+2], "SIZE") || strings.EqualFold(f[i+2], "FORMAT") || strings.EqualFold(f[i+2], "FOR")) {
 					i += 2
 				}
@@ -145,6 +146,11 @@ func (s *session) elapsed() {
 }
 
 func (s *session) print(res result) {
+	if s.set.serveroutput {
+		for _, l := range res.output {
+			fmt.Fprintln(s.out, l)
+		}
+	}
 	if res.cols == nil {
 		if s.set.feedback && res.feedback != "" {
 			fmt.Fprintf(s.out, "\n%s\n\n", res.feedback)

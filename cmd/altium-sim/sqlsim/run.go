@@ -24,6 +24,8 @@ type settings struct {
 	colsep    string
 	timing    bool
 	autotrace bool
+	// serveroutput prints what PL/SQL put with DBMS_OUTPUT after each block.
+	serveroutput bool
 }
 
 func defaults() settings {

@@ -21,6 +21,7 @@ type result struct {
 	rows     [][]string
 	feedback string // e.g. "User dropped." (DDL)
 	plsql    bool
+	output   []string // DBMS_OUTPUT lines, printed under SET SERVEROUTPUT ON
 }
 
 func oraErr(code int, format string, args ...any) *simdb.OraError {
@@ -107,7 +108,7 @@ var statements = []func(c *cursor) action{
 	selectDual, countUsers, countSessions, countRolePrivs, objectCounts, listTables, countRows,
 	dropUser, alterUserLock, createUser, grantRevoke, killSessions,
 	schemaTablespaces, alterUserQuota, countSysPriv, quotaTablespaces, countInvalid, compileSchema, dbCharset, grantDirectory, countDirPrivs, defaultTablespace,
-	currentSCN, grantExecute, countFlashbackGrants,
+	currentSCN, grantExecute, countFlashbackGrants, dumpfileInfo,
 }
 
 func dictionary(admin bool) error {

@@ -143,9 +143,48 @@ func (d *Driver) Exec(ctx context.Context, s sqlgen.Stmt) error {
 	return oraErr(err)
 }
 
-// Query implements oracle.Driver.
+// Query implements oracle.Driver. A block answering through DBMS_OUTPUT (s.Output) runs
+// on one pinned connection and its lines are read back with DBMS_OUTPUT.GET_LINE.
 func (d *Driver) Query(ctx context.Context, s sqlgen.Stmt) ([][]string, error) {
+	if s.Output {
+		return outputLines(ctx, d.db, s)
+	}
 	return query(ctx, d.db, s)
+}
+
+func outputLines(ctx context.Context, db *sql.DB, s sqlgen.Stmt) ([][]string, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, oraErr(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN DBMS_OUTPUT.ENABLE(NULL); END;"); err != nil {
+		return nil, oraErr(err)
+	}
+	if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+		return nil, oraErr(err)
+	}
+	var out [][]string
+	for {
+		var line sql.NullString
+		var status int64
+		// DBMS_OUTPUT lines are at most 32767 bytes; go-ora needs the size of a string out bind.
+		if _, err := conn.ExecContext(ctx, "BEGIN DBMS_OUTPUT.GET_LINE(:1, :2); END;",
+			go_ora.Out{Dest: &line, Size: 32767}, go_ora.Out{Dest: &status}); err != nil {
+			return nil, oraErr(err)
+		}
+		if status != 0 {
+			return out, nil
+		}
+		if strings.TrimSpace(line.String) == "" {
+			continue
+		}
+		cells := strings.Split(line.String, "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		out = append(out, cells)
+	}
 }
 
 type queryer interface {

@@ -37,6 +37,7 @@ func TestGolden(t *testing.T) {
 		{"object counts", must(ObjectCounts("AESUSER313"))},
 		{"list tables", must(ListTables("AESUSER313"))},
 		{"count rows", must(CountRows("AESUSER313", "Mixed_Case Table"))},
+		{"dump file info", must(DumpfileInfo("DATA_PUMP_DIR", "vaultkeeper-import.dmp"))},
 	}
 	var b strings.Builder
 	for _, s := range stmts {
@@ -157,5 +158,28 @@ func TestPrivileges(t *testing.T) {
 	}
 	if !DBA.IsRole() || CreateSession.IsRole() {
 		t.Error("IsRole wrong")
+	}
+}
+
+// TestDumpfileInfo: the block names the file and the directory object as literals, and
+// only a simple file name and a valid directory name get into it.
+func TestDumpfileInfo(t *testing.T) {
+	s, err := DumpfileInfo("data_pump_dir", "vaultkeeper-import.dmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.PLSQL || !s.Output || !strings.Contains(s.SQL, "DBMS_DATAPUMP.GET_DUMPFILE_INFO('vaultkeeper-import.dmp', 'DATA_PUMP_DIR', info, ft)") {
+		t.Fatalf("statement: %+v", s)
+	}
+	if sp := s.SQLPlus(); !strings.HasPrefix(sp, "SET SERVEROUTPUT ON SIZE UNLIMITED\n") || !strings.HasSuffix(sp, "END;\n/\nSET SERVEROUTPUT OFF\n") {
+		t.Errorf("sqlplus text: %q", sp)
+	}
+	for _, tc := range []struct{ dir, file string }{
+		{"DATA_PUMP_DIR", "../x.dmp"}, {"DATA_PUMP_DIR", `c:\x.dmp`}, {"DATA_PUMP_DIR", "x'; DROP USER a; --"},
+		{"DATA_PUMP_DIR", ""}, {"DIR'X", "x.dmp"}, {"", "x.dmp"},
+	} {
+		if s, err := DumpfileInfo(tc.dir, tc.file); err == nil {
+			t.Errorf("DumpfileInfo(%q, %q) accepted: %s", tc.dir, tc.file, s.SQL)
+		}
 	}
 }

@@ -14,11 +14,17 @@ type Stmt struct {
 	// Mask lists the secrets SQL carries (a password), to be masked wherever the statement
 	// or a tool's echo of it could be logged, returned in an error or stored.
 	Mask []string
+	// Output is true for a PL/SQL block that answers through DBMS_OUTPUT, one row a line,
+	// columns separated by '|' (the drivers read those lines as its rows).
+	Output bool
 }
 
 // SQLPlus returns the statement terminated for a sqlplus script: ";" after SQL, a "/"
 // line after a PL/SQL block.
 func (s Stmt) SQLPlus() string {
+	if s.Output {
+		return "SET SERVEROUTPUT ON SIZE UNLIMITED\n" + s.SQL + "\n/\nSET SERVEROUTPUT OFF\n"
+	}
 	if s.PLSQL {
 		return s.SQL + "\n/\n"
 	}
@@ -338,4 +344,32 @@ func DefaultTablespace(user string) (Stmt, error) {
 		return Stmt{}, err
 	}
 	return Stmt{SQL: "SELECT DEFAULT_TABLESPACE FROM DBA_USERS WHERE USERNAME = " + l}, nil
+}
+
+// DumpfileInfo asks DBMS_DATAPUMP.GET_DUMPFILE_INFO about file in directory object dir.
+// The block prints, through DBMS_OUTPUT, a row "FILETYPE|<n>" (0 unknown, 1 Data Pump,
+// 2 classic export, 3 external table) and a row "<item code>|<value>" per header item
+// (ku$_dumpfile_info: 1 file version, 5 character set id, 8 job name, 9 platform, 15
+// database version, …). Sources: DBMS_DATAPUMP's package specification (dbmsdp.sql, as
+// quoted in public repositories) documents the procedure, filetype 0/1/2 and the
+// KU$_DFHDR_* item codes; type 3 (external table) is from later releases' PL/SQL Packages
+// reference and was not seen here. Nothing here reads the file's bytes.
+func DumpfileInfo(dir, file string) (Stmt, error) {
+	d, err := literal(dir)
+	if err != nil {
+		return Stmt{}, fmt.Errorf("dump file info: directory: %w", err)
+	}
+	if file == "" || len(file) > 255 || strings.ContainsAny(file, "'\"/\\\x00\r\n") {
+		return Stmt{}, fmt.Errorf("dump file info: file name %q: want a simple file name", file)
+	}
+	return Stmt{SQL: "DECLARE\n" +
+		"  info ku$_dumpfile_info;\n" +
+		"  ft NUMBER;\n" +
+		"BEGIN\n" +
+		"  DBMS_DATAPUMP.GET_DUMPFILE_INFO('" + file + "', " + d + ", info, ft);\n" +
+		"  DBMS_OUTPUT.PUT_LINE('FILETYPE|' || ft);\n" +
+		"  FOR r IN (SELECT item_code, value FROM TABLE(info) ORDER BY item_code) LOOP\n" +
+		"    DBMS_OUTPUT.PUT_LINE(r.item_code || '|' || r.value);\n" +
+		"  END LOOP;\n" +
+		"END;", PLSQL: true, Output: true}, nil
 }
