@@ -10,8 +10,9 @@
 //     not a zip, at least one 4 KiB block) and Info.Certain is false. The authoritative
 //     test is DBMS_DATAPUMP.GET_DUMPFILE_INFO on the database (file type 0 unknown, 1 Data
 //     Pump, 2 classic export, 3 external table; ku$_dumpfile_info items KU$_DFHDR_FILE_VERSION,
-//     _CHARSET_ID, _JOB_NAME, _PLATFORM, _DB_VERSION, …). The restore asks it before impdp
-//     (oracle.Client.DumpfileInfo on the copy staged in the directory object); this
+//     _CHARSET_ID, _JOB_NAME, _PLATFORM, _DB_VERSION, …). The restore asks it in its preflight,
+//     before anything is stopped, and again before impdp (oracle.Client.DumpfileInfo on a
+//     copy staged in the directory object); this
 //     package, which works without a database (backup, set verification), does not.
 //
 // This is the one dump identifier: the backup (reconciler) and set verification

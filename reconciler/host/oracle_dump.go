@@ -15,6 +15,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/snapshot"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 	"github.com/vaultkeeper/vaultkeeper/state/catalog"
 )
 
@@ -139,6 +140,38 @@ func (c *oracleConn) export(ctx context.Context, dumpPath, logPath string, scn u
 	return ex, nil
 }
 
+// IdentifyDump has the database identify a set's dump before anything is stopped or
+// overwritten (the restore's preflight): for impdp a copy is staged in the directory object
+// and DBMS_DATAPUMP.GET_DUMPFILE_INFO must call it a Data Pump file (a set made with exp
+// before the server switched to expdp, or any other file, fails here, with the target
+// untouched). Classic imp has no such question: nil.
+func (c *oracleConn) IdentifyDump(ctx context.Context, dumpPath string) error {
+	spec := c.srv.Spec.Oracle
+	if spec.Dump.Tool != manifests.DumpExpdp {
+		return nil
+	}
+	staged := "vaultkeeper-identify.dmp"
+	if err := copyFile(dumpPath, filepath.Join(spec.Dump.DirectoryPath, staged)); err != nil {
+		return err
+	}
+	defer os.Remove(filepath.Join(spec.Dump.DirectoryPath, staged))
+	return c.identifyStaged(ctx, dumpPath, staged)
+}
+
+// identifyStaged asks the database what staged (a copy of dumpPath in the directory object)
+// is, with no byte of it read by vaultkeeper; anything but a Data Pump file is an error.
+func (c *oracleConn) identifyStaged(ctx context.Context, dumpPath, staged string) error {
+	info, err := c.DumpfileInfo(ctx, c.srv.Spec.Oracle.Dump.Directory, staged)
+	if err != nil {
+		return fmt.Errorf("impdp: identify %s: %w", dumpPath, err)
+	}
+	if err := info.CheckDataPump(); err != nil {
+		return outcome.Stalled("DumpNotDataPump", fmt.Errorf("impdp: %s (copied from %s): %w", staged, dumpPath, err))
+	}
+	c.log.Info("dump file identified by the database", "file", dumpPath, "info", info.String())
+	return nil
+}
+
 // Import runs imp fromuser/touser (or impdp remap_schema/remap_tablespace) as the target
 // user, who holds DBA for the duration.
 func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to string, remap map[string]string) error {
@@ -151,16 +184,11 @@ func (c *oracleConn) Import(ctx context.Context, dumpPath, logPath, from, to str
 			return err
 		}
 		defer os.Remove(filepath.Join(spec.Dump.DirectoryPath, staged))
-		// The database identifies the file before impdp runs (GET_DUMPFILE_INFO): a classic
-		// export or anything else fails here, clearly, and no byte of it is read by us.
-		info, err := c.DumpfileInfo(ctx, spec.Dump.Directory, staged)
-		if err != nil {
-			return fmt.Errorf("impdp: identify %s: %w", dumpPath, err)
+		// Identified again on the copy impdp reads (the restore's preflight identified the
+		// set's file before anything was stopped).
+		if err := c.identifyStaged(ctx, dumpPath, staged); err != nil {
+			return err
 		}
-		if err := info.CheckDataPump(); err != nil {
-			return fmt.Errorf("impdp: %s (copied from %s): %w", staged, dumpPath, err)
-		}
-		c.log.Info("dump file identified by the database", "file", dumpPath, "info", info.String())
 		job = dump.Job{Tool: dump.Impdp, User: to, Password: c.schemaPW, Alias: c.alias, FromUser: from, ToUser: to,
 			RemapTablespaces: remap, File: staged, LogFile: "vaultkeeper-import.log", Directory: spec.Dump.Directory}
 		// The runbook creates the user before the import, as the seeds do; Data Pump says so.

@@ -18,6 +18,7 @@ import (
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/dump"
 	"github.com/vaultkeeper/vaultkeeper/reconciler/oracle/sqlplus"
+	"github.com/vaultkeeper/vaultkeeper/reconciler/outcome"
 )
 
 // TestImpdpAsksTheDatabaseWhatTheDumpIs: a server switched to expdp restores a set whose
@@ -44,8 +45,17 @@ func TestImpdpAsksTheDatabaseWhatTheDumpIs(t *testing.T) {
 	c := &oracleConn{Client: sqlplus.NewAdmin(sqlplus.Config{Path: h.Bin("sqlplus")}, oracle.Options{}), srv: srv, alias: "XE", schemaPW: pw,
 		t: Timeouts{Dump: 2 * time.Minute, Oracle: time.Minute}, log: log, parfileDir: t.TempDir()}
 	defer c.Close()
+	// The restore's preflight asks first, before anything is stopped: a stall, the copy
+	// removed.
+	err := c.IdentifyDump(ctx, classic)
+	if outcome.Kind(err) != "stalled" || !strings.Contains(err.Error(), "classic export file (file type 2)") {
+		t.Fatalf("IdentifyDump of a classic export = %v (%s), want a stall naming file type 2", err, outcome.Kind(err))
+	}
+	if _, err := os.Stat(filepath.Join(dpdump, "vaultkeeper-identify.dmp")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the identified copy stays in the directory: %v", err)
+	}
 	logPath := filepath.Join(setDir, "import.log")
-	err := c.Import(ctx, classic, logPath, "AESUSER313", "AESUSER313", nil)
+	err = c.Import(ctx, classic, logPath, "AESUSER313", "AESUSER313", nil)
 	if err == nil || !strings.Contains(err.Error(), "is not a Data Pump dump file") || !strings.Contains(err.Error(), "classic export file (file type 2)") {
 		t.Fatalf("impdp of a classic export = %v", err)
 	}

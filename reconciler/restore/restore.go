@@ -46,6 +46,9 @@ type Admin interface {
 // Importer imports a dump (imp fromuser/touser, or impdp remap_schema/remap_tablespace).
 type Importer interface {
 	Import(ctx context.Context, dump, log, fromUser, toUser string, remapTablespaces map[string]string) error
+	// IdentifyDump has the database say what the set's dump is before anything is stopped
+	// (impdp: DBMS_DATAPUMP.GET_DUMPFILE_INFO must call it a Data Pump file).
+	IdentifyDump(ctx context.Context, dump string) error
 }
 
 // IIS stops and starts the web front end.
@@ -175,6 +178,9 @@ var Steps = []runbook.Def[*Job]{
 				where = "container " + pdb
 			}
 			w := fmt.Sprintf("preflight (before anything is stopped): avbackup and the Oracle tools exist; the admin session reaches %s and %s exists there", where, j.To)
+			if j.Target.Spec.Oracle.Dump.Tool == manifests.DumpExpdp {
+				w += "; the database identifies the set's dump as Data Pump (GET_DUMPFILE_INFO)"
+			}
 			if j.Restore.Spec.SafetyBackupEnabled() && j.Safety != nil {
 				w += fmt.Sprintf("; %s (the safety backup's destination) exists and is writable", j.Safety.Spec.Destination)
 			}
@@ -185,7 +191,10 @@ var Steps = []runbook.Def[*Job]{
 			c := j.Preflight
 			c.Logins = append(c.Logins, preflight.Login{What: "admin connection",
 				Do: func(ctx context.Context) error { return j.Admin.Preflight(ctx, j.To, !j.AfterHalfDone) }})
-			return c.Run(ctx)
+			if err := c.Run(ctx); err != nil {
+				return err
+			}
+			return j.Import.IdentifyDump(ctx, filepath.Join(j.SetDir, catalog.FileDump))
 		}},
 	{Name: "stop-iis", Recovery: runbook.StartIIS,
 		Words: func(j *Job) string {

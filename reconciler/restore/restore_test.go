@@ -230,3 +230,19 @@ func TestNoRecordNoOverwrite(t *testing.T) {
 		})
 	}
 }
+
+// TestDumpIdentifiedBeforeAnythingStops (issue 15 point 6): the database identifies the
+// set's dump in the preflight; a file it does not call a Data Pump dump stalls the restore
+// before IIS is stopped, the safety backup taken or anything overwritten.
+func TestDumpIdentifiedBeforeAnythingStops(t *testing.T) {
+	h := newHost("", map[string]int64{"DOCS": 10, "ITEMS": 3}, 0)
+	h.IdentifyErr = outcome.Stalledf("DumpNotDataPump", "vaultkeeper-identify.dmp is not a Data Pump dump file: classic export file (file type 2)")
+	j := job(t, h, true)
+	err := restore.Run(context.Background(), j)
+	if outcome.Kind(err) != "stalled" || !strings.Contains(err.Error(), "preflight") || !strings.Contains(err.Error(), "file type 2") {
+		t.Fatalf("err = %v (%s), want the preflight stalled by the dump's identification", err, outcome.Kind(err))
+	}
+	if got := strings.Join(h.Calls(), ","); got != "preflight AESUSER313" {
+		t.Errorf("calls %s: want only the preflight's, nothing stopped or overwritten", got)
+	}
+}

@@ -70,6 +70,8 @@ type Host struct {
 	ExportAsOfErr error
 	// LoginErr is LoginSchema's error (a wrong password, an unreachable database).
 	LoginErr error
+	// IdentifyErr is IdentifyDump's error (the database calls the dump no Data Pump file).
+	IdentifyErr error
 
 	mu      sync.Mutex
 	log     []Event
@@ -330,6 +332,13 @@ func (h *Host) ExportAsOf(ctx context.Context, dumpPath, logPath string, scn uin
 	}
 	ex, err := h.export(ctx, dumpPath, logPath)
 	return ex, h.record("export", call, dumpPath, err)
+}
+
+// IdentifyDump answers IdentifyErr; it is no host step (the preflight asks it).
+func (h *Host) IdentifyDump(ctx context.Context, dumpPath string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.IdentifyErr
 }
 
 // Import.
