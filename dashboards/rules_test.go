@@ -52,9 +52,10 @@ var wantAlerts = []string{
 	"VaultkeeperVerifiedSetsLow", "VaultkeeperVerificationOverdue", "VaultkeeperCheckFailing",
 	"VaultkeeperRestoreFailed", "VaultkeeperRestoreLagging", "VaultkeeperSourceSyncStale",
 	"VaultkeeperManifestsInvalid", "VaultkeeperDestinationFillingUp", "VaultkeeperAgentDown",
-	"VaultkeeperBackupFutureSets",  // issue 14
-	"VaultkeeperAgentOwnsNoServer", // issue 16
-	"VaultkeeperReplicaFailing",    // issue 16
+	"VaultkeeperBackupFutureSets",          // issue 14
+	"VaultkeeperAgentOwnsNoServer",         // issue 16
+	"VaultkeeperReplicaFailing",            // issue 16
+	"VaultkeeperRecoveryObligationPending", // issue 14
 }
 
 func TestRulesShape(t *testing.T) {
