@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaultkeeper/vaultkeeper/reconciler/planner"
 	"github.com/vaultkeeper/vaultkeeper/state"
 )
 
@@ -352,9 +351,14 @@ func (a *Agent) Request(object string) {
 }
 
 // PlanItem is one entry of the agent's plan (GET /api/v1/plan): an action due now, one
-// waiting for its time, or one blocked until a person acts; read as the planner's Waiting,
-// which has the fields every entry shares.
-type PlanItem = planner.Waiting
+// waiting for its time, or one blocked until a person acts.
+type PlanItem struct {
+	Kind   string    `json:"kind"`
+	Server string    `json:"server"`
+	Object string    `json:"object"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
 
 // Plan is what the agent's loop would do now, as its API serves it.
 type Plan struct {
