@@ -89,11 +89,14 @@ run_one() {
   local s=$(date +%s) rc=0
   (cd "$dir" && wine "$work/tests/$name.test.exe" "${args[@]}") >"$work/logs/$name.log" 2>&1 || rc=$?
   # Wine 8 under load sometimes fails to start a process at all (seen: "Failed to load
-  # ws2_32.dll: DLL initialization failed" with an ld.so assertion, in a tool a test started).
-  # That is Wine's loader, not the code under test: say so and run the package once more.
-  if [ $rc -ne 0 ] && grep -q 'DLL initialization failed\|Inconsistency detected by ld.so' "$work/logs/$name.log"; then
-    echo "wine: ${rel:-.}: Wine failed to load a process (DLL initialization failed); running the package once more"
-    grep -m2 'DLL initialization failed\|Inconsistency detected by ld.so' "$work/logs/$name.log" | sed 's/^/    /'
+  # ws2_32.dll: DLL initialization failed" with an ld.so assertion, in a tool a test started;
+  # and CreateProcess failing with ERROR_INTERNAL_ERROR, which Go reports as "fork/exec
+  # …: Internal error."). That is Wine's loader, not the code under test: say so and run the
+  # package once more.
+  local loader='DLL initialization failed\|Inconsistency detected by ld.so\|fork/exec .*: Internal error\.'
+  if [ $rc -ne 0 ] && grep -q "$loader" "$work/logs/$name.log"; then
+    echo "wine: ${rel:-.}: Wine failed to load a process; running the package once more"
+    grep -m2 "$loader" "$work/logs/$name.log" | sed 's/^/    /'
     rc=0
     (cd "$dir" && wine "$work/tests/$name.test.exe" "${args[@]}") >"$work/logs/$name.log" 2>&1 || rc=$?
   fi
