@@ -19,16 +19,7 @@ func TestE2EBackupOrderAndConsistency(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
-	var set reconciler.BackupView
-	w.waitFor("a verified set", 60*time.Second, func() bool {
-		for _, b := range w.backups() {
-			if b.Verified && !b.Replica {
-				set = b
-				return true
-			}
-		}
-		return false
-	})
+	set := w.verifiedSet()
 	ev := w.events("aes-prod")
 	at := func(tool, phase, arg string) int64 {
 		for _, e := range ev {

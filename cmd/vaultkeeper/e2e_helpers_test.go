@@ -152,3 +152,19 @@ func (w *world) setFolders(server string) []string {
 	}
 	return out
 }
+
+// verifiedSet waits for the first verified set in a primary destination and returns it.
+func (w *world) verifiedSet() reconciler.BackupView {
+	w.t.Helper()
+	var set reconciler.BackupView
+	w.waitFor("a verified set", 60*time.Second, func() bool {
+		for _, b := range w.backups() {
+			if b.Verified && !b.Replica {
+				set = b
+				return true
+			}
+		}
+		return false
+	})
+	return set
+}

@@ -38,16 +38,7 @@ func TestE2EBackupLogIsQuiet(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
-	var set reconciler.BackupView
-	w.waitFor("a verified set", 60*time.Second, func() bool {
-		for _, b := range w.backups() {
-			if b.Verified && !b.Replica {
-				set = b
-				return true
-			}
-		}
-		return false
-	})
+	set := w.verifiedSet()
 	w.stop()
 	lines := w.agentLines()
 	var run []string // the backup's lines
@@ -307,16 +298,7 @@ func TestE2EOrphanedSetsAreReported(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, []string{"aes-prod"}, false)
 	w.start()
-	var set reconciler.BackupView
-	w.waitFor("a verified set", 60*time.Second, func() bool {
-		for _, b := range w.backups() {
-			if b.Verified && !b.Replica {
-				set = b
-				return true
-			}
-		}
-		return false
-	})
+	set := w.verifiedSet()
 	w.waitFor("the run's end", 30*time.Second, func() bool { return !w.policy("aes-prod-nightly").Running })
 	orphan := func(what, why string) reconciler.BackupView {
 		var got reconciler.BackupView

@@ -54,8 +54,10 @@ type User struct {
 	// FailedLoginAttempts the account locks (ORA-28000), as the DEFAULT profile does.
 	FailedLogins int `json:"failedLogins,omitempty"`
 	// AuditedLogonFailures counts every logon refused for a wrong password, never reset: what
-	// the audit trail records (DBA_AUDIT_SESSION rows with RETURNCODE 1017), while a
-	// successful logon resets FailedLogins.
+	// the audit trail records (DBA_AUDIT_SESSION rows with RETURNCODE 1017; sample rows in
+	// http://www.dbaref.com/home/howtofindlockedoracledatabaseuseraccountdetails and
+	// https://ianm8313.blogspot.com/2014/10), while a successful logon resets FailedLogins
+	// (FAILED_LOGIN_ATTEMPTS counts consecutive failures).
 	AuditedLogonFailures int      `json:"auditedLogonFailures,omitempty"`
 	DefaultTablespace    string   `json:"defaultTablespace"`
 	Roles                []string `json:"roles,omitempty"`

@@ -72,21 +72,13 @@ func countFlashbackGrants(c *cursor) action {
 	c.kw("SELECT COUNT ( * ) FROM DBA_TAB_PRIVS WHERE GRANTEE IN (")
 	user := c.str()
 	c.kw(",")
-	if c.str() != "PUBLIC" {
-		c.bad = true
-	}
+	c.lit("PUBLIC")
 	c.kw(") AND OWNER =")
-	if c.str() != "SYS" {
-		c.bad = true
-	}
+	c.lit("SYS")
 	c.kw("AND TABLE_NAME =")
-	if c.str() != "DBMS_FLASHBACK" {
-		c.bad = true
-	}
+	c.lit("DBMS_FLASHBACK")
 	c.kw("AND PRIVILEGE =")
-	if c.str() != "EXECUTE" {
-		c.bad = true
-	}
+	c.lit("EXECUTE")
 	return func(st *simdb.State, admin bool) (result, bool, error) {
 		if err := dictionary(admin); err != nil {
 			return result{}, false, err

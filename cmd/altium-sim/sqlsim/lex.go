@@ -169,5 +169,12 @@ func (c *cursor) str() string {
 	return t.text
 }
 
+// lit consumes the string literal want; any other literal marks the statement unknown.
+func (c *cursor) lit(want string) {
+	if c.str() != want {
+		c.bad = true
+	}
+}
+
 // end reports whether every token matched.
 func (c *cursor) end() bool { return !c.bad && c.pos == len(c.toks) }

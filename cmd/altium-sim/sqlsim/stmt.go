@@ -497,13 +497,9 @@ func countInvalid(c *cursor) action {
 	c.kw("SELECT COUNT ( * ) FROM DBA_OBJECTS WHERE OWNER =")
 	owner := c.str()
 	c.kw("AND STATUS =")
-	if c.str() != "INVALID" {
-		c.bad = true
-	}
+	c.lit("INVALID")
 	c.kw("AND OBJECT_NAME NOT LIKE")
-	if c.str() != "BIN$%" {
-		c.bad = true
-	}
+	c.lit("BIN$%")
 	return func(st *simdb.State, admin bool) (result, bool, error) {
 		if err := dictionary(admin); err != nil {
 			return result{}, false, err
@@ -574,9 +570,7 @@ func (s *session) sessionStmt(toks []token, st *simdb.State) (result, bool, erro
 
 func dbCharset(c *cursor) action {
 	c.kw("SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER =")
-	if c.str() != "NLS_CHARACTERSET" {
-		c.bad = true
-	}
+	c.lit("NLS_CHARACTERSET")
 	return func(st *simdb.State, _ bool) (result, bool, error) {
 		return result{cols: []column{{name: "VALUE", width: 64}}, rows: [][]string{{st.DBCharset()}}}, false, nil
 	}
@@ -624,13 +618,9 @@ func countDirPrivs(c *cursor) action {
 	c.kw("AND TABLE_NAME =")
 	dir := c.str()
 	c.kw("AND PRIVILEGE IN (")
-	if c.str() != "READ" {
-		c.bad = true
-	}
+	c.lit("READ")
 	c.kw(",")
-	if c.str() != "WRITE" {
-		c.bad = true
-	}
+	c.lit("WRITE")
 	c.kw(")")
 	return func(st *simdb.State, admin bool) (result, bool, error) {
 		if err := dictionary(admin); err != nil {
